@@ -1,0 +1,77 @@
+/**
+ * Builds the Hono app. The middleware order below is part of the security design: each line says why
+ * it sits where it sits. Routers are mounted after it.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { authRouter } from './features/auth/index.ts';
+import { opsRouter } from './features/ops/index.ts';
+import { usersRouter } from './features/users/index.ts';
+import type { AppEnv } from './lib/context.ts';
+import { AppError, errorResponse, notFound } from './lib/errors.ts';
+import { accessLog } from './middleware/access-log.ts';
+import { originCheck } from './middleware/origin-check.ts';
+import { requestId } from './middleware/request-id.ts';
+import { requireJson } from './middleware/require-json.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { session } from './middleware/session.ts';
+import { docsPage } from './lib/docs-page.ts';
+import { webApp } from './middleware/web-app.ts';
+import type { Services } from './services.ts';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export function createApp(services: Services) {
+  const app = new OpenAPIHono<AppEnv>({ strict: false });
+
+  // 0. Services first: everything below reads config, db and logger from the context.
+  app.use(async (c, next) => {
+    c.set('services', services);
+    await next();
+  });
+  // 1. Request id + client IP + per-request logger: every later line, log and error carries the id.
+  app.use(requestId);
+  // 2. Access log wraps everything else, so it sees the final status, including errors.
+  app.use(accessLog);
+  // 3. Security headers on every response, error responses included.
+  app.use(securityHeaders);
+  // 4. Body limit before anything reads the body (413).
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', 'The request body is too large (the limit is 64 KiB).');
+      },
+    }),
+  );
+  // 5. CSRF: refuse cross-site state-changing requests before any work is done for them.
+  app.use('/api/*', originCheck);
+  // 6. JSON only for bodies (415) before validation tries to parse them.
+  app.use('/api/*', requireJson);
+  // 7. Who is calling: resolved once, from the database, before any route runs.
+  app.use('/api/*', session);
+
+  app.route('/', opsRouter);
+  app.route('/api/auth', authRouter);
+  app.route('/api/users', usersRouter);
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'QueueCrew API', version: '1.0.0', description: 'The HTTP contract of QueueCrew (see shared/API.md).' },
+  });
+  app.get('/api/docs', (c) => c.html(docsPage(c.get('cspNonce'))));
+
+  app.all('/api/*', () => {
+    throw notFound('This endpoint');
+  });
+  app.route('/', webApp(services));
+
+  app.notFound(() => {
+    throw notFound('This page');
+  });
+  app.onError((err, c) => errorResponse(c, err));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,152 @@
+/**
+ * libSQL client + drizzle. One writer: every write transaction goes through `write()`, which
+ * serialises writes inside this process, opens them with BEGIN IMMEDIATE (so a second process waits on
+ * the busy timeout instead of failing half-way) and turns a busy/locked error into a 503 that is logged,
+ * never swallowed. See docs/decisions/002-libsql-one-writer.md for the hazard this guards against.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { createClient, LibsqlError, type Client } from '@libsql/client';
+import { drizzle } from 'drizzle-orm/libsql';
+import { migrate } from 'drizzle-orm/libsql/migrator';
+import type { Logger } from 'pino';
+import type { Config } from '../env.ts';
+import { AppError } from '../lib/errors.ts';
+import * as schema from './schema/index.ts';
+
+export { schema };
+
+const MIGRATIONS_DIR = resolve(import.meta.dirname, '../../drizzle');
+const BUSY_TIMEOUT_MS = 5000;
+
+function makeDrizzle(client: Client) {
+  return drizzle(client, { schema });
+}
+export type Db = ReturnType<typeof makeDrizzle>;
+/** The handle a write transaction receives. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export class DatabaseStartError extends Error {
+  override name = 'DatabaseStartError';
+}
+
+/** A tiny FIFO mutex: the single writer of this process. */
+class Mutex {
+  #tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(fn, fn);
+    this.#tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_TIMEOUT']);
+
+export function isBusyError(e: unknown): boolean {
+  for (let cur: unknown = e; cur; cur = (cur as { cause?: unknown }).cause) {
+    if (cur instanceof LibsqlError && (BUSY_CODES.has(cur.code) || /database is locked|SQLITE_BUSY/i.test(cur.message))) return true;
+  }
+  return false;
+}
+
+/** The SQLite error code of a constraint failure (e.g. SQLITE_CONSTRAINT_UNIQUE), looking through causes. */
+export function constraintCode(e: unknown): string | undefined {
+  for (let cur: unknown = e; cur; cur = (cur as { cause?: unknown }).cause) {
+    if (cur instanceof LibsqlError && cur.code.startsWith('SQLITE_CONSTRAINT')) {
+      const ext = (cur as LibsqlError & { extendedCode?: string }).extendedCode;
+      return ext ?? cur.code;
+    }
+  }
+  return undefined;
+}
+
+export interface Database {
+  db: Db;
+  client: Client;
+  /** Runs `fn` in a BEGIN IMMEDIATE transaction, one at a time in this process. */
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** `SELECT 1` for readiness. */
+  ping(): Promise<boolean>;
+  close(): void;
+  /** The local file path, when the database is an embedded file. */
+  filePath: string | undefined;
+}
+
+export function localPath(url: string): string | undefined {
+  if (!url.startsWith('file:')) return undefined;
+  return url.replace(/^file:(\/\/)?/, '');
+}
+
+export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+  const { url, authToken, encryptionKey } = config.database;
+  const filePath = localPath(url);
+  if (filePath) mkdirSync(dirname(resolve(filePath)), { recursive: true, mode: 0o700 });
+
+  let client: Client;
+  try {
+    client = createClient({
+      url,
+      authToken,
+      // Encryption at rest applies to embedded files; a libsql:// server encrypts on its side.
+      encryptionKey: filePath ? encryptionKey : undefined,
+      timeout: BUSY_TIMEOUT_MS,
+      intMode: 'number',
+    });
+    if (filePath) {
+      await client.execute('PRAGMA journal_mode = WAL');
+      await client.execute('PRAGMA foreign_keys = ON');
+    }
+    await client.execute('SELECT count(*) FROM sqlite_master');
+  } catch (e) {
+    if (e instanceof LibsqlError && e.code === 'SQLITE_NOTADB') {
+      throw new DatabaseStartError(
+        `Cannot open the database at ${filePath ?? url}: DATABASE_ENCRYPTION_KEY is wrong, or the file is not a QueueCrew database.`,
+      );
+    }
+    throw new DatabaseStartError(`Cannot open the database at ${filePath ?? url}: ${(e as Error).message}`);
+  }
+
+  const db = makeDrizzle(client);
+  try {
+    await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  } catch (e) {
+    throw new DatabaseStartError(`Database migration failed: ${(e as Error).message}`);
+  }
+  // The audit-log DELETE trigger reads the retention period from here.
+  await client.execute({
+    sql: `INSERT INTO app_settings (key, value, updated_at) VALUES ('audit_retention_days', ?, ?)
+          ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    args: [String(config.retentionDays), Date.now()],
+  });
+
+  const mutex = new Mutex();
+  return {
+    db,
+    client,
+    filePath,
+    write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      return mutex.run(async () => {
+        try {
+          return await db.transaction(fn, { behavior: 'immediate' });
+        } catch (e) {
+          if (isBusyError(e)) {
+            logger.error({ err: e }, 'database busy: write refused');
+            throw new AppError(503, 'database_busy', 'The server is busy. Please try again in a moment.');
+          }
+          throw e;
+        }
+      });
+    },
+    async ping() {
+      try {
+        await client.execute('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close() {
+      client.close();
+    },
+  };
+}

@@ -1,0 +1,233 @@
+/**
+ * The whole database schema. Instants are integer milliseconds since the epoch (UTC); days are
+ * `YYYY-MM-DD` strings in the group's timezone. Migrations in apps/server/drizzle/ are generated from
+ * this file with `npm run db:generate` and never edited after they have landed.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () =>
+  integer('created_at', { mode: 'timestamp_ms' })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    /** Lower-cased; null for a Discord-only account. */
+    email: text('email'),
+    username: text('username').notNull(),
+    passwordHash: text('password_hash'),
+    avatarUrl: text('avatar_url'),
+    discordId: text('discord_id'),
+    /** TOTP seed, encrypted with FIELD_ENCRYPTION_KEY. */
+    totpSecretEnc: text('totp_secret_enc'),
+    totpEnabled: integer('totp_enabled', { mode: 'boolean' }).notNull().default(false),
+    /** Last accepted TOTP time step: a code at or before it is a replay. */
+    totpLastStep: integer('totp_last_step'),
+    isInstanceAdmin: integer('is_instance_admin', { mode: 'boolean' }).notNull().default(false),
+    disabledAt: integer('disabled_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [uniqueIndex('users_email_unique').on(t.email), uniqueIndex('users_discord_id_unique').on(t.discordId)],
+);
+
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: integer('used_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('recovery_codes_user_idx').on(t.userId)],
+);
+
+/** A session is one sign-in on one device: a family of refresh tokens. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Absolute end of life, whatever the activity. */
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
+    revokedReason: text('revoked_reason'),
+    userAgent: text('user_agent'),
+    ip: text('ip'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** Refresh tokens, stored as SHA-256 hashes. A rotated token presented again revokes its session. */
+export const refreshTokens = sqliteTable(
+  'refresh_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    rotatedAt: integer('rotated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('refresh_tokens_session_idx').on(t.sessionId)],
+);
+
+/**
+ * Append-only audit log. Database triggers (migration 0001) refuse UPDATE except pseudonymisation
+ * (user id cleared, ip truncated) and refuse DELETE except rows older than the retention cutoff.
+ */
+export const securityEvents = sqliteTable(
+  'security_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** null once pseudonymised (account deleted) or for events with no known user. */
+    userId: text('user_id'),
+    /** Stable pseudonym (HMAC of the user id) kept after deletion so a series of events stays linkable. */
+    subject: text('subject'),
+    type: text('type').notNull(),
+    groupId: text('group_id'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    /** JSON with non-secret details. */
+    detail: text('detail'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('security_events_user_idx').on(t.userId, t.createdAt),
+    index('security_events_type_idx').on(t.type, t.createdAt),
+    index('security_events_created_idx').on(t.createdAt),
+  ],
+);
+
+/** Instance-wide settings changed at run time by instance admins (e.g. registration policy). */
+export const appSettings = sqliteTable('app_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+});
+
+export const groups = sqliteTable('groups', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  description: text('description').notNull().default(''),
+  timezone: text('timezone').notNull(),
+  /** Discord webhook URL, encrypted with FIELD_ENCRYPTION_KEY; never returned in full. */
+  discordWebhookEnc: text('discord_webhook_enc'),
+  webhookOnSuggestion: integer('webhook_on_suggestion', { mode: 'boolean' }).notNull().default(true),
+  webhookOnWinner: integer('webhook_on_winner', { mode: 'boolean' }).notNull().default(true),
+  webhookLastError: text('webhook_last_error'),
+  webhookLastErrorAt: integer('webhook_last_error_at', { mode: 'timestamp_ms' }),
+  createdAt: createdAt(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+});
+
+export const memberships = sqliteTable(
+  'memberships',
+  {
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['owner', 'admin', 'member'] }).notNull(),
+    joinedAt: integer('joined_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.userId] }),
+    index('memberships_user_idx').on(t.userId),
+    // Exactly one owner per group is enforced by the database, not only by code.
+    uniqueIndex('memberships_one_owner')
+      .on(t.groupId)
+      .where(sql`role = 'owner'`),
+  ],
+);
+
+export const invites = sqliteTable(
+  'invites',
+  {
+    id: text('id').primaryKey(),
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    /** SHA-256 of the code, for lookup; the code itself is kept encrypted so admins can copy it again. */
+    codeHash: text('code_hash').notNull(),
+    codeEnc: text('code_enc').notNull(),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
+    maxUses: integer('max_uses'),
+    uses: integer('uses').notNull().default(0),
+    revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('invites_code_hash_unique').on(t.codeHash), index('invites_group_idx').on(t.groupId)],
+);
+
+export const suggestions = sqliteTable(
+  'suggestions',
+  {
+    id: text('id').primaryKey(),
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    day: text('day').notNull(),
+    gameName: text('game_name').notNull(),
+    /** Lower-cased, whitespace-collapsed name: the unique key for "the same game on the same day". */
+    gameKey: text('game_key').notNull(),
+    /** null once the suggester's account is deleted (anonymised). */
+    suggestedBy: text('suggested_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('suggestions_group_day_game_unique').on(t.groupId, t.day, t.gameKey)],
+);
+
+export const votes = sqliteTable(
+  'votes',
+  {
+    suggestionId: text('suggestion_id')
+      .notNull()
+      .references(() => suggestions.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.suggestionId, t.userId] }), index('votes_user_idx').on(t.userId)],
+);
+
+/** Outbox of Discord webhook deliveries, so that a restart loses none. */
+export const webhookOutbox = sqliteTable(
+  'webhook_outbox',
+  {
+    id: text('id').primaryKey(),
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['suggestion', 'winner'] }).notNull(),
+    /** Idempotency key, e.g. `winner:<day>`, so one announcement is queued once. */
+    dedupeKey: text('dedupe_key'),
+    payload: text('payload').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull(),
+    lastError: text('last_error'),
+    deliveredAt: integer('delivered_at', { mode: 'timestamp_ms' }),
+    failedAt: integer('failed_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('webhook_outbox_due_idx').on(t.deliveredAt, t.failedAt, t.nextAttemptAt),
+    uniqueIndex('webhook_outbox_dedupe_unique').on(t.groupId, t.dedupeKey),
+  ],
+);

@@ -1,0 +1,199 @@
+/**
+ * The only reader of process.env. Everything else receives a typed `Config`.
+ *
+ * In development, missing secrets are generated once into `data/secrets.json` (mode 0600) so that
+ * `npm start` works on a fresh machine. With NODE_ENV=production every secret must be given and strong.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+
+const SECRET_NAMES = ['DATABASE_ENCRYPTION_KEY', 'SESSION_SECRET', 'FIELD_ENCRYPTION_KEY', 'BACKUP_KEY'] as const;
+type SecretName = (typeof SECRET_NAMES)[number];
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** A secret: at least 32 bytes of key material (hex, base64 or a long passphrase). */
+const secret = z.string().min(32, 'must be at least 32 characters (generate one with: openssl rand -base64 32)');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  APP_URL: z.url({ message: 'must be an absolute URL such as https://queuecrew.example' }).default('http://localhost:3000'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().min(1).optional(),
+  DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
+  DATABASE_ENCRYPTION_KEY: secret.optional(),
+  SESSION_SECRET: secret.optional(),
+  /** Comma-separated older signing secrets that still verify tokens until rotated out. */
+  SESSION_SECRET_PREVIOUS: z.string().optional(),
+  FIELD_ENCRYPTION_KEY: secret.optional(),
+  FIELD_ENCRYPTION_KEY_PREVIOUS: z.string().optional(),
+  BACKUP_KEY: secret.optional(),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_CRON: z.string().min(1).optional(),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(14),
+  RESTORE_DRILL_CRON: z.string().min(1).optional(),
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  DISCORD_CLIENT_ID: z.string().min(1).optional(),
+  DISCORD_CLIENT_SECRET: z.string().min(1).optional(),
+  DISCORD_API_URL: z.url().default('https://discord.com/api'),
+  DISCORD_AUTHORIZE_URL: z.url().default('https://discord.com/oauth2/authorize'),
+  DISCORD_WEBHOOK_HOSTS: z.string().default('discord.com,discordapp.com,ptb.discord.com,canary.discord.com'),
+  REDIS_URL: z.string().min(1).optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  REGISTRATION: z.enum(['open', 'invite-only', 'closed']).optional(),
+  ADMIN_EMAILS: z.string().optional(),
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  HTTP_REDIRECT_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  TRUST_PROXY: bool.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WEB_DIST_DIR: z.string().min(1).optional(),
+  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+});
+
+export type Config = ReturnType<typeof buildConfig>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function buildConfig(e: z.infer<typeof schema>, secrets: Record<SecretName, string>, warnings: string[]) {
+  const appUrl = new URL(e.APP_URL);
+  const dataDir = resolve(e.DATA_DIR);
+  const isHttps = appUrl.protocol === 'https:';
+  const splitList = (s?: string) =>
+    (s ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  return {
+    env: e.NODE_ENV,
+    isProduction: e.NODE_ENV === 'production',
+    port: e.PORT,
+    host: e.HOST,
+    appUrl: appUrl.origin,
+    appOrigin: appUrl.origin,
+    isHttps,
+    dataDir,
+    database: {
+      url: e.DATABASE_URL ?? `file:${resolve(dataDir, 'queuecrew.db')}`,
+      authToken: e.DATABASE_AUTH_TOKEN,
+      encryptionKey: secrets.DATABASE_ENCRYPTION_KEY,
+    },
+    session: {
+      secret: secrets.SESSION_SECRET,
+      previousSecrets: splitList(e.SESSION_SECRET_PREVIOUS),
+      accessTtlSeconds: 10 * 60,
+      idleTtlSeconds: 7 * 24 * 3600,
+      absoluteTtlSeconds: 30 * 24 * 3600,
+    },
+    fieldEncryption: {
+      key: secrets.FIELD_ENCRYPTION_KEY,
+      previousKeys: splitList(e.FIELD_ENCRYPTION_KEY_PREVIOUS),
+    },
+    backup: {
+      key: secrets.BACKUP_KEY,
+      dir: resolve(e.BACKUP_DIR ?? resolve(dataDir, 'backups')),
+      cron: e.BACKUP_CRON,
+      keep: e.BACKUP_KEEP,
+      drillCron: e.RESTORE_DRILL_CRON,
+    },
+    retentionDays: e.RETENTION_DAYS,
+    discord:
+      e.DISCORD_CLIENT_ID && e.DISCORD_CLIENT_SECRET
+        ? {
+            clientId: e.DISCORD_CLIENT_ID,
+            clientSecret: e.DISCORD_CLIENT_SECRET,
+            apiUrl: e.DISCORD_API_URL.replace(/\/$/, ''),
+            authorizeUrl: e.DISCORD_AUTHORIZE_URL,
+            redirectUri: `${appUrl.origin}/api/auth/discord/callback`,
+          }
+        : undefined,
+    discordWebhookHosts: splitList(e.DISCORD_WEBHOOK_HOSTS),
+    redisUrl: e.REDIS_URL,
+    metricsToken: e.METRICS_TOKEN,
+    registration: e.REGISTRATION ?? (e.NODE_ENV === 'production' ? 'invite-only' : 'open'),
+    adminEmails: splitList(e.ADMIN_EMAILS).map((x) => x.toLowerCase()),
+    tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
+    httpRedirectPort: e.HTTP_REDIRECT_PORT,
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    webDistDir: resolve(e.WEB_DIST_DIR ?? resolve(import.meta.dirname, '../../web/dist')),
+    rateLimits: e.RATE_LIMITS === 'on',
+    warnings,
+  } as const;
+}
+
+/** Rejects obviously weak secrets (repeated characters, few distinct characters, well-known words). */
+function weakness(value: string): string | undefined {
+  const distinct = new Set(value).size;
+  if (distinct < 10) return 'has too few distinct characters to be a random key';
+  if (/(password|secret|changeme|example|queuecrew)/i.test(value)) return 'contains a guessable word';
+  return undefined;
+}
+
+function loadOrCreateDevSecrets(dataDir: string, missing: SecretName[], warnings: string[]): Record<string, string> {
+  const file = resolve(dataDir, 'secrets.json');
+  let stored: Record<string, string> = {};
+  if (existsSync(file)) {
+    stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  }
+  let changed = false;
+  for (const name of missing) {
+    if (!stored[name]) {
+      stored[name] = randomBytes(32).toString('base64url');
+      changed = true;
+    }
+  }
+  if (changed) {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+    chmodSync(file, 0o600);
+    warnings.push(`Generated development secrets (${missing.join(', ')}) into ${file}. Set them in the environment for production.`);
+  }
+  return stored;
+}
+
+/** Reads and validates the configuration; throws ConfigError with one line per problem. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset, so `FOO=` in a .env file does not trip validation.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const missing = SECRET_NAMES.filter((n) => !e[n]);
+  let secrets: Record<string, string | undefined> = Object.fromEntries(SECRET_NAMES.map((n) => [n, e[n]]));
+
+  if (e.NODE_ENV === 'production') {
+    for (const n of missing) problems.push(`${n}: is required when NODE_ENV=production (generate one with: openssl rand -base64 32)`);
+    for (const n of SECRET_NAMES) {
+      const v = e[n];
+      const weak = v ? weakness(v) : undefined;
+      if (weak) problems.push(`${n}: ${weak}`);
+    }
+    const distinct = new Set(SECRET_NAMES.map((n) => e[n]).filter(Boolean));
+    if (distinct.size < SECRET_NAMES.filter((n) => e[n]).length) problems.push('secrets: each secret must be different');
+    if (!e.APP_URL.startsWith('https://'))
+      warnings.push('APP_URL is not https: cookies will not be Secure. Serve QueueCrew behind TLS in production.');
+  } else if (missing.length > 0) {
+    const stored = loadOrCreateDevSecrets(resolve(e.DATA_DIR), missing, warnings);
+    secrets = { ...secrets, ...Object.fromEntries(missing.map((n) => [n, stored[n]])) };
+  }
+  if ((e.TLS_CERT_FILE && !e.TLS_KEY_FILE) || (!e.TLS_CERT_FILE && e.TLS_KEY_FILE)) {
+    problems.push('TLS_CERT_FILE and TLS_KEY_FILE: set both or neither');
+  }
+  if (e.DISCORD_CLIENT_ID && !e.DISCORD_CLIENT_SECRET) problems.push('DISCORD_CLIENT_SECRET: is required when DISCORD_CLIENT_ID is set');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return buildConfig(e, secrets as Record<SecretName, string>, warnings);
+}

@@ -1,0 +1,87 @@
+/** The auth contract (shared/API.md, "Auth"). */
+import { createRoute, z } from '@hono/zod-openapi';
+import { loginInput, passwordChangeInput, registerInput } from '@queuecrew/shared';
+import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
+import { UserSchema } from '../users/index.ts';
+
+const tags = ['auth'];
+const UserEnvelope = z.object({ user: UserSchema });
+
+export const register = createRoute({
+  method: 'post',
+  path: '/register',
+  tags,
+  summary: 'Create a local account and sign in',
+  request: jsonBody(registerInput),
+  responses: { 201: jsonResponse('Signed in: session cookies set', UserEnvelope), ...commonErrors },
+});
+
+export const login = createRoute({
+  method: 'post',
+  path: '/login',
+  tags,
+  summary: 'Sign in with email and password (and a TOTP code when 2FA is on)',
+  request: jsonBody(loginInput),
+  responses: { 200: jsonResponse('Signed in: session cookies set', UserEnvelope), ...commonErrors },
+});
+
+export const refresh = createRoute({
+  method: 'post',
+  path: '/refresh',
+  tags,
+  summary: 'Rotate the refresh token and get a new access token',
+  responses: { 200: jsonResponse('New session cookies set', UserEnvelope), ...commonErrors },
+});
+
+export const logout = createRoute({
+  method: 'post',
+  path: '/logout',
+  tags,
+  summary: 'Sign out: revokes this session on the server',
+  responses: { 204: { description: 'Signed out; Clear-Site-Data sent' }, ...commonErrors },
+});
+
+export const SessionSchema = z
+  .object({
+    id: z.string(),
+    createdAt: z.string(),
+    lastUsedAt: z.string(),
+    userAgent: z.string().nullable(),
+    ip: z.string().nullable(),
+    current: z.boolean(),
+  })
+  .openapi('Session');
+
+export const listSessions = createRoute({
+  method: 'get',
+  path: '/sessions',
+  tags,
+  summary: 'Active sessions of the caller',
+  responses: { 200: jsonResponse('Sessions', z.array(SessionSchema)), ...commonErrors },
+});
+
+export const revokeOneSession = createRoute({
+  method: 'delete',
+  path: '/sessions/{id}',
+  tags,
+  summary: 'Sign out one session',
+  request: { params: z.object({ id: z.string().min(1).max(64) }) },
+  responses: { 204: { description: 'Revoked' }, ...commonErrors },
+});
+
+export const revokeOtherSessions = createRoute({
+  method: 'delete',
+  path: '/sessions',
+  tags,
+  summary: 'Sign out everywhere else',
+  responses: { 204: { description: 'Every other session revoked' }, ...commonErrors },
+});
+
+export const changePassword = createRoute({
+  method: 'post',
+  path: '/password',
+  tags,
+  summary: 'Change (or set) the password; signs out other sessions',
+  request: jsonBody(passwordChangeInput),
+  responses: { 204: { description: 'Changed' }, ...commonErrors },
+});

@@ -1,0 +1,1 @@
+export { opsRouter } from './router.ts';

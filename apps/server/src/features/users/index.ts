@@ -1,0 +1,3 @@
+/** What other features may use from users. */
+export { UserSchema, toUserDto, getUser, findUserByEmail, type UserDto } from './data.ts';
+export { usersRouter } from './router.ts';

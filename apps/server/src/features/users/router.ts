@@ -1,0 +1,5 @@
+import { createRouter } from '../../lib/openapi.ts';
+import * as handlers from './handlers.ts';
+import * as routes from './routes.ts';
+
+export const usersRouter = createRouter().openapi(routes.getMe, handlers.getMe).openapi(routes.updateMe, handlers.updateMe);

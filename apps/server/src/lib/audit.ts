@@ -1,0 +1,76 @@
+/**
+ * Security events: the append-only audit log (triggers refuse UPDATE/DELETE, see migration 0001).
+ * Never put a secret in `detail`: no passwords, tokens, codes or cookies.
+ */
+import type { Context } from 'hono';
+import { schema, type Db, type Tx } from '../db/client.ts';
+import { hmacSha256 } from './crypto.ts';
+import type { AppEnv } from './context.ts';
+
+export type SecurityEventType =
+  | 'register'
+  | 'login_succeeded'
+  | 'login_failed'
+  | 'login_locked'
+  | 'login_failure_burst'
+  | 'logout'
+  | 'refresh_reuse_detected'
+  | 'session_revoked'
+  | 'sessions_revoked_all'
+  | 'password_changed'
+  | 'totp_enabled'
+  | 'totp_disabled'
+  | 'recovery_code_used'
+  | 'discord_linked'
+  | 'discord_unlinked'
+  | 'permission_denied'
+  | 'role_changed'
+  | 'member_removed'
+  | 'member_left'
+  | 'ownership_transferred'
+  | 'group_deleted'
+  | 'invite_created'
+  | 'invite_revoked'
+  | 'invite_accepted'
+  | 'account_exported'
+  | 'account_deleted'
+  | 'account_disabled'
+  | 'account_enabled'
+  | 'registration_policy_changed'
+  | 'webhook_changed';
+
+export interface SecurityEventInput {
+  type: SecurityEventType;
+  userId?: string | null;
+  groupId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/** A stable pseudonym for a user id, so events stay linkable after the account is deleted. */
+export function subjectOf(secret: string, userId: string): string {
+  return hmacSha256(secret, `subject:${userId}`).slice(0, 32);
+}
+
+export async function recordSecurityEvent(db: Db | Tx, secret: string, event: SecurityEventInput): Promise<void> {
+  await db.insert(schema.securityEvents).values({
+    type: event.type,
+    userId: event.userId ?? null,
+    subject: event.userId ? subjectOf(secret, event.userId) : null,
+    groupId: event.groupId ?? null,
+    ip: event.ip ?? null,
+    userAgent: event.userAgent?.slice(0, 300) ?? null,
+    detail: event.detail ? JSON.stringify(event.detail) : null,
+  });
+}
+
+/** Records an event for the current request (ip and user agent from the request). */
+export async function auditRequest(c: Context<AppEnv>, event: Omit<SecurityEventInput, 'ip' | 'userAgent'>, db?: Db | Tx): Promise<void> {
+  const services = c.get('services');
+  await recordSecurityEvent(db ?? services.database.db, services.config.session.secret, {
+    ...event,
+    ip: c.get('ip'),
+    userAgent: c.req.header('user-agent') ?? null,
+  });
+}

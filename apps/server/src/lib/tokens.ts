@@ -1,0 +1,61 @@
+/**
+ * Access tokens: short-lived JWTs (HS256, pinned), with `iss`, `aud`, `exp`, `sub` (user id) and `sid`
+ * (session id). Signed with the current SESSION_SECRET; previous secrets still verify (by `kid`) until
+ * they are rotated out, so a key rotation signs nobody out.
+ */
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { deriveKey, keyId } from './crypto.ts';
+
+export interface AccessClaims {
+  userId: string;
+  sessionId: string;
+}
+
+const ALG = 'HS256';
+
+export class TokenService {
+  readonly #keys: Array<{ kid: string; key: Uint8Array }>;
+  constructor(
+    current: string,
+    previous: readonly string[],
+    readonly issuer: string,
+    readonly ttlSeconds: number,
+  ) {
+    this.#keys = [current, ...previous].map((s) => ({ kid: keyId(s), key: new Uint8Array(deriveKey(s, 'jwt-hs256')) }));
+  }
+
+  get audience(): string {
+    return `${this.issuer}/api`;
+  }
+
+  async sign(claims: AccessClaims): Promise<string> {
+    const { kid, key } = this.#keys[0]!;
+    return new SignJWT({ sid: claims.sessionId })
+      .setProtectedHeader({ alg: ALG, typ: 'JWT', kid })
+      .setSubject(claims.userId)
+      .setIssuer(this.issuer)
+      .setAudience(this.audience)
+      .setIssuedAt()
+      .setExpirationTime(`${this.ttlSeconds}s`)
+      .sign(key);
+  }
+
+  /** Returns the claims, or undefined for any invalid, expired, tampered or foreign token. */
+  async verify(token: string): Promise<AccessClaims | undefined> {
+    try {
+      const { payload } = await jwtVerify(
+        token,
+        (header) => {
+          const entry = this.#keys.find((k) => k.kid === header.kid);
+          if (!entry) throw new errors.JWSSignatureVerificationFailed('unknown key id');
+          return entry.key;
+        },
+        { algorithms: [ALG], issuer: this.issuer, audience: this.audience, requiredClaims: ['exp', 'sub', 'iat'] },
+      );
+      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return undefined;
+      return { userId: payload.sub, sessionId: payload.sid };
+    } catch {
+      return undefined;
+    }
+  }
+}

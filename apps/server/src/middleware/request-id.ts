@@ -1,0 +1,39 @@
+/** Gives every request an id (X-Request-Id), a child logger carrying it, and the client IP. */
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { createMiddleware } from 'hono/factory';
+import type { Context } from 'hono';
+import { newId } from '../lib/ids.ts';
+import type { AppEnv } from '../lib/context.ts';
+
+const INCOMING_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+function socketIp(c: Context<AppEnv>): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    // app.request() in tests has no socket.
+    return 'unknown';
+  }
+}
+
+/** The client address: the socket peer, or the last X-Forwarded-For hop only when TRUST_PROXY is on. */
+export function clientIp(c: Context<AppEnv>, trustProxy: boolean): string {
+  if (trustProxy) {
+    const xff = c.req.header('x-forwarded-for');
+    const first = xff?.split(',')[0]?.trim();
+    if (first && /^[0-9a-fA-F:.]{2,45}$/.test(first)) return first;
+  }
+  return socketIp(c).replace(/^::ffff:/, '');
+}
+
+export const requestId = createMiddleware<AppEnv>(async (c, next) => {
+  const services = c.get('services');
+  const incoming = c.req.header('x-request-id');
+  const id = incoming && INCOMING_ID.test(incoming) && services.config.trustProxy ? incoming : newId();
+  c.set('requestId', id);
+  c.set('ip', clientIp(c, services.config.trustProxy));
+  c.set('logger', services.logger.child({ requestId: id }));
+  c.header('X-Request-Id', id);
+  await next();
+  c.header('X-Request-Id', id);
+});

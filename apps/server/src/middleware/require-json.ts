@@ -1,0 +1,16 @@
+/** Unsafe methods with a body must send JSON (415 otherwise); a JSON body must parse (400 otherwise). */
+import { createMiddleware } from 'hono/factory';
+import { AppError } from '../lib/errors.ts';
+import type { AppEnv } from '../lib/context.ts';
+
+export const requireJson = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
+  const length = c.req.header('content-length');
+  const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+  if (!hasBody) return next();
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new AppError(415, 'unsupported_media_type', 'Send the body as JSON with Content-Type: application/json.');
+  }
+  return next();
+});

@@ -1,0 +1,27 @@
+/**
+ * Everything a request needs besides its own input, built once per process and handed to the app.
+ * Tests build a real one over a temp libSQL file (see test/create-test-app.ts).
+ */
+import type { Logger } from 'pino';
+import type { Config } from './env.ts';
+import type { Database } from './db/client.ts';
+import { FieldCipher } from './lib/crypto.ts';
+import { TokenService } from './lib/tokens.ts';
+
+export interface Services {
+  config: Config;
+  database: Database;
+  logger: Logger;
+  fieldCipher: FieldCipher;
+  tokens: TokenService;
+}
+
+export function createServices(config: Config, database: Database, logger: Logger): Services {
+  return {
+    config,
+    database,
+    logger,
+    fieldCipher: new FieldCipher(config.fieldEncryption.key, config.fieldEncryption.previousKeys),
+    tokens: new TokenService(config.session.secret, config.session.previousSecrets, config.appUrl, config.session.accessTtlSeconds),
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * Input rules shared by the server (which enforces them) and the web app (which shows them early).
+ * Every object schema is strict: an unknown field is an error, never silently applied.
+ */
+import { z } from 'zod';
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/** Trims and collapses inner whitespace. */
+export function normalizeText(value: string): string {
+  return value.trim().replace(/\s+/g, ' ');
+}
+
+/** The key that makes "Rocket  League" and "rocket league" the same game. */
+export function gameKey(name: string): string {
+  return normalizeText(name).normalize('NFKC').toLowerCase();
+}
+
+const plainText = (label: string, min: number, max: number) =>
+  z
+    .string({ error: `${label} is required.` })
+    .refine((v) => !CONTROL_CHARS.test(v), { message: `${label} cannot contain control characters.` })
+    .transform(normalizeText)
+    .pipe(
+      z
+        .string()
+        .min(min, { message: min === 1 ? `${label} cannot be empty.` : `${label} must be at least ${min} characters.` })
+        .max(max, { message: `${label} must be at most ${max} characters.` }),
+    );
+
+export const emailSchema = z
+  .string({ error: 'Email is required.' })
+  .trim()
+  .max(254, { message: 'Email must be at most 254 characters.' })
+  .pipe(z.email({ message: 'Enter a valid email address, like name@example.com.' }))
+  .transform((v) => v.toLowerCase());
+
+export const usernameSchema = z
+  .string({ error: 'Username is required.' })
+  .trim()
+  .min(2, { message: 'Username must be at least 2 characters.' })
+  .max(32, { message: 'Username must be at most 32 characters.' })
+  .regex(/^[A-Za-z0-9_.-]+$/, { message: 'Username can use letters, digits, and _ . - only.' });
+
+export const PASSWORD_MIN = 12;
+export const PASSWORD_MAX = 128;
+export const passwordSchema = z
+  .string({ error: 'Password is required.' })
+  .min(PASSWORD_MIN, { message: `Password must be at least ${PASSWORD_MIN} characters.` })
+  .max(PASSWORD_MAX, { message: `Password must be at most ${PASSWORD_MAX} characters.` });
+
+export const totpCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^(\d{6}|[A-Za-z0-9]{4,5}-?[A-Za-z0-9]{4,5})$/, { message: 'Enter the 6-digit code from your app, or a recovery code.' });
+
+export const registerInput = z.strictObject({
+  email: emailSchema,
+  username: usernameSchema,
+  password: passwordSchema,
+  /** Required when the instance is invite-only. */
+  inviteCode: z.string().min(1).max(200).optional(),
+});
+
+export const loginInput = z.strictObject({
+  email: emailSchema,
+  password: z.string({ error: 'Password is required.' }).min(1, { message: 'Password is required.' }).max(PASSWORD_MAX),
+  totp: totpCodeSchema.optional(),
+});
+
+export const passwordChangeInput = z.strictObject({
+  currentPassword: z.string().min(1).max(PASSWORD_MAX).optional(),
+  newPassword: passwordSchema,
+  totp: totpCodeSchema.optional(),
+});
+
+export const updateMeInput = z.strictObject({
+  username: usernameSchema.optional(),
+});
+
+export const deleteMeInput = z.strictObject({
+  confirm: z.string({ error: 'Type your username to confirm.' }).min(1).max(64),
+});
+
+export const groupNameSchema = plainText('Group name', 1, 60);
+export const groupDescriptionSchema = z
+  .string()
+  .max(2000)
+  // eslint-disable-next-line no-control-regex
+  .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), { message: 'Description cannot contain control characters.' })
+  .transform((v) => v.trim())
+  .pipe(z.string().max(500, { message: 'Description must be at most 500 characters.' }));
+
+export const timezoneSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(
+    (tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'Choose a valid IANA timezone, like Europe/Berlin.' },
+  );
+
+export const daySchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Use a date like 2026-11-26.' })
+  .refine(
+    (d) => {
+      const t = new Date(`${d}T00:00:00Z`);
+      return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
+    },
+    { message: 'That date does not exist.' },
+  );
+
+export const gameNameSchema = plainText('Game name', 1, 100);
+
+export const createGroupInput = z.strictObject({
+  name: groupNameSchema,
+  description: groupDescriptionSchema.optional(),
+  timezone: timezoneSchema.optional(),
+});
+
+export const updateGroupInput = z.strictObject({
+  name: groupNameSchema.optional(),
+  description: groupDescriptionSchema.optional(),
+  timezone: timezoneSchema.optional(),
+  /** A Discord webhook URL, or null to remove it. */
+  discordWebhookUrl: z.string().max(500).nullable().optional(),
+  webhookOnSuggestion: z.boolean().optional(),
+  webhookOnWinner: z.boolean().optional(),
+});
+
+export const createInviteInput = z.strictObject({
+  expiresInHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .optional(),
+  maxUses: z.number().int().min(1).max(1000).optional(),
+});
+
+export const updateMemberInput = z.strictObject({
+  role: z.enum(['admin', 'member'], { error: 'Role must be "admin" or "member".' }),
+});
+
+export const transferInput = z.strictObject({
+  userId: z.string().min(1).max(64),
+});
+
+export const createSuggestionInput = z.strictObject({
+  gameName: gameNameSchema,
+  date: daySchema.optional(),
+});
+
+export type RegisterInput = z.infer<typeof registerInput>;
+export type LoginInput = z.infer<typeof loginInput>;
+export type Role = 'owner' | 'admin' | 'member';
