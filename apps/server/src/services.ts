@@ -7,6 +7,8 @@ import type { Config } from './env.ts';
 import type { Database } from './db/client.ts';
 import { FieldCipher } from './lib/crypto.ts';
 import { TokenService } from './lib/tokens.ts';
+import { InMemoryHub, type Hub } from './lib/hub.ts';
+import { createMetrics, type Metrics } from './lib/metrics.ts';
 
 export interface Services {
   config: Config;
@@ -14,10 +16,20 @@ export interface Services {
   logger: Logger;
   fieldCipher: FieldCipher;
   tokens: TokenService;
+  /** Live events across instances (in-process, or Redis when REDIS_URL is set). */
+  hub: Hub;
+  metrics: Metrics;
 }
 
-export function createServices(config: Config, database: Database, logger: Logger): Services {
+export function createServices(
+  config: Config,
+  database: Database,
+  logger: Logger,
+  extra: Partial<Pick<Services, 'hub' | 'metrics'>> = {},
+): Services {
   return {
+    hub: extra.hub ?? new InMemoryHub(),
+    metrics: extra.metrics ?? createMetrics(),
     config,
     database,
     logger,

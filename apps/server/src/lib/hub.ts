@@ -1,0 +1,58 @@
+/**
+ * The Hub carries live events to every server instance. Publish only after the transaction that
+ * caused the event has committed. Two implementations: in-process (one instance) and Redis pub/sub
+ * (any number of instances, see features/realtime).
+ */
+export type GroupEventType =
+  | 'suggestion_created'
+  | 'suggestion_deleted'
+  | 'vote_updated'
+  | 'member_joined'
+  | 'member_left'
+  | 'member_updated'
+  | 'group_updated'
+  | 'group_deleted';
+
+export interface GroupEvent {
+  type: GroupEventType;
+  groupId: string;
+  data: unknown;
+}
+
+/** Control messages between instances, e.g. "user X lost access to group G: drop their subscription". */
+export type ControlMessage =
+  | { type: 'access_revoked'; groupId: string; userId: string }
+  | { type: 'group_deleted'; groupId: string }
+  | { type: 'session_revoked'; sessionId: string }
+  | { type: 'user_sessions_revoked'; userId: string; exceptSessionId?: string };
+
+export interface Hub {
+  publish(event: GroupEvent): Promise<void>;
+  control(message: ControlMessage): Promise<void>;
+  onEvent(listener: (event: GroupEvent) => void): () => void;
+  onControl(listener: (message: ControlMessage) => void): () => void;
+  close(): Promise<void>;
+}
+
+export class InMemoryHub implements Hub {
+  readonly #events = new Set<(e: GroupEvent) => void>();
+  readonly #controls = new Set<(m: ControlMessage) => void>();
+  async publish(event: GroupEvent) {
+    for (const l of this.#events) l(event);
+  }
+  async control(message: ControlMessage) {
+    for (const l of this.#controls) l(message);
+  }
+  onEvent(listener: (e: GroupEvent) => void) {
+    this.#events.add(listener);
+    return () => this.#events.delete(listener);
+  }
+  onControl(listener: (m: ControlMessage) => void) {
+    this.#controls.add(listener);
+    return () => this.#controls.delete(listener);
+  }
+  async close() {
+    this.#events.clear();
+    this.#controls.clear();
+  }
+}
