@@ -9,6 +9,7 @@ import { FieldCipher } from './lib/crypto.ts';
 import { TokenService } from './lib/tokens.ts';
 import { InMemoryHub, type Hub } from './lib/hub.ts';
 import { createMetrics, type Metrics } from './lib/metrics.ts';
+import { systemClock, type Clock } from './lib/clock.ts';
 
 export interface Services {
   config: Config;
@@ -19,17 +20,20 @@ export interface Services {
   /** Live events across instances (in-process, or Redis when REDIS_URL is set). */
   hub: Hub;
   metrics: Metrics;
+  /** "Now" for day-of-group decisions; tests swap in a ManualClock (see lib/clock.ts). */
+  clock: Clock;
 }
 
 export function createServices(
   config: Config,
   database: Database,
   logger: Logger,
-  extra: Partial<Pick<Services, 'hub' | 'metrics'>> = {},
+  extra: Partial<Pick<Services, 'hub' | 'metrics' | 'clock'>> = {},
 ): Services {
   return {
     hub: extra.hub ?? new InMemoryHub(),
     metrics: extra.metrics ?? createMetrics(),
+    clock: extra.clock ?? systemClock,
     config,
     database,
     logger,
