@@ -9,6 +9,8 @@ import { FieldCipher } from './lib/crypto.ts';
 import { TokenService } from './lib/tokens.ts';
 import { InMemoryHub, type Hub } from './lib/hub.ts';
 import { createMetrics, type Metrics } from './lib/metrics.ts';
+import { Redis } from 'ioredis';
+import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore, type RateLimitStore } from './lib/rate-limit.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 
 export interface Services {
@@ -22,17 +24,28 @@ export interface Services {
   metrics: Metrics;
   /** "Now" for day-of-group decisions; tests swap in a ManualClock (see lib/clock.ts). */
   clock: Clock;
+  /** Rate limits and sign-in lockout (memory, or Redis when REDIS_URL is set, so instances share counters). */
+  rateLimiter: RateLimiter;
+}
+
+function createRateLimitStore(config: Config): RateLimitStore {
+  if (!config.redisUrl) return new MemoryRateLimitStore();
+  // Fail fast instead of queueing for ever when Redis is down: the limiter then lets requests through
+  // and logs (docs/decisions/031), rather than hanging every sign-in.
+  return new RedisRateLimitStore(new Redis(config.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 1000 }));
 }
 
 export function createServices(
   config: Config,
   database: Database,
   logger: Logger,
-  extra: Partial<Pick<Services, 'hub' | 'metrics' | 'clock'>> = {},
+  extra: Partial<Pick<Services, 'hub' | 'metrics' | 'clock' | 'rateLimiter'>> = {},
 ): Services {
+  const metrics = extra.metrics ?? createMetrics();
   return {
     hub: extra.hub ?? new InMemoryHub(),
-    metrics: extra.metrics ?? createMetrics(),
+    metrics,
+    rateLimiter: extra.rateLimiter ?? new RateLimiter(createRateLimitStore(config), config.rateLimits, metrics, logger),
     clock: extra.clock ?? systemClock,
     config,
     database,
