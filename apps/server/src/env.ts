@@ -41,6 +41,13 @@ const schema = z.object({
   DISCORD_CLIENT_SECRET: z.string().min(1).optional(),
   DISCORD_API_URL: z.url().default('https://discord.com/api'),
   DISCORD_AUTHORIZE_URL: z.url().default('https://discord.com/oauth2/authorize'),
+  /** Defaults to `${DISCORD_API_URL}/oauth2/token`. */
+  DISCORD_TOKEN_URL: z.url().optional(),
+  /**
+   * Development/tests only: an extra webhook base (e.g. http://127.0.0.1:4010 of the fake Discord) whose
+   * `/api/webhooks/<id>/<token>` URLs are accepted besides the https DISCORD_WEBHOOK_HOSTS. Refused in production.
+   */
+  DISCORD_WEBHOOK_BASE_URL: z.url().optional(),
   DISCORD_WEBHOOK_HOSTS: z.string().default('discord.com,discordapp.com,ptb.discord.com,canary.discord.com'),
   REDIS_URL: z.string().min(1).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -113,10 +120,12 @@ function buildConfig(e: z.infer<typeof schema>, secrets: Record<SecretName, stri
             clientSecret: e.DISCORD_CLIENT_SECRET,
             apiUrl: e.DISCORD_API_URL.replace(/\/$/, ''),
             authorizeUrl: e.DISCORD_AUTHORIZE_URL,
+            tokenUrl: e.DISCORD_TOKEN_URL ?? `${e.DISCORD_API_URL.replace(/\/$/, '')}/oauth2/token`,
             redirectUri: `${appUrl.origin}/api/auth/discord/callback`,
           }
         : undefined,
-    discordWebhookHosts: splitList(e.DISCORD_WEBHOOK_HOSTS),
+    discordWebhookHosts: splitList(e.DISCORD_WEBHOOK_HOSTS).map((h) => h.toLowerCase()),
+    discordWebhookBaseUrl: e.DISCORD_WEBHOOK_BASE_URL ? new URL(e.DISCORD_WEBHOOK_BASE_URL).origin : undefined,
     redisUrl: e.REDIS_URL,
     metricsToken: e.METRICS_TOKEN,
     registration: e.REGISTRATION ?? (e.NODE_ENV === 'production' ? 'invite-only' : 'open'),
@@ -194,6 +203,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     problems.push('TLS_CERT_FILE and TLS_KEY_FILE: set both or neither');
   }
   if (e.DISCORD_CLIENT_ID && !e.DISCORD_CLIENT_SECRET) problems.push('DISCORD_CLIENT_SECRET: is required when DISCORD_CLIENT_ID is set');
+  if (e.NODE_ENV === 'production' && e.DISCORD_WEBHOOK_BASE_URL)
+    problems.push('DISCORD_WEBHOOK_BASE_URL: is for development and tests only; unset it in production');
   if (problems.length > 0) throw new ConfigError(problems);
   return buildConfig(e, secrets as Record<SecretName, string>, warnings);
 }
