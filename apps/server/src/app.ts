@@ -5,6 +5,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { authRouter } from './features/auth/index.ts';
+import { groupsRouter } from './features/groups/index.ts';
 import { opsRouter } from './features/ops/index.ts';
 import { usersRouter } from './features/users/index.ts';
 import type { AppEnv } from './lib/context.ts';
@@ -15,6 +16,7 @@ import { requestId } from './middleware/request-id.ts';
 import { requireJson } from './middleware/require-json.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { session } from './middleware/session.ts';
+import { rateLimits } from './middleware/rate-limits.ts';
 import { docsPage } from './lib/docs-page.ts';
 import { webApp } from './middleware/web-app.ts';
 import type { Services } from './services.ts';
@@ -51,10 +53,13 @@ export function createApp(services: Services) {
   app.use('/api/*', requireJson);
   // 7. Who is calling: resolved once, from the database, before any route runs.
   app.use('/api/*', session);
+  // 8. Rate limits after the session (per-user budgets need the user), before any handler does work (429).
+  app.use('/api/*', rateLimits);
 
   app.route('/', opsRouter);
   app.route('/api/auth', authRouter);
   app.route('/api/users', usersRouter);
+  app.route('/api', groupsRouter);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -1,0 +1,40 @@
+/**
+ * Path-based rate limits, applied after the session middleware so that per-user limits know the user.
+ * Per-account limits that need the request body (login and register by email) are applied in the auth
+ * handlers, after validation. The rules themselves are in lib/rate-limit.ts.
+ */
+import { getCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../lib/context.ts';
+import { sha256 } from '../lib/crypto.ts';
+import { limit, RULES } from '../lib/rate-limit.ts';
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+const INVITE_ACCEPT = /^\/api\/invites\/[^/]+\/accept\/?$/;
+
+export const rateLimits = createMiddleware<AppEnv>(async (c, next) => {
+  if (SAFE.has(c.req.method)) return next();
+  const ip = c.get('ip');
+  const auth = c.get('auth');
+  const path = c.req.path;
+
+  if (path === '/api/auth/login') {
+    await limit(c, RULES.loginIp, ip);
+  } else if (path === '/api/auth/register') {
+    await limit(c, RULES.registerIp, ip);
+  } else if (path === '/api/auth/refresh') {
+    await limit(c, RULES.refreshIp, ip);
+    // The refresh token names one session of one account; hashing keeps it out of the store.
+    const token = getCookie(c, 'qc_refresh') ?? getCookie(c, '__Secure-qc_refresh');
+    if (token) await limit(c, RULES.refreshSession, sha256(token).slice(0, 32));
+  } else if (path.startsWith('/api/auth/2fa/')) {
+    await limit(c, RULES.twoFactorIp, ip);
+    if (auth) await limit(c, RULES.twoFactorUser, auth.userId);
+  } else if (INVITE_ACCEPT.test(path)) {
+    await limit(c, RULES.inviteAcceptIp, ip);
+    if (auth) await limit(c, RULES.inviteAcceptUser, auth.userId);
+  }
+  // Every write of a signed-in user counts against one budget, whatever the route.
+  if (auth) await limit(c, RULES.writesUser, auth.userId);
+  return next();
+});
