@@ -1,1 +1,15 @@
+/** What other modules may use from ops: health/metrics routes, backups, retention and scheduled jobs. */
 export { opsRouter } from './router.ts';
+export {
+  BackupError,
+  createBackup,
+  restoreBackup,
+  verifyLatestBackup,
+  listBackups,
+  pruneBackups,
+  holdDatabase,
+  databaseHolder,
+  type BackupInfo,
+  type Manifest,
+  type VerifyReport,
+} from './backup.ts';
