@@ -30,7 +30,7 @@ for (const file of ['package.json', 'apps/server/package.json', 'apps/web/packag
   const pkg = JSON.parse(readFileSync(`${root}${file}`, 'utf8'));
   for (const field of ['dependencies', 'devDependencies']) {
     for (const [name, range] of Object.entries(pkg[field] ?? {})) {
-      if (!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(range) && !range.startsWith('file:') && range !== '*') {
+      if (!/^\d+\.\d+\.\d+$/.test(range.split('-')[0]) && !range.startsWith('file:') && range !== '*') {
         problems.push(`${file}: ${name}@${range} is not pinned to an exact version`);
       }
     }
