@@ -1,0 +1,106 @@
+/** Reading groups and members, and shaping them for the API. */
+import { z } from '@hono/zod-openapi';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { schema, type Db, type Tx } from '../../db/client.ts';
+
+export type Role = 'owner' | 'admin' | 'member';
+export const RoleSchema = z.enum(['owner', 'admin', 'member']).openapi('Role');
+
+/** Path ids are opaque strings; anything longer than this cannot be one of ours. */
+export const idParam = (name: string) =>
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name, in: 'path' }, example: 'vQw3l2nq7cGm2eB3L1zXyA' });
+
+export const GroupParams = z.object({ groupId: idParam('groupId') });
+
+export const MemberSchema = z
+  .object({ id: z.string(), username: z.string(), avatarUrl: z.string().nullable(), role: RoleSchema })
+  .openapi('Member');
+export type MemberDto = z.infer<typeof MemberSchema>;
+
+export const GroupSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    timezone: z.string().openapi({ example: 'Europe/Berlin' }),
+    createdAt: z.string(),
+    role: RoleSchema,
+  })
+  .openapi('Group');
+export type GroupDto = z.infer<typeof GroupSchema>;
+
+export const GroupDetailSchema = GroupSchema.extend({ members: z.array(MemberSchema) }).openapi('GroupDetail');
+export type GroupDetailDto = z.infer<typeof GroupDetailSchema>;
+
+export const GroupListItemSchema = z
+  .object({ id: z.string(), name: z.string(), role: RoleSchema, memberCount: z.number().int() })
+  .openapi('GroupListItem');
+
+export type GroupRow = typeof schema.groups.$inferSelect;
+
+/** The group as every member sees it, without the caller's role (used for live events). */
+export function toGroupEventData(g: GroupRow) {
+  return { id: g.id, name: g.name, description: g.description, timezone: g.timezone, createdAt: g.createdAt.toISOString() };
+}
+
+export function toGroupDto(g: GroupRow, role: Role): GroupDto {
+  return { ...toGroupEventData(g), role };
+}
+
+export async function findGroup(db: Db | Tx, groupId: string): Promise<GroupRow | undefined> {
+  return db.select().from(schema.groups).where(eq(schema.groups.id, groupId)).get();
+}
+
+/** Owner first, then admins, then members; within a role, longest-standing first. */
+const roleOrder = sql`CASE ${schema.memberships.role} WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END`;
+
+const memberColumns = {
+  id: schema.users.id,
+  username: schema.users.username,
+  avatarUrl: schema.users.avatarUrl,
+  role: schema.memberships.role,
+};
+
+export async function listMembers(db: Db | Tx, groupId: string): Promise<MemberDto[]> {
+  return db
+    .select(memberColumns)
+    .from(schema.memberships)
+    .innerJoin(schema.users, eq(schema.users.id, schema.memberships.userId))
+    .where(eq(schema.memberships.groupId, groupId))
+    .orderBy(roleOrder, asc(schema.memberships.joinedAt), asc(schema.users.username))
+    .all();
+}
+
+export async function findMember(db: Db | Tx, groupId: string, userId: string): Promise<MemberDto | undefined> {
+  return db
+    .select(memberColumns)
+    .from(schema.memberships)
+    .innerJoin(schema.users, eq(schema.users.id, schema.memberships.userId))
+    .where(and(eq(schema.memberships.groupId, groupId), eq(schema.memberships.userId, userId)))
+    .get();
+}
+
+/** The caller's groups with their role and the member count, in one query. */
+export async function listGroupsOf(db: Db, userId: string) {
+  const memberCount = sql<number>`(SELECT count(*) FROM ${schema.memberships} m2 WHERE m2.group_id = ${schema.groups.id})`;
+  return db
+    .select({ id: schema.groups.id, name: schema.groups.name, role: schema.memberships.role, memberCount })
+    .from(schema.memberships)
+    .innerJoin(schema.groups, eq(schema.groups.id, schema.memberships.groupId))
+    .where(eq(schema.memberships.userId, userId))
+    .orderBy(sql`${schema.groups.name} COLLATE NOCASE`, asc(schema.groups.createdAt))
+    .all();
+}
+
+export async function memberCountOf(db: Db | Tx, groupId: string): Promise<number> {
+  const row = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(schema.memberships)
+    .where(eq(schema.memberships.groupId, groupId))
+    .get();
+  return row?.n ?? 0;
+}

@@ -1,0 +1,193 @@
+/** Thin handlers: parse → policy → data/mutations → respond; live events after the commit. */
+import type { RouteHandler } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { auditRequest } from '../../lib/audit.ts';
+import { requireUser } from '../../lib/auth-guard.ts';
+import type { AppEnv } from '../../lib/context.ts';
+import { AppError, notFound } from '../../lib/errors.ts';
+import { isValidTimezone } from '../../lib/time.ts';
+import { findGroup, findMember, listGroupsOf, listMembers, toGroupDto, toGroupEventData, type MemberDto } from './data.ts';
+import { publishEvents } from './events.ts';
+import {
+  applyGroupChanges,
+  deleteGroupRow,
+  deleteMembership,
+  insertGroup,
+  moveOwnership,
+  setRole,
+  type GroupChanges,
+} from './mutations.ts';
+import { requireCanChangeRole, requireCanLeave, requireCanRemove, requireMember, requireRole, type Membership } from './policy.ts';
+import type * as routes from './routes.ts';
+
+/** The browser's timezone when the client sends it (the web app does), else UTC. */
+function defaultTimezone(c: Context<AppEnv>): string {
+  const header = c.req.header('x-timezone')?.trim();
+  return header && isValidTimezone(header) ? header : 'UTC';
+}
+
+async function loadGroup(c: Context<AppEnv>, groupId: string) {
+  const group = await findGroup(c.get('services').database.db, groupId);
+  if (!group) throw notFound('This group');
+  return group;
+}
+
+export const createGroup: RouteHandler<typeof routes.createGroup, AppEnv> = async (c) => {
+  const auth = requireUser(c);
+  const input = c.req.valid('json');
+  const { database, clock } = c.get('services');
+  const group = await database.write((tx) =>
+    insertGroup(
+      tx,
+      auth.userId,
+      { name: input.name, description: input.description ?? '', timezone: input.timezone ?? defaultTimezone(c) },
+      clock.now(),
+    ),
+  );
+  return c.json(toGroupDto(group, 'owner'), 201);
+};
+
+export const listGroups: RouteHandler<typeof routes.listGroups, AppEnv> = async (c) => {
+  const auth = requireUser(c);
+  return c.json(await listGroupsOf(c.get('services').database.db, auth.userId), 200);
+};
+
+export const getGroup: RouteHandler<typeof routes.getGroup, AppEnv> = async (c) => {
+  const { groupId } = c.req.valid('param');
+  const me = await requireMember(c, groupId);
+  const group = await loadGroup(c, groupId);
+  const members = await listMembers(c.get('services').database.db, groupId);
+  return c.json({ ...toGroupDto(group, me.role), members }, 200);
+};
+
+/**
+ * PATCH is built in steps so that other settings can be added as their own step:
+ *   1. policy (admin), 2. refuse what this server cannot apply yet, 3. collect plain changes,
+ *   4. write, 5. publish.
+ */
+export const updateGroup: RouteHandler<typeof routes.updateGroup, AppEnv> = async (c) => {
+  const { groupId } = c.req.valid('param');
+  const input = c.req.valid('json');
+  const me = await requireMember(c, groupId);
+  await requireRole(c, me, 'admin');
+
+  // Step 2 — Discord webhook settings. They are valid input in the shared schema, but their handling
+  // (encryption, delivery) belongs to the Discord feature (issue 7), which will replace this refusal
+  // with its own step. Until then we refuse them loudly rather than accept and silently drop them.
+  const webhookFields = (['discordWebhookUrl', 'webhookOnSuggestion', 'webhookOnWinner'] as const).filter((k) => input[k] !== undefined);
+  if (webhookFields.length > 0) {
+    throw new AppError(
+      400,
+      'webhook_not_available',
+      'Discord webhooks are not available on this server yet. Remove the webhook fields and try again.',
+      Object.fromEntries(webhookFields.map((k) => [k, 'Discord webhooks are not available yet.'])),
+    );
+  }
+
+  // Step 3 — name, description, timezone.
+  const changes: GroupChanges = {};
+  if (input.name !== undefined) changes.name = input.name;
+  if (input.description !== undefined) changes.description = input.description;
+  if (input.timezone !== undefined) changes.timezone = input.timezone;
+
+  // Step 4 — write (an empty PATCH just returns the group).
+  const { database, clock } = c.get('services');
+  const group =
+    Object.keys(changes).length === 0
+      ? await loadGroup(c, groupId)
+      : await database.write((tx) => applyGroupChanges(tx, groupId, changes, clock.now()));
+
+  // Step 5 — tell the group.
+  if (Object.keys(changes).length > 0) {
+    await publishEvents(c, [{ type: 'group_updated', groupId, data: toGroupEventData(group) }]);
+  }
+  return c.json(toGroupDto(group, me.role), 200);
+};
+
+export const deleteGroup: RouteHandler<typeof routes.deleteGroup, AppEnv> = async (c) => {
+  const { groupId } = c.req.valid('param');
+  const me = await requireMember(c, groupId);
+  await requireRole(c, me, 'owner');
+  const group = await loadGroup(c, groupId);
+  await c.get('services').database.write(async (tx) => {
+    await auditRequest(c, { type: 'group_deleted', userId: me.userId, groupId, detail: { name: group.name } }, tx);
+    await deleteGroupRow(tx, groupId);
+  });
+  await publishEvents(c, [{ type: 'group_deleted', groupId, data: {} }], [{ type: 'group_deleted', groupId }]);
+  return c.body(null, 204);
+};
+
+/** The target of a member route, as a membership (404 when not a member of this group). */
+async function loadTarget(c: Context<AppEnv>, groupId: string, userId: string): Promise<{ membership: Membership; member: MemberDto }> {
+  const member = await findMember(c.get('services').database.db, groupId, userId);
+  if (!member) throw notFound('This member');
+  return { member, membership: { groupId, userId, role: member.role } };
+}
+
+export const updateMember: RouteHandler<typeof routes.updateMember, AppEnv> = async (c) => {
+  const { groupId, userId } = c.req.valid('param');
+  const { role } = c.req.valid('json');
+  const me = await requireMember(c, groupId);
+  await requireRole(c, me, 'admin');
+  const target = await loadTarget(c, groupId, userId);
+  await requireCanChangeRole(c, me, target.membership);
+  if (target.member.role === role) return c.json(target.member, 200);
+
+  await c.get('services').database.write(async (tx) => {
+    await setRole(tx, groupId, userId, target.member.role, role);
+    await auditRequest(
+      c,
+      { type: 'role_changed', userId: me.userId, groupId, detail: { targetUserId: userId, from: target.member.role, to: role } },
+      tx,
+    );
+  });
+  const updated: MemberDto = { ...target.member, role };
+  await publishEvents(c, [{ type: 'member_updated', groupId, data: updated }]);
+  return c.json(updated, 200);
+};
+
+export const removeMember: RouteHandler<typeof routes.removeMember, AppEnv> = async (c) => {
+  const { groupId, userId } = c.req.valid('param');
+  const me = await requireMember(c, groupId);
+  const leaving = userId === me.userId;
+  if (leaving) requireCanLeave(me);
+  else await requireRole(c, me, 'admin');
+  const target = await loadTarget(c, groupId, userId);
+  if (!leaving) await requireCanRemove(c, me, target.membership);
+
+  await c.get('services').database.write(async (tx) => {
+    await deleteMembership(tx, groupId, userId, target.member.role);
+    await auditRequest(
+      c,
+      leaving
+        ? { type: 'member_left', userId, groupId }
+        : { type: 'member_removed', userId: me.userId, groupId, detail: { targetUserId: userId, role: target.member.role } },
+      tx,
+    );
+  });
+  await publishEvents(c, [{ type: 'member_left', groupId, data: target.member }], [{ type: 'access_revoked', groupId, userId }]);
+  return c.body(null, 204);
+};
+
+export const transferOwnership: RouteHandler<typeof routes.transferOwnership, AppEnv> = async (c) => {
+  const { groupId } = c.req.valid('param');
+  const { userId } = c.req.valid('json');
+  const me = await requireMember(c, groupId);
+  await requireRole(c, me, 'owner');
+  if (userId === me.userId) {
+    throw new AppError(409, 'already_owner', 'You already own this group. Choose another member to hand it to.');
+  }
+  const target = await loadTarget(c, groupId, userId);
+  const { database } = c.get('services');
+  await database.write(async (tx) => {
+    await moveOwnership(tx, groupId, me.userId, userId, target.member.role);
+    await auditRequest(c, { type: 'ownership_transferred', userId: me.userId, groupId, detail: { from: me.userId, to: userId } }, tx);
+  });
+  const [group, members] = await Promise.all([loadGroup(c, groupId), listMembers(database.db, groupId)]);
+  const changed = members.filter((m) => m.id === userId || m.id === me.userId);
+  await publishEvents(
+    c,
+    changed.map((m) => ({ type: 'member_updated' as const, groupId, data: m })),
+  );
+  return c.json({ ...toGroupDto(group, 'admin'), members }, 200);
+};

@@ -1,0 +1,105 @@
+/**
+ * Who may do what in a group. The role is read from the memberships row on every request (never from
+ * the token), so a demotion or removal takes effect on the very next request. A non-member learns
+ * nothing: every group resource answers 404 for them, never 403. A member who lacks the role gets 403
+ * and the attempt is written to the security event log.
+ */
+import type { Context } from 'hono';
+import { and, eq } from 'drizzle-orm';
+import { schema } from '../../db/client.ts';
+import { auditRequest } from '../../lib/audit.ts';
+import { requireUser } from '../../lib/auth-guard.ts';
+import type { AppEnv } from '../../lib/context.ts';
+import { AppError, forbidden, notFound } from '../../lib/errors.ts';
+import type { Role } from './data.ts';
+
+export interface Membership {
+  groupId: string;
+  userId: string;
+  role: Role;
+}
+
+const RANK: Record<Role, number> = { member: 0, admin: 1, owner: 2 };
+
+/** True when `membership` has at least `role`. */
+export function hasRole(membership: Pick<Membership, 'role'>, role: Role): boolean {
+  return RANK[membership.role] >= RANK[role];
+}
+
+/** The caller's membership of `groupId`; 401 when signed out, 404 when not a member or no such group. */
+export async function requireMember(c: Context<AppEnv>, groupId: string): Promise<Membership> {
+  const auth = requireUser(c);
+  const row = await c
+    .get('services')
+    .database.db.select({ groupId: schema.memberships.groupId, userId: schema.memberships.userId, role: schema.memberships.role })
+    .from(schema.memberships)
+    .where(and(eq(schema.memberships.groupId, groupId), eq(schema.memberships.userId, auth.userId)))
+    .get();
+  if (!row) throw notFound('This group');
+  return row;
+}
+
+/** Records the refusal as a security event and returns the 403 to throw. */
+export async function denied(c: Context<AppEnv>, membership: Membership, reason: string, message?: string): Promise<AppError> {
+  await c.get('services').database.write((tx) =>
+    auditRequest(
+      c,
+      {
+        type: 'permission_denied',
+        userId: membership.userId,
+        groupId: membership.groupId,
+        detail: { method: c.req.method, route: c.req.routePath, role: membership.role, reason },
+      },
+      tx,
+    ),
+  );
+  return forbidden(message);
+}
+
+const ROLE_MESSAGES: Record<'admin' | 'owner', string> = {
+  admin: 'Only group admins can do this. Ask an admin of the group.',
+  owner: 'Only the group owner can do this. Ask the owner of the group.',
+};
+
+/** 403 (and a `permission_denied` security event) unless the member has at least `role`. */
+export async function requireRole(c: Context<AppEnv>, membership: Membership, role: 'admin' | 'owner'): Promise<void> {
+  if (hasRole(membership, role)) return;
+  throw await denied(c, membership, `requires ${role}`, ROLE_MESSAGES[role]);
+}
+
+/**
+ * Changing another member's role: admins may promote members; only the owner touches admins; nobody
+ * changes the owner's role (ownership moves only by transfer).
+ */
+export async function requireCanChangeRole(c: Context<AppEnv>, actor: Membership, target: Membership) {
+  await requireRole(c, actor, 'admin');
+  if (target.role === 'owner') {
+    throw new AppError(
+      409,
+      'owner_role_locked',
+      "The owner's role cannot be changed. The owner can transfer ownership to another member instead.",
+    );
+  }
+  // Promoting a member to admin is an admin's call; demoting or otherwise touching an admin is the owner's.
+  if (target.role === 'admin') await requireRole(c, actor, 'owner');
+}
+
+/** Removing someone else: admins remove members; only the owner removes admins; nobody removes the owner. */
+export async function requireCanRemove(c: Context<AppEnv>, actor: Membership, target: Membership) {
+  await requireRole(c, actor, 'admin');
+  if (target.role === 'owner') {
+    throw await denied(c, actor, 'remove owner', 'The group owner cannot be removed. The owner can transfer ownership first.');
+  }
+  if (target.role === 'admin') await requireRole(c, actor, 'owner');
+}
+
+/** Leaving: anyone but the owner, who must hand the group on first. */
+export function requireCanLeave(self: Membership) {
+  if (self.role === 'owner') {
+    throw new AppError(
+      409,
+      'owner_cannot_leave',
+      'The owner cannot leave the group. Transfer ownership to another member first, or delete the group.',
+    );
+  }
+}

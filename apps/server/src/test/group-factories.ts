@@ -1,0 +1,51 @@
+/**
+ * Group factories for tests: groups and members are created through the real endpoints (create group,
+ * create invite, accept invite), so every row is exactly what the API would write.
+ */
+import type { TestApp } from './create-test-app.ts';
+import type { TestUser } from './factories.ts';
+
+export interface TestGroup {
+  id: string;
+  name: string;
+  timezone: string;
+}
+
+async function expectStatus(res: Response, status: number, what: string) {
+  if (res.status !== status) throw new Error(`${what} failed: ${res.status} ${await res.text()}`);
+}
+
+export async function createGroup(
+  t: TestApp,
+  owner: TestUser,
+  body: { name?: string; description?: string; timezone?: string } = {},
+): Promise<TestGroup> {
+  const res = await t.request('/api/groups', { json: { name: 'Friday crew', ...body }, cookie: owner.cookie });
+  await expectStatus(res, 201, 'create group');
+  return (await res.json()) as TestGroup;
+}
+
+/** Creates an invite as `admin` and returns its code. */
+export async function createInviteCode(t: TestApp, groupId: string, admin: TestUser, body: Record<string, unknown> = {}): Promise<string> {
+  const res = await t.request(`/api/groups/${groupId}/invites`, { json: body, cookie: admin.cookie });
+  await expectStatus(res, 201, 'create invite');
+  return ((await res.json()) as { code: string }).code;
+}
+
+/** Adds `users` to the group through one invite, then gives them `role` (as the owner). */
+export async function addMembers(
+  t: TestApp,
+  groupId: string,
+  owner: TestUser,
+  users: TestUser[],
+  role: 'member' | 'admin' = 'member',
+): Promise<void> {
+  const code = await createInviteCode(t, groupId, owner);
+  for (const u of users) {
+    await expectStatus(await t.request(`/api/invites/${code}/accept`, { method: 'POST', cookie: u.cookie }), 200, 'accept invite');
+    if (role === 'admin') {
+      const res = await t.request(`/api/groups/${groupId}/members/${u.id}`, { method: 'PATCH', json: { role }, cookie: owner.cookie });
+      await expectStatus(res, 200, 'promote');
+    }
+  }
+}
