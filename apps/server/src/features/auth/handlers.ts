@@ -22,6 +22,8 @@ import {
 } from './sessions.ts';
 import { inviteCodeIsValid } from './invite-check.ts';
 import { checkSecondFactor } from './second-factor.ts';
+import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from './lockout.ts';
+import { accountKey, limit, RULES } from '../../lib/rate-limit.ts';
 
 type H<R extends Parameters<typeof import('@hono/zod-openapi').createRoute>[0]> = RouteHandler<R, AppEnv>;
 
@@ -31,6 +33,7 @@ const invalidCredentials = () =>
 export const register: H<typeof routes.register> = async (c) => {
   const input = c.req.valid('json');
   const services = c.get('services');
+  await limit(c, RULES.registerAccount, accountKey(input.email));
   const policy = await getRegistrationPolicy(services);
   if (policy === 'closed') {
     throw new AppError(403, 'registration_closed', 'This QueueCrew instance is not accepting new accounts. Ask its administrator.');
@@ -71,17 +74,21 @@ export const login: H<typeof routes.login> = async (c) => {
   const input = c.req.valid('json');
   const services = c.get('services');
   const { config, database } = services;
+  // Locked accounts are refused before the password is even checked: a lock must stop guessing.
+  await assertLoginAllowed(c, input.email);
   const user = await findUserByEmail(database.db, input.email);
   // Same work and the same answer whether or not the account exists.
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
   if (!user || !user.passwordHash || !ok || user.disabledAt !== null) {
-    await auditRequest(c, { type: 'login_failed', userId: user?.id ?? null, detail: { reason: 'credentials' } });
+    await recordLoginFailure(c, input.email, user?.id ?? null, 'credentials');
     throw invalidCredentials();
   }
   if (user.totpEnabled) {
     const second = await checkSecondFactor(c, user, input.totp);
     if (!second) {
-      if (input.totp) await auditRequest(c, { type: 'login_failed', userId: user.id, detail: { reason: 'totp' } });
+      // A wrong code counts towards the lockout like a wrong password (the 6 digits are guessable);
+      // no code at all is the normal first step of a two-step sign-in.
+      if (input.totp) await recordLoginFailure(c, input.email, user.id, 'totp');
       throw new AppError(401, 'totp_required', 'Enter the 6-digit code from your authenticator app (or a recovery code).');
     }
   }
@@ -91,6 +98,7 @@ export const login: H<typeof routes.login> = async (c) => {
     await auditRequest(c, { type: 'login_succeeded', userId: user.id }, tx);
     return s;
   });
+  await recordLoginSuccess(c, input.email);
   await issueSessionCookies(c, user.id, session.sessionId, session.refreshToken);
   return c.json({ user: toUserDto(user) }, 200);
 };
