@@ -163,3 +163,27 @@ export const createSuggestionInput = z.strictObject({
 export type RegisterInput = z.infer<typeof registerInput>;
 export type LoginInput = z.infer<typeof loginInput>;
 export type Role = 'owner' | 'admin' | 'member';
+
+/** Turning on two-factor: a code from the app proves the seed was scanned. */
+export const twoFactorEnableInput = z.strictObject({
+  code: z
+    .string({ error: 'Enter the 6-digit code from your authenticator app.' })
+    .trim()
+    .regex(/^\d{6}$/, { message: 'Enter the 6-digit code from your authenticator app.' }),
+});
+
+/** Turning off two-factor needs a fresh second factor (code or recovery code) or the password. */
+export const twoFactorDisableInput = z
+  .strictObject({
+    code: totpCodeSchema.optional(),
+    password: z.string().min(1).max(PASSWORD_MAX).optional(),
+  })
+  .refine((v) => v.code !== undefined || v.password !== undefined, {
+    message: 'Enter a code from your authenticator app, a recovery code, or your password.',
+    path: ['code'],
+  });
+
+/** Instance settings an instance admin may change. */
+export const adminSettingsInput = z.strictObject({
+  registration: z.enum(['open', 'invite-only', 'closed'], { error: 'Registration must be "open", "invite-only" or "closed".' }),
+});
