@@ -4,6 +4,7 @@
  * its stack on the server and never sent to the client.
  */
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from './context.ts';
 
@@ -58,8 +59,8 @@ export function errorResponse(c: Context<AppEnv>, err: unknown): Response {
     return c.json(body, err.status);
   }
   // Hono's own HTTPException (e.g. from bodyLimit or the body parser) carries a safe status.
-  const status = (err as { status?: unknown } | null)?.status;
-  if (typeof status === 'number' && status >= 400 && status < 500 && err instanceof Error && err.name === 'HTTPException') {
+  if (err instanceof HTTPException && err.status >= 400 && err.status < 500) {
+    const status = err.status;
     const known: Record<number, [string, string]> = {
       400: ['bad_request', 'The request could not be read. Send valid JSON.'],
       413: ['payload_too_large', 'The request body is too large (the limit is 64 KiB).'],

@@ -1,0 +1,74 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './env.ts';
+
+const strong = (tag: string) => `${tag}-Zq8w3Lr5Tx9Vb2Nm7Kp4Hj6Gf1Dc0Sa`;
+
+describe('configuration', () => {
+  it('generates missing development secrets once into data/secrets.json with mode 0600', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qc-env-'));
+    const first = loadConfig({ DATA_DIR: dir });
+    const file = join(dir, 'secrets.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(first.warnings.join(' ')).toMatch(/Generated development secrets/);
+    const second = loadConfig({ DATA_DIR: dir });
+    expect(second.session.secret).toBe(first.session.secret);
+    expect(second.warnings).toHaveLength(0);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveProperty('DATABASE_ENCRYPTION_KEY', first.database.encryptionKey);
+  });
+
+  it('requires every secret in production and reports each problem on its own line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qc-env-'));
+    let error: unknown;
+    try {
+      loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, APP_URL: 'https://qc.example' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    for (const name of ['DATABASE_ENCRYPTION_KEY', 'SESSION_SECRET', 'FIELD_ENCRYPTION_KEY', 'BACKUP_KEY']) {
+      expect(problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
+    }
+  });
+
+  it('refuses weak or reused secrets in production', () => {
+    const env = {
+      NODE_ENV: 'production',
+      APP_URL: 'https://qc.example',
+      DATABASE_ENCRYPTION_KEY: 'a'.repeat(40),
+      SESSION_SECRET: 'my-password-is-very-long-and-secret-123',
+      FIELD_ENCRYPTION_KEY: strong('field'),
+      BACKUP_KEY: strong('field'),
+    };
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    try {
+      loadConfig(env);
+    } catch (e) {
+      const text = (e as ConfigError).problems.join('\n');
+      expect(text).toMatch(/DATABASE_ENCRYPTION_KEY: has too few distinct characters/);
+      expect(text).toMatch(/SESSION_SECRET: contains a guessable word/);
+      expect(text).toMatch(/each secret must be different/);
+    }
+  });
+
+  it('accepts strong production secrets and defaults registration to invite-only', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      APP_URL: 'https://qc.example',
+      DATABASE_ENCRYPTION_KEY: strong('db'),
+      SESSION_SECRET: strong('session'),
+      FIELD_ENCRYPTION_KEY: strong('field'),
+      BACKUP_KEY: strong('backup'),
+    });
+    expect(config.registration).toBe('invite-only');
+    expect(config.isHttps).toBe(true);
+  });
+
+  it('rejects malformed values with the variable name', () => {
+    expect(() => loadConfig({ PORT: 'eighty', DATA_DIR: mkdtempSync(join(tmpdir(), 'qc-env-')) })).toThrow(/PORT/);
+    expect(() => loadConfig({ REGISTRATION: 'sometimes', DATA_DIR: mkdtempSync(join(tmpdir(), 'qc-env-')) })).toThrow(/REGISTRATION/);
+  });
+});
