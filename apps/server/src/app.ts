@@ -5,6 +5,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { authRouter } from './features/auth/index.ts';
+import { invitesRouter } from './features/invites/index.ts';
 import { groupsRouter } from './features/groups/index.ts';
 import { opsRouter } from './features/ops/index.ts';
 import { usersRouter } from './features/users/index.ts';
@@ -59,6 +60,7 @@ export function createApp(services: Services) {
   app.route('/', opsRouter);
   app.route('/api/auth', authRouter);
   app.route('/api/users', usersRouter);
+  app.route('/api', invitesRouter);
   app.route('/api', groupsRouter);
 
   app.doc31('/api/openapi.json', {

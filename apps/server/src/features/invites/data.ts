@@ -1,0 +1,83 @@
+/** Reading invites and shaping them for the API. Codes are looked up by their SHA-256, never stored in clear. */
+import { z } from '@hono/zod-openapi';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { schema, type Db, type Tx } from '../../db/client.ts';
+import type { FieldCipher } from '../../lib/crypto.ts';
+import { sha256 } from '../../lib/crypto.ts';
+
+export type InviteRow = typeof schema.invites.$inferSelect;
+
+/** A code is base64url; anything else cannot be one of ours and is answered 404 without a lookup. */
+export const CODE_RE = /^[A-Za-z0-9_-]{16,128}$/;
+
+export const InviteSchema = z
+  .object({
+    id: z.string(),
+    code: z.string(),
+    url: z.string(),
+    expiresAt: z.string().nullable(),
+    maxUses: z.number().int().nullable(),
+    uses: z.number().int(),
+    createdAt: z.string(),
+    /** False once expired, used up or revoked. */
+    active: z.boolean(),
+  })
+  .openapi('Invite');
+export type InviteDto = z.infer<typeof InviteSchema>;
+
+export const InvitePreviewSchema = z
+  .object({ groupName: z.string(), memberCount: z.number().int(), expiresAt: z.string().nullable() })
+  .openapi('InvitePreview');
+
+export const InviteAcceptedSchema = z.object({ groupId: z.string(), role: z.enum(['owner', 'admin', 'member']) }).openapi('InviteAccepted');
+
+export const inviteAad = (groupId: string) => `invite:${groupId}`;
+
+export function isUsable(invite: InviteRow, now: Date): boolean {
+  if (invite.revokedAt !== null) return false;
+  if (invite.expiresAt !== null && invite.expiresAt.getTime() <= now.getTime()) return false;
+  if (invite.maxUses !== null && invite.uses >= invite.maxUses) return false;
+  return true;
+}
+
+export function toInviteDto(invite: InviteRow, cipher: FieldCipher, appUrl: string, now: Date): InviteDto {
+  const code = cipher.decrypt(invite.codeEnc, inviteAad(invite.groupId));
+  return {
+    id: invite.id,
+    code,
+    url: `${appUrl}/invite/${code}`,
+    expiresAt: invite.expiresAt?.toISOString() ?? null,
+    maxUses: invite.maxUses,
+    uses: invite.uses,
+    createdAt: invite.createdAt.toISOString(),
+    active: isUsable(invite, now),
+  };
+}
+
+export async function findInviteByCode(db: Db | Tx, code: string): Promise<InviteRow | undefined> {
+  if (!CODE_RE.test(code)) return undefined;
+  return db
+    .select()
+    .from(schema.invites)
+    .where(eq(schema.invites.codeHash, sha256(code)))
+    .get();
+}
+
+/** The group's invites that have not been revoked, newest first. */
+export async function listInvites(db: Db, groupId: string): Promise<InviteRow[]> {
+  return db
+    .select()
+    .from(schema.invites)
+    .where(and(eq(schema.invites.groupId, groupId), isNull(schema.invites.revokedAt)))
+    .orderBy(desc(schema.invites.createdAt))
+    .all();
+}
+
+/** An invite of this group (an id from another group is simply not found). */
+export async function findInviteInGroup(db: Db | Tx, groupId: string, inviteId: string): Promise<InviteRow | undefined> {
+  return db
+    .select()
+    .from(schema.invites)
+    .where(and(eq(schema.invites.id, inviteId), eq(schema.invites.groupId, groupId)))
+    .get();
+}
