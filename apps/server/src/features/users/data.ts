@@ -1,5 +1,5 @@
 /** Reading users and shaping them for the API. */
-import { eq } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { schema, type Db, type Tx } from '../../db/client.ts';
 import { notFound } from '../../lib/errors.ts';
@@ -41,4 +41,39 @@ export async function getUser(db: Db | Tx, id: string) {
 
 export async function findUserByEmail(db: Db | Tx, email: string) {
   return db.select().from(schema.users).where(eq(schema.users.email, email)).get();
+}
+
+export const ActivitySchema = z
+  .object({ type: z.string(), at: z.string(), ip: z.string().nullable(), userAgent: z.string().nullable() })
+  .openapi('Activity');
+
+export const ActivityQuery = z.strictObject({
+  limit: z.coerce
+    .number({ error: 'limit must be a number from 1 to 200.' })
+    .int()
+    .min(1, { message: 'limit must be at least 1.' })
+    .max(200, { message: 'limit must be at most 200.' })
+    .default(50),
+  before: z.iso.datetime({ message: 'before must be an ISO-8601 time, e.g. the `at` of the last event you received.' }).optional(),
+});
+
+/** The export document (see export.ts); described loosely here, it is a download, not an API object. */
+export const UserExportSchema = z
+  .object({ format: z.literal('queuecrew-export'), version: z.number(), exportedAt: z.string(), profile: UserSchema })
+  .passthrough()
+  .openapi('UserExport');
+
+/** The caller's security events, newest first, `limit` at a time, strictly older than `before`. */
+export async function listActivity(db: Db, userId: string, limit: number, before?: string) {
+  const rows = await db
+    .select()
+    .from(schema.securityEvents)
+    .where(
+      before
+        ? and(eq(schema.securityEvents.userId, userId), lt(schema.securityEvents.createdAt, new Date(before)))
+        : eq(schema.securityEvents.userId, userId),
+    )
+    .orderBy(desc(schema.securityEvents.createdAt), desc(schema.securityEvents.id))
+    .limit(limit);
+  return rows.map((e) => ({ type: e.type, at: e.createdAt.toISOString(), ip: e.ip, userAgent: e.userAgent }));
 }

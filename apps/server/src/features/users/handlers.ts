@@ -1,9 +1,13 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { schema } from '../../db/client.ts';
+import { auditRequest } from '../../lib/audit.ts';
 import { requireUser } from '../../lib/auth-guard.ts';
 import type { AppEnv } from '../../lib/context.ts';
-import { getUser, toUserDto } from './data.ts';
+import { clearSessionCookies } from '../auth/index.ts';
+import { getUser, listActivity, toUserDto } from './data.ts';
+import { buildExport } from './export.ts';
+import { deleteAccount } from './mutations.ts';
 import type * as routes from './routes.ts';
 
 export const getMe: RouteHandler<typeof routes.getMe, AppEnv> = async (c) => {
@@ -23,4 +27,45 @@ export const updateMe: RouteHandler<typeof routes.updateMe, AppEnv> = async (c) 
     return getUser(tx, auth.userId);
   });
   return c.json(toUserDto(user), 200);
+};
+
+export const exportMe: RouteHandler<typeof routes.exportMe, AppEnv> = async (c) => {
+  const auth = requireUser(c);
+  const { database } = c.get('services');
+  const data = await buildExport(database.db, auth.userId);
+  await database.write((tx) => auditRequest(c, { type: 'account_exported', userId: auth.userId }, tx));
+  const day = data.exportedAt.slice(0, 10);
+  c.header('Content-Disposition', `attachment; filename="queuecrew-export-${day}.json"`);
+  c.header('Cache-Control', 'no-store');
+  return c.json(data, 200);
+};
+
+export const deleteMe: RouteHandler<typeof routes.deleteMe, AppEnv> = async (c) => {
+  const auth = requireUser(c);
+  const { confirm } = c.req.valid('json');
+  const { database, config, hub } = c.get('services');
+  const outcome = await database.write((tx) =>
+    deleteAccount(tx, auth.userId, confirm, {
+      ip: c.get('ip'),
+      userAgent: c.req.header('user-agent') ?? null,
+      auditSecret: config.session.secret,
+    }),
+  );
+  // After the commit: tell fellow members and drop the deleted user's live subscriptions. A publish
+  // failure must not turn the committed deletion into an error, so it is logged instead.
+  const logger = c.get('logger');
+  for (const event of outcome.events) {
+    await hub.publish(event).catch((err: unknown) => logger.error({ err, event: event.type }, 'live event publish failed'));
+  }
+  for (const message of outcome.controls) {
+    await hub.control(message).catch((err: unknown) => logger.error({ err, control: message.type }, 'live control publish failed'));
+  }
+  clearSessionCookies(c);
+  return c.body(null, 204);
+};
+
+export const activity: RouteHandler<typeof routes.activity, AppEnv> = async (c) => {
+  const auth = requireUser(c);
+  const { limit, before } = c.req.valid('query');
+  return c.json(await listActivity(c.get('services').database.db, auth.userId, limit, before), 200);
 };
