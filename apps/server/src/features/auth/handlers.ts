@@ -5,7 +5,7 @@ import { schema } from '../../db/client.ts';
 import { auditRequest } from '../../lib/audit.ts';
 import { requireUser } from '../../lib/auth-guard.ts';
 import type { AppEnv } from '../../lib/context.ts';
-import { dummyPasswordHash, hashPassword, verifyPassword } from '../../lib/crypto.ts';
+import { dummyPasswordHash, hashPassword, sha256, verifyPassword } from '../../lib/crypto.ts';
 import { AppError, notFound, unauthorized } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { getRegistrationPolicy } from '../../lib/settings.ts';
@@ -23,6 +23,7 @@ import {
 import { inviteCodeIsValid } from './invite-check.ts';
 import { checkSecondFactor } from './second-factor.ts';
 import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from './lockout.ts';
+import { generateRecoveryCodes, matchingStep, newTotpSecret, normalizeRecoveryCode, totpAad, verifySecondFactor } from './totp.ts';
 import { accountKey, limit, RULES } from '../../lib/rate-limit.ts';
 
 type H<R extends Parameters<typeof import('@hono/zod-openapi').createRoute>[0]> = RouteHandler<R, AppEnv>;
@@ -227,6 +228,91 @@ export const changePassword: H<typeof routes.changePassword> = async (c) => {
       .set({ revokedAt: new Date(), revokedReason: 'password_changed' })
       .where(and(eq(schema.sessions.userId, user.id), ne(schema.sessions.id, auth.sessionId), isNull(schema.sessions.revokedAt)));
     await auditRequest(c, { type: 'password_changed', userId: user.id }, tx);
+  });
+  return c.body(null, 204);
+};
+
+const totpAlreadyOn = () =>
+  new AppError(409, 'totp_already_enabled', 'Two-factor sign-in is already on. Turn it off first to move to a new authenticator app.');
+
+export const twoFactorSetup: H<typeof routes.twoFactorSetup> = async (c) => {
+  const auth = requireUser(c);
+  const { database, fieldCipher } = c.get('services');
+  const user = await getUser(database.db, auth.userId);
+  if (user.totpEnabled) throw totpAlreadyOn();
+  const { secret, otpauthUrl } = newTotpSecret(user.email ?? user.username);
+  // The pending seed is stored encrypted at once; it only takes effect when /2fa/enable confirms a code.
+  const stored = await database.write(async (tx) =>
+    tx
+      .update(schema.users)
+      .set({ totpSecretEnc: fieldCipher.encrypt(secret, totpAad(user.id)), totpLastStep: null, updatedAt: new Date() })
+      .where(and(eq(schema.users.id, user.id), eq(schema.users.totpEnabled, false)))
+      .returning({ id: schema.users.id }),
+  );
+  if (stored.length !== 1) throw totpAlreadyOn();
+  return c.json({ otpauthUrl, secret }, 200);
+};
+
+export const twoFactorEnable: H<typeof routes.twoFactorEnable> = async (c) => {
+  const auth = requireUser(c);
+  const { code } = c.req.valid('json');
+  const { database, fieldCipher } = c.get('services');
+  const user = await getUser(database.db, auth.userId);
+  if (user.totpEnabled) throw totpAlreadyOn();
+  const pending = user.totpSecretEnc;
+  if (!pending)
+    throw new AppError(409, 'totp_setup_required', 'Start two-factor set-up first (POST /api/auth/2fa/setup), then enter a code.');
+  const step = matchingStep(fieldCipher.decrypt(pending, totpAad(user.id)), code);
+  if (step === undefined) {
+    throw new AppError(400, 'invalid_input', 'That code is not right.', {
+      code: 'Enter the current 6-digit code from your authenticator app; check that the phone clock is right.',
+    });
+  }
+  const recoveryCodes = generateRecoveryCodes();
+  const enabled = await database.write(async (tx) => {
+    // Only the seed that was confirmed is enabled (a concurrent /2fa/setup would have replaced it).
+    const updated = await tx
+      .update(schema.users)
+      .set({ totpEnabled: true, totpLastStep: step, updatedAt: new Date() })
+      .where(and(eq(schema.users.id, user.id), eq(schema.users.totpEnabled, false), eq(schema.users.totpSecretEnc, pending)))
+      .returning({ id: schema.users.id });
+    if (updated.length !== 1) return false;
+    await tx.delete(schema.recoveryCodes).where(eq(schema.recoveryCodes.userId, user.id));
+    await tx
+      .insert(schema.recoveryCodes)
+      .values(recoveryCodes.map((rc) => ({ id: newId(), userId: user.id, codeHash: sha256(normalizeRecoveryCode(rc)) })));
+    await auditRequest(c, { type: 'totp_enabled', userId: user.id }, tx);
+    return true;
+  });
+  if (!enabled) throw new AppError(409, 'totp_setup_changed', 'Two-factor set-up changed meanwhile. Start set-up again.');
+  return c.json({ recoveryCodes }, 200);
+};
+
+export const twoFactorDisable: H<typeof routes.twoFactorDisable> = async (c) => {
+  const auth = requireUser(c);
+  const input = c.req.valid('json');
+  const { database } = c.get('services');
+  const user = await getUser(database.db, auth.userId);
+  if (!user.totpEnabled) throw new AppError(409, 'totp_not_enabled', 'Two-factor sign-in is not on.');
+  // A fresh proof is required: a code (TOTP, replay-protected, or a recovery code, used up) or the password.
+  const method = input.code !== undefined ? 'code' : 'password';
+  const ok =
+    input.code !== undefined
+      ? await verifySecondFactor(c, user, input.code)
+      : user.passwordHash !== null && input.password !== undefined && (await verifyPassword(user.passwordHash, input.password));
+  if (!ok) {
+    throw new AppError(400, 'invalid_input', 'That did not confirm it is you.', {
+      [method]:
+        method === 'code' ? 'Enter a current code from your authenticator app, or an unused recovery code.' : 'Your password is not right.',
+    });
+  }
+  await database.write(async (tx) => {
+    await tx
+      .update(schema.users)
+      .set({ totpEnabled: false, totpSecretEnc: null, totpLastStep: null, updatedAt: new Date() })
+      .where(eq(schema.users.id, user.id));
+    await tx.delete(schema.recoveryCodes).where(eq(schema.recoveryCodes.userId, user.id));
+    await auditRequest(c, { type: 'totp_disabled', userId: user.id, detail: { method } }, tx);
   });
   return c.body(null, 204);
 };

@@ -10,4 +10,7 @@ export const authRouter = createRouter()
   .openapi(routes.listSessions, handlers.listSessions)
   .openapi(routes.revokeOneSession, handlers.revokeOneSession)
   .openapi(routes.revokeOtherSessions, handlers.revokeOtherSessions)
-  .openapi(routes.changePassword, handlers.changePassword);
+  .openapi(routes.changePassword, handlers.changePassword)
+  .openapi(routes.twoFactorSetup, handlers.twoFactorSetup)
+  .openapi(routes.twoFactorEnable, handlers.twoFactorEnable)
+  .openapi(routes.twoFactorDisable, handlers.twoFactorDisable);

@@ -1,6 +1,6 @@
 /** The auth contract (shared/API.md, "Auth"). */
 import { createRoute, z } from '@hono/zod-openapi';
-import { loginInput, passwordChangeInput, registerInput } from '@queuecrew/shared';
+import { loginInput, passwordChangeInput, registerInput, twoFactorDisableInput, twoFactorEnableInput } from '@queuecrew/shared';
 import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
 import { UserSchema } from '../users/index.ts';
 
@@ -84,4 +84,33 @@ export const changePassword = createRoute({
   summary: 'Change (or set) the password; signs out other sessions',
   request: jsonBody(passwordChangeInput),
   responses: { 204: { description: 'Changed' }, ...commonErrors },
+});
+
+export const twoFactorSetup = createRoute({
+  method: 'post',
+  path: '/2fa/setup',
+  tags,
+  summary: 'Start two-factor set-up: a new TOTP seed (not active until /2fa/enable confirms a code)',
+  responses: {
+    200: jsonResponse('Seed for the authenticator app', z.object({ otpauthUrl: z.string(), secret: z.string() })),
+    ...commonErrors,
+  },
+});
+
+export const twoFactorEnable = createRoute({
+  method: 'post',
+  path: '/2fa/enable',
+  tags,
+  summary: 'Turn two-factor on with a code from the app; returns ten single-use recovery codes (shown once)',
+  request: jsonBody(twoFactorEnableInput),
+  responses: { 200: jsonResponse('Two-factor is on', z.object({ recoveryCodes: z.array(z.string()) })), ...commonErrors },
+});
+
+export const twoFactorDisable = createRoute({
+  method: 'post',
+  path: '/2fa/disable',
+  tags,
+  summary: 'Turn two-factor off with a fresh code, a recovery code or the password',
+  request: jsonBody(twoFactorDisableInput),
+  responses: { 204: { description: 'Two-factor is off' }, ...commonErrors },
 });

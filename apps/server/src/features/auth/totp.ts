@@ -3,6 +3,7 @@
  * is stored and a code for that step or an earlier one is refused. The seed is stored encrypted with
  * FIELD_ENCRYPTION_KEY. Recovery codes are stored as SHA-256 hashes and each works once.
  */
+import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { and, eq, isNull, or, lt } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
@@ -41,7 +42,7 @@ export async function verifySecondFactor(c: Context<AppEnv>, user: typeof schema
   const trimmed = code.trim();
   if (/^\d{6}$/.test(trimmed)) {
     if (!user.totpSecretEnc) return false;
-    const secret = fieldCipher.decrypt(user.totpSecretEnc, `totp:${user.id}`);
+    const secret = fieldCipher.decrypt(user.totpSecretEnc, totpAad(user.id));
     const step = matchingStep(secret, trimmed);
     if (step === undefined) return false;
     // Accept the step only if it is newer than the last one used, atomically (no replay).
@@ -66,3 +67,30 @@ export async function verifySecondFactor(c: Context<AppEnv>, user: typeof schema
     return true;
   });
 }
+
+export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'; // no 0/o, 1/l/i: codes are read and typed by people
+
+/** Ten single-use codes like `k7m2p-x9q4r`, 50 bits each, drawn without modulo bias. */
+export function generateRecoveryCodes(count = RECOVERY_CODE_COUNT): string[] {
+  const codes: string[] = [];
+  while (codes.length < count) {
+    const chars: string[] = [];
+    while (chars.length < 10) {
+      const byte = randomBytes(1)[0]!;
+      // 248 = 8 × 31: bytes at or above it would favour the first letters.
+      if (byte < 248) chars.push(RECOVERY_ALPHABET[byte % RECOVERY_ALPHABET.length]!);
+    }
+    const code = `${chars.slice(0, 5).join('')}-${chars.slice(5).join('')}`;
+    if (!codes.includes(code)) codes.push(code);
+  }
+  return codes;
+}
+
+/** A fresh 160-bit seed (RFC 4226 recommends 160 bits) and the otpauth:// URL for the QR code. */
+export function newTotpSecret(label: string): { secret: string; otpauthUrl: string } {
+  const secret = new Secret({ size: 20 }).base32;
+  return { secret, otpauthUrl: makeTotp(secret, label).toString() };
+}
+
+export const totpAad = (userId: string) => `totp:${userId}`;
