@@ -1,0 +1,2 @@
+/** What other features and the server may use from discord. */
+export { discordRouter } from './router.ts';

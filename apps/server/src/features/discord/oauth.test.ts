@@ -1,0 +1,376 @@
+/**
+ * Discord sign-in end to end against the fake Discord (a real HTTP server): the real app, a real
+ * libSQL file, real cookies. Nothing of our own code is mocked.
+ */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeDiscord, type FakeDiscord } from '../../../../../scripts/fake-discord/server.ts';
+import { schema } from '../../db/client.ts';
+import { setSetting } from '../../lib/settings.ts';
+import { createTestApp, type TestApp } from '../../test/create-test-app.ts';
+import { cookiesFrom, createUser, STRONG_PASSWORD } from '../../test/factories.ts';
+import { safeReturnTo } from './oauth.ts';
+
+let fake: FakeDiscord;
+let t: TestApp;
+let nextDiscordId = 200000000000000000n;
+
+beforeAll(async () => {
+  fake = await startFakeDiscord();
+  t = await createTestApp({
+    DISCORD_CLIENT_ID: fake.clientId,
+    DISCORD_CLIENT_SECRET: fake.clientSecret,
+    DISCORD_API_URL: `${fake.url}/api`,
+    DISCORD_AUTHORIZE_URL: `${fake.url}/oauth2/authorize`,
+  });
+});
+afterAll(async () => {
+  await t.close();
+  await fake.stop();
+});
+beforeEach(async () => {
+  fake.switches.tokenStatus = null;
+  await setSetting(t.services.database.db, 'registration', 'open');
+});
+
+/** A fresh Discord user in the fake, so tests do not depend on each other. */
+function newDiscordUser(username = 'Fresh Player') {
+  nextDiscordId += 1n;
+  const user = { id: nextDiscordId.toString(), username, global_name: 'Fresh', avatar: '0123456789abcdef0123456789abcdef' };
+  fake.users.set(user.id, user);
+  return user;
+}
+
+interface Flow {
+  res: Response;
+  location: URL;
+  /** The `Cookie` header value carrying the flow cookie. */
+  flowCookie: string;
+  setCookie: string;
+}
+
+async function start(query = '', sessionCookie?: string): Promise<Flow> {
+  const res = await t.request(`/api/auth/discord${query}`, sessionCookie ? { cookie: sessionCookie } : {});
+  const setCookie = res.headers.getSetCookie().find((c) => c.startsWith('qc_discord_oauth=')) ?? '';
+  return {
+    res,
+    location: new URL(res.headers.get('location') ?? '/', 'http://localhost:3000'),
+    flowCookie: setCookie.split(';')[0] ?? '',
+    setCookie,
+  };
+}
+
+/** What the browser does at Discord: approve as `userId` (or deny); returns our callback path. */
+async function consent(flow: Flow, userId: string | 'deny'): Promise<string> {
+  const url = new URL(flow.location);
+  url.searchParams.set('auto', userId);
+  const res = await fetch(url, { redirect: 'manual' });
+  expect(res.status).toBe(302);
+  const back = new URL(res.headers.get('location')!);
+  expect(back.origin).toBe('http://localhost:3000');
+  return `${back.pathname}${back.search}`;
+}
+
+async function callback(path: string, cookie: string) {
+  const res = await t.request(path, cookie ? { cookie } : {});
+  return { res, location: res.headers.get('location') ?? '' };
+}
+
+async function signInWithDiscord(userId: string, returnTo?: string) {
+  const flow = await start(returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : '');
+  const { res, location } = await callback(await consent(flow, userId), flow.flowCookie);
+  return { res, location, session: cookiesFrom(res).header };
+}
+
+async function me(cookie: string) {
+  const res = await t.request('/api/users/me', { cookie });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function eventsOf(userId: string) {
+  const rows = await t.services.database.db.select().from(schema.securityEvents).where(eq(schema.securityEvents.userId, userId));
+  return rows.map((r) => r.type);
+}
+
+describe('GET /api/auth/config', () => {
+  it('says Discord is available and which registration policy applies', async () => {
+    const res = await t.request('/api/auth/config');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ discord: true, registration: 'open' });
+  });
+});
+
+describe('authorize redirect', () => {
+  it('has the right shape: code flow, identify only, fresh state, S256 PKCE, no forced prompt', async () => {
+    const a = await start();
+    const b = await start();
+    expect(a.res.status).toBe(302);
+    expect(a.location.origin + a.location.pathname).toBe(`${fake.url}/oauth2/authorize`);
+    const q = a.location.searchParams;
+    expect(q.get('response_type')).toBe('code');
+    expect(q.get('client_id')).toBe(fake.clientId);
+    expect(q.get('redirect_uri')).toBe('http://localhost:3000/api/auth/discord/callback');
+    expect(q.get('scope')).toBe('identify');
+    expect(q.get('code_challenge_method')).toBe('S256');
+    expect(q.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(q.get('state')!.length).toBeGreaterThanOrEqual(32);
+    expect(q.has('prompt')).toBe(false);
+    expect(b.location.searchParams.get('state')).not.toBe(q.get('state'));
+    expect(b.location.searchParams.get('code_challenge')).not.toBe(q.get('code_challenge'));
+  });
+
+  it('keeps state and verifier in a short-lived, HttpOnly, Lax, path-scoped, encrypted cookie', async () => {
+    const flow = await start('?returnTo=/groups/abc');
+    expect(flow.setCookie).toMatch(/HttpOnly/);
+    expect(flow.setCookie).toMatch(/SameSite=Lax/);
+    expect(flow.setCookie).toMatch(/Path=\/api\/auth\/discord(;|$)/);
+    expect(flow.setCookie).toMatch(/Max-Age=600/);
+    const value = decodeURIComponent(flow.flowCookie.split('=').slice(1).join('='));
+    expect(value).not.toContain(flow.location.searchParams.get('state')!);
+    expect(value).not.toContain('groups');
+  });
+
+  it('answers 404 discord_not_configured when Discord is not set up', async () => {
+    const bare = await createTestApp();
+    try {
+      const res = await bare.request('/api/auth/discord');
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ code: 'discord_not_configured' });
+      expect(await (await bare.request('/api/auth/config')).json()).toMatchObject({ discord: false });
+    } finally {
+      await bare.close();
+    }
+  });
+});
+
+describe('callback state checks', () => {
+  it('refuses a callback without state', async () => {
+    const flow = await start();
+    const path = await consent(flow, newDiscordUser().id);
+    const noState = path.replace(/&?state=[^&]*/, '');
+    const { res, location } = await callback(noState, flow.flowCookie);
+    expect(res.status).toBe(302);
+    expect(location).toBe('/sign-in?error=discord_state');
+    expect(cookiesFrom(res).values).not.toHaveProperty('qc_access');
+  });
+
+  it('refuses a callback without the state cookie (e.g. started in another browser)', async () => {
+    const flow = await start();
+    const { location } = await callback(await consent(flow, newDiscordUser().id), '');
+    expect(location).toBe('/sign-in?error=discord_state');
+  });
+
+  it("refuses a foreign state (another flow's state with this browser's cookie)", async () => {
+    const mine = await start();
+    const theirs = await start();
+    const path = await consent(theirs, newDiscordUser().id);
+    const { res, location } = await callback(path, mine.flowCookie);
+    expect(location).toBe('/sign-in?error=discord_state');
+    expect(cookiesFrom(res).values).not.toHaveProperty('qc_access');
+  });
+
+  it('refuses a tampered cookie', async () => {
+    const flow = await start();
+    const path = await consent(flow, newDiscordUser().id);
+    const tampered = flow.flowCookie.slice(0, -3) + (flow.flowCookie.endsWith('AAA') ? 'BBB' : 'AAA');
+    expect((await callback(path, tampered)).location).toBe('/sign-in?error=discord_state');
+  });
+
+  it('refuses a replayed callback (state is single-use) and clears the cookie', async () => {
+    const flow = await start();
+    const path = await consent(flow, newDiscordUser().id);
+    const first = await callback(path, flow.flowCookie);
+    expect(first.location).toBe('/');
+    const cleared = first.res.headers.getSetCookie().find((c) => c.startsWith('qc_discord_oauth='));
+    expect(cleared).toMatch(/Max-Age=0/);
+    const replay = await callback(path, flow.flowCookie);
+    expect(replay.location).toBe('/sign-in?error=discord_state');
+    expect(cookiesFrom(replay.res).values).not.toHaveProperty('qc_access');
+  });
+
+  it('sends a denied consent to the sign-in page with discord_denied', async () => {
+    const flow = await start('?returnTo=/groups/x');
+    const { location } = await callback(await consent(flow, 'deny'), flow.flowCookie);
+    expect(location).toBe('/sign-in?error=discord_denied&returnTo=%2Fgroups%2Fx');
+  });
+});
+
+describe('code exchange', () => {
+  it('is refused by the provider (invalid_grant) when the code does not match the PKCE verifier', async () => {
+    const mine = await start();
+    const other = await start();
+    const otherPath = new URL(await consent(other, newDiscordUser().id), 'http://localhost:3000');
+    // The code was issued for the other flow's challenge; the state is this browser's own.
+    const path = `/api/auth/discord/callback?code=${otherPath.searchParams.get('code')}&state=${mine.location.searchParams.get('state')}`;
+    const before = fake.tokenRequests.length;
+    const { res, location } = await callback(path, mine.flowCookie);
+    expect(location).toBe('/sign-in?error=discord_failed');
+    expect(cookiesFrom(res).values).not.toHaveProperty('qc_access');
+    expect(fake.tokenRequests.slice(before)).toEqual([{ grantType: 'authorization_code', clientAuth: 'body', status: 400 }]);
+  });
+
+  it('the fake answers exactly like Discord to a wrong verifier: 400 {error: "invalid_grant"}', async () => {
+    const flow = await start();
+    const code = new URL(await consent(flow, newDiscordUser().id), 'http://localhost:3000').searchParams.get('code')!;
+    const res = await fetch(`${fake.url}/api/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: 'http://localhost:3000/api/auth/discord/callback',
+        client_id: fake.clientId,
+        client_secret: fake.clientSecret,
+        code_verifier: 'x'.repeat(43),
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('lands on discord_failed when the token endpoint fails', async () => {
+    fake.switches.tokenStatus = 500;
+    const flow = await start();
+    const { location } = await callback(await consent(flow, newDiscordUser().id), flow.flowCookie);
+    expect(location).toBe('/sign-in?error=discord_failed');
+    expect(t.logs.text).toContain('discord code exchange failed');
+  });
+});
+
+describe('returnTo', () => {
+  it.each([
+    '//evil.com',
+    'https://evil.com',
+    '/\\evil.com',
+    '%2F%2Fevil.com',
+    '/%2Fevil.com',
+    '/%5Cevil.com',
+    '%5C%5Cevil.com',
+    'javascript:alert(1)',
+    '/\tevil',
+    '\\/evil.com',
+    '/%252F%252Fevil.com',
+    'evil.com',
+  ])('refuses %s (falls back to /)', async (variant) => {
+    expect(safeReturnTo(variant, 'http://localhost:3000')).toBe('/');
+  });
+
+  it('keeps same-origin paths with their query', () => {
+    expect(safeReturnTo('/groups/abc?date=2026-01-02', 'http://localhost:3000')).toBe('/groups/abc?date=2026-01-02');
+    expect(safeReturnTo('/invite/XYZ', 'http://localhost:3000')).toBe('/invite/XYZ');
+  });
+
+  it.each(['//evil.com', 'https://evil.com', '/\\evil.com', '%2F%2Fevil.com', '/%5Cevil.com'])(
+    'a full sign-in with returnTo=%s lands on /',
+    async (variant) => {
+      const { location } = await signInWithDiscord(newDiscordUser().id, variant);
+      expect(location).toBe('/');
+    },
+  );
+
+  it('a full sign-in lands on a same-origin returnTo', async () => {
+    const { location } = await signInWithDiscord(newDiscordUser().id, '/groups/abc');
+    expect(location).toBe('/groups/abc');
+  });
+});
+
+describe('sign-up and sign-in', () => {
+  it('creates a Discord-only account with a sanitised username and the CDN avatar, then signs it in again', async () => {
+    const du = newDiscordUser('Zoë the Great!!');
+    const first = await signInWithDiscord(du.id, '/groups/g1');
+    expect(first.location).toBe('/groups/g1');
+    const created = await me(first.session);
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({
+      username: 'Zoe_the_Great',
+      email: null,
+      hasPassword: false,
+      discordLinked: true,
+      avatarUrl: `https://cdn.discordapp.com/avatars/${du.id}/${du.avatar}.png`,
+    });
+    const id = created.body.id as string;
+    expect(await eventsOf(id)).toEqual(expect.arrayContaining(['register', 'discord_linked', 'login_succeeded']));
+
+    const again = await signInWithDiscord(du.id);
+    expect((await me(again.session)).body.id).toBe(id);
+    const rows = await t.services.database.db.select().from(schema.users).where(eq(schema.users.discordId, du.id));
+    expect(rows).toHaveLength(1);
+  });
+
+  it('honours a closed registration for new accounts but still signs in existing ones', async () => {
+    const existing = newDiscordUser();
+    await signInWithDiscord(existing.id);
+    await setSetting(t.services.database.db, 'registration', 'closed');
+    expect((await signInWithDiscord(newDiscordUser().id)).location).toBe('/sign-in?error=registration_closed');
+    const back = await signInWithDiscord(existing.id);
+    expect(back.location).toBe('/');
+    expect((await me(back.session)).status).toBe(200);
+  });
+
+  it('asks for an invite on an invite-only instance', async () => {
+    await setSetting(t.services.database.db, 'registration', 'invite-only');
+    expect((await signInWithDiscord(newDiscordUser().id)).location).toBe('/sign-in?error=invite_required');
+  });
+});
+
+describe('linking', () => {
+  it('links Discord to the signed-in local account, and unlinks it (the account has a password)', async () => {
+    const local = await createUser(t);
+    const du = newDiscordUser();
+    const flow = await start('?link=1&returnTo=/settings', local.cookie);
+    const { location } = await callback(await consent(flow, du.id), `${local.cookie}; ${flow.flowCookie}`);
+    expect(location).toBe('/settings');
+    expect((await me(local.cookie)).body).toMatchObject({ id: local.id, discordLinked: true });
+    expect(await eventsOf(local.id)).toContain('discord_linked');
+
+    // Signing in with that Discord account now reaches the same local account.
+    expect((await me((await signInWithDiscord(du.id)).session)).body.id).toBe(local.id);
+
+    const res = await t.request('/api/users/me/discord', { method: 'DELETE', cookie: local.cookie });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { user: Record<string, unknown> }).user).toMatchObject({ discordLinked: false, avatarUrl: null });
+    expect(await eventsOf(local.id)).toContain('discord_unlinked');
+  });
+
+  it('refuses to link a Discord account that belongs to another account (discord_taken)', async () => {
+    const du = newDiscordUser();
+    await signInWithDiscord(du.id);
+    const local = await createUser(t);
+    const flow = await start('?link=1', local.cookie);
+    const { location } = await callback(await consent(flow, du.id), `${local.cookie}; ${flow.flowCookie}`);
+    expect(location).toBe('/sign-in?error=discord_taken&link=1');
+    expect((await me(local.cookie)).body).toMatchObject({ discordLinked: false });
+  });
+
+  it('refuses to start a link without a session', async () => {
+    const flow = await start('?link=1');
+    expect(flow.res.headers.get('location')).toBe('/sign-in?error=discord_link_signed_out&link=1');
+  });
+
+  it('does not link when the session that started the link is gone at the callback', async () => {
+    const local = await createUser(t);
+    const flow = await start('?link=1', local.cookie);
+    // The callback arrives without the session (signed out meanwhile): nothing is linked or signed in.
+    const { res, location } = await callback(await consent(flow, newDiscordUser().id), flow.flowCookie);
+    expect(location).toBe('/sign-in?error=discord_link_signed_out&link=1');
+    expect(cookiesFrom(res).values).not.toHaveProperty('qc_access');
+    expect((await me(local.cookie)).body).toMatchObject({ discordLinked: false });
+  });
+
+  it('keeps Discord linked until a Discord-only account sets a password, then unlinks', async () => {
+    const { session } = await signInWithDiscord(newDiscordUser().id);
+    const refused = await t.request('/api/users/me/discord', { method: 'DELETE', cookie: session });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ code: 'password_required' });
+
+    const set = await t.request('/api/auth/password', { json: { newPassword: STRONG_PASSWORD }, cookie: session });
+    expect(set.status).toBe(204);
+    const res = await t.request('/api/users/me/discord', { method: 'DELETE', cookie: session });
+    expect(res.status).toBe(200);
+    expect((await me(session)).body).toMatchObject({ discordLinked: false, hasPassword: true });
+  });
+
+  it('needs a session to unlink', async () => {
+    expect((await t.request('/api/users/me/discord', { method: 'DELETE' })).status).toBe(401);
+  });
+});
