@@ -6,7 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../lib/context.ts';
 
-export function contentSecurityPolicy(nonce: string, connectOrigins: string): string {
+/**
+ * The HTML policy: scripts only from our origin or with this response's nonce (no 'unsafe-inline', no
+ * eval), no plugins, no <base> rewriting, no framing. `upgrade-insecure-requests` only over https: on a
+ * plain-http development origin it would send the browser to an https port nobody listens on.
+ */
+export function contentSecurityPolicy(nonce: string, connectOrigins: string, https = true): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'`,
@@ -20,7 +25,7 @@ export function contentSecurityPolicy(nonce: string, connectOrigins: string): st
     "frame-ancestors 'none'",
     "manifest-src 'self'",
     "worker-src 'self'",
-    'upgrade-insecure-requests',
+    ...(https ? ['upgrade-insecure-requests'] : []),
   ].join('; ');
 }
 
@@ -34,7 +39,9 @@ export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   const isHtml = (h.get('content-type') ?? '').includes('text/html');
   h.set(
     'Content-Security-Policy',
-    isHtml ? contentSecurityPolicy(nonce, wsOrigin) : "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    isHtml
+      ? contentSecurityPolicy(nonce, wsOrigin, config.isHttps)
+      : "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   );
   h.set('X-Frame-Options', 'DENY');
   h.set('X-Content-Type-Options', 'nosniff');
@@ -44,6 +51,8 @@ export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   h.set('Cross-Origin-Resource-Policy', 'same-origin');
   h.set('X-DNS-Prefetch-Control', 'off');
   h.set('X-Permitted-Cross-Domain-Policies', 'none');
+  // Own process (agent cluster) for this origin: a compromised same-site page cannot share memory with it.
+  h.set('Origin-Agent-Cluster', '?1');
   h.delete('X-Powered-By');
   if (config.isHttps) h.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
   if (c.req.path.startsWith('/api/') && !h.has('Cache-Control')) h.set('Cache-Control', 'no-store');
