@@ -13,3 +13,5 @@ export {
   type Manifest,
   type VerifyReport,
 } from './backup.ts';
+export { runRetention, type RetentionReport } from './retention.ts';
+export { startScheduledJobs, runBackupJob, runRestoreDrillJob, runRetentionJob } from './jobs.ts';
