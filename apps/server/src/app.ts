@@ -5,6 +5,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { authRouter } from './features/auth/index.ts';
+import { suggestionsRouter } from './features/suggestions/index.ts';
 import { discordRouter } from './features/discord/index.ts';
 import { invitesRouter } from './features/invites/index.ts';
 import { groupsRouter } from './features/groups/index.ts';
@@ -63,6 +64,7 @@ export function createApp(services: Services) {
   // Discord sign-in (/api/auth/discord…, /api/auth/config) and unlinking (/api/users/me/discord).
   app.route('/api', discordRouter);
   app.route('/api/users', usersRouter);
+  app.route('/api', suggestionsRouter);
   app.route('/api', invitesRouter);
   app.route('/api', groupsRouter);
 

@@ -1,0 +1,235 @@
+/**
+ * Reading suggestions, votes, results and history. Every list is computed by a fixed, small number of
+ * SQL queries (aggregates, window functions), never by loading rows one at a time or tallying in JS.
+ */
+import { z } from '@hono/zod-openapi';
+import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
+import { schema, type Db, type Tx } from '../../db/client.ts';
+
+export const VoterSchema = z.object({ id: z.string(), username: z.string(), avatarUrl: z.string().nullable() }).openapi('Voter');
+export type Voter = z.infer<typeof VoterSchema>;
+
+export const SuggestionSchema = z
+  .object({
+    id: z.string(),
+    gameName: z.string(),
+    date: z.string().openapi({ example: '2026-11-26' }),
+    /** null once the suggester deleted their account. */
+    suggestedBy: z.object({ id: z.string(), username: z.string() }).nullable(),
+    votes: z.number().int(),
+    votedByMe: z.boolean(),
+    voters: z.array(VoterSchema),
+    createdAt: z.string(),
+  })
+  .openapi('Suggestion');
+export type SuggestionDto = z.infer<typeof SuggestionSchema>;
+
+export const VoteResultSchema = z.object({ suggestionId: z.string(), votes: z.number().int() }).openapi('VoteResult');
+
+const Tally = z.object({ id: z.string(), gameName: z.string(), votes: z.number().int() });
+
+export const ResultsSchema = z
+  .object({
+    date: z.string(),
+    /** How many different members approved at least one suggestion that day. */
+    voters: z.number().int(),
+    suggestions: z.array(Tally),
+    /** Ids of all suggestions tied for the most approvals (empty while nobody has voted). */
+    winners: z.array(z.string()),
+  })
+  .openapi('Results');
+export type ResultsDto = z.infer<typeof ResultsSchema>;
+
+export const HistoryDaySchema = z
+  .object({ date: z.string(), winners: z.array(Tally), suggestions: z.number().int(), voters: z.number().int() })
+  .openapi('HistoryDay');
+export type HistoryDayDto = z.infer<typeof HistoryDaySchema>;
+
+export type SuggestionRow = typeof schema.suggestions.$inferSelect;
+
+export async function findSuggestion(db: Db | Tx, id: string): Promise<SuggestionRow | undefined> {
+  return db.select().from(schema.suggestions).where(eq(schema.suggestions.id, id)).get();
+}
+
+export async function findSuggestionByKey(db: Db | Tx, groupId: string, day: string, gameKey: string) {
+  return db
+    .select({ id: schema.suggestions.id })
+    .from(schema.suggestions)
+    .where(and(eq(schema.suggestions.groupId, groupId), eq(schema.suggestions.day, day), eq(schema.suggestions.gameKey, gameKey)))
+    .get();
+}
+
+const voterColumns = { id: schema.users.id, username: schema.users.username, avatarUrl: schema.users.avatarUrl };
+
+/** Who approved one suggestion, in the order they voted. */
+export async function votersOf(db: Db | Tx, suggestionId: string): Promise<Voter[]> {
+  return db
+    .select(voterColumns)
+    .from(schema.votes)
+    .innerJoin(schema.users, eq(schema.users.id, schema.votes.userId))
+    .where(eq(schema.votes.suggestionId, suggestionId))
+    .orderBy(asc(schema.votes.createdAt), asc(schema.users.username))
+    .all();
+}
+
+export async function voteCount(db: Db | Tx, suggestionId: string): Promise<number> {
+  const row = await db.select({ n: count() }).from(schema.votes).where(eq(schema.votes.suggestionId, suggestionId)).get();
+  return row?.n ?? 0;
+}
+
+/**
+ * A day's suggestions for one viewer, sorted by approvals then age: one aggregate query for the
+ * suggestions and one query for all of the day's voters, whatever the number of suggestions.
+ */
+export async function listSuggestions(db: Db, groupId: string, day: string, viewerId: string): Promise<SuggestionDto[]> {
+  const s = schema.suggestions;
+  const votes = sql<number>`(SELECT count(*) FROM ${schema.votes} v WHERE v.suggestion_id = ${s.id})`;
+  const votedByMe = sql<number>`EXISTS (SELECT 1 FROM ${schema.votes} v WHERE v.suggestion_id = ${s.id} AND v.user_id = ${viewerId})`;
+  const rows = await db
+    .select({
+      id: s.id,
+      gameName: s.gameName,
+      day: s.day,
+      createdAt: s.createdAt,
+      suggestedById: schema.users.id,
+      suggestedByName: schema.users.username,
+      votes,
+      votedByMe,
+    })
+    .from(s)
+    .leftJoin(schema.users, eq(schema.users.id, s.suggestedBy))
+    .where(and(eq(s.groupId, groupId), eq(s.day, day)))
+    .orderBy(desc(votes), asc(s.createdAt), asc(s.id))
+    .all();
+  if (rows.length === 0) return [];
+
+  const voterRows = await db
+    .select({ suggestionId: schema.votes.suggestionId, ...voterColumns })
+    .from(schema.votes)
+    .innerJoin(s, eq(s.id, schema.votes.suggestionId))
+    .innerJoin(schema.users, eq(schema.users.id, schema.votes.userId))
+    .where(and(eq(s.groupId, groupId), eq(s.day, day)))
+    .orderBy(asc(schema.votes.createdAt), asc(schema.users.username))
+    .all();
+  const votersBySuggestion = new Map<string, Voter[]>();
+  for (const { suggestionId, ...voter } of voterRows) {
+    const list = votersBySuggestion.get(suggestionId) ?? [];
+    list.push(voter);
+    votersBySuggestion.set(suggestionId, list);
+  }
+
+  return rows.map((r) => ({
+    id: r.id,
+    gameName: r.gameName,
+    date: r.day,
+    suggestedBy: r.suggestedById !== null && r.suggestedByName !== null ? { id: r.suggestedById, username: r.suggestedByName } : null,
+    votes: Number(r.votes),
+    votedByMe: Boolean(r.votedByMe),
+    voters: votersBySuggestion.get(r.id) ?? [],
+    createdAt: r.createdAt.toISOString(),
+  }));
+}
+
+/** One suggestion as the API shows it to `viewerId`. */
+export async function suggestionDto(db: Db | Tx, row: SuggestionRow, viewerId: string): Promise<SuggestionDto> {
+  const [voters, suggester] = await Promise.all([
+    votersOf(db, row.id),
+    row.suggestedBy
+      ? db
+          .select({ id: schema.users.id, username: schema.users.username })
+          .from(schema.users)
+          .where(eq(schema.users.id, row.suggestedBy))
+          .get()
+      : Promise.resolve(undefined),
+  ]);
+  return {
+    id: row.id,
+    gameName: row.gameName,
+    date: row.day,
+    suggestedBy: suggester ?? null,
+    votes: voters.length,
+    votedByMe: voters.some((v) => v.id === viewerId),
+    voters,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+interface TallyRow {
+  id: string;
+  game_name: string;
+  votes: number;
+  is_winner: number;
+  voters: number;
+}
+
+/** A day's tally, winners (all tied leaders with at least one vote) and distinct voters, in one query. */
+export async function resultsFor(db: Db, groupId: string, day: string): Promise<ResultsDto> {
+  const rows = await db.all<TallyRow>(sql`
+    WITH tally AS (
+      SELECT s.id, s.game_name, s.created_at, count(v.user_id) AS votes
+      FROM suggestions s LEFT JOIN votes v ON v.suggestion_id = s.id
+      WHERE s.group_id = ${groupId} AND s.day = ${day}
+      GROUP BY s.id
+    )
+    SELECT id, game_name, votes,
+           (votes > 0 AND votes = max(votes) OVER ()) AS is_winner,
+           (SELECT count(DISTINCT v.user_id) FROM votes v JOIN suggestions s ON s.id = v.suggestion_id
+             WHERE s.group_id = ${groupId} AND s.day = ${day}) AS voters
+    FROM tally
+    ORDER BY votes DESC, created_at ASC, id ASC`);
+  return {
+    date: day,
+    voters: Number(rows[0]?.voters ?? 0),
+    suggestions: rows.map((r) => ({ id: r.id, gameName: r.game_name, votes: Number(r.votes) })),
+    winners: rows.filter((r) => Number(r.is_winner) === 1).map((r) => r.id),
+  };
+}
+
+interface HistoryRow {
+  day: string;
+  suggestions: number;
+  voters: number;
+  winners: string;
+}
+
+/**
+ * One row per day in [from, to] that had suggestions, newest first: the day's winners (tied leaders
+ * with at least one vote), its number of suggestions and of distinct voters. All in SQL: a window
+ * function ranks each day's tally and json_group_array folds the leaders into the day's row.
+ */
+export async function historyFor(db: Db, groupId: string, from: string, to: string): Promise<HistoryDayDto[]> {
+  const rows = await db.all<HistoryRow>(sql`
+    WITH tally AS (
+      SELECT s.day, s.id, s.game_name, s.created_at, count(v.user_id) AS votes
+      FROM suggestions s LEFT JOIN votes v ON v.suggestion_id = s.id
+      WHERE s.group_id = ${groupId} AND s.day BETWEEN ${from} AND ${to}
+      GROUP BY s.id
+    ),
+    ranked AS (
+      SELECT *, max(votes) OVER (PARTITION BY day) AS top FROM tally
+    ),
+    day_voters AS (
+      SELECT s.day, count(DISTINCT v.user_id) AS voters
+      FROM votes v JOIN suggestions s ON s.id = v.suggestion_id
+      WHERE s.group_id = ${groupId} AND s.day BETWEEN ${from} AND ${to}
+      GROUP BY s.day
+    )
+    SELECT r.day AS day,
+           count(*) AS suggestions,
+           coalesce(dv.voters, 0) AS voters,
+           coalesce(
+             json_group_array(json_object('id', r.id, 'gameName', r.game_name, 'votes', r.votes))
+               FILTER (WHERE r.votes = r.top AND r.votes > 0),
+             '[]') AS winners
+    FROM ranked r LEFT JOIN day_voters dv ON dv.day = r.day
+    GROUP BY r.day
+    ORDER BY r.day DESC`);
+  return rows.map((r) => ({
+    date: r.day,
+    suggestions: Number(r.suggestions),
+    voters: Number(r.voters),
+    winners: (JSON.parse(r.winners) as Array<{ id: string; gameName: string; votes: number }>).sort((a, b) =>
+      a.gameName.localeCompare(b.gameName),
+    ),
+  }));
+}
