@@ -28,11 +28,22 @@ export interface Services {
   rateLimiter: RateLimiter;
 }
 
-function createRateLimitStore(config: Config): RateLimitStore {
+function createRateLimitStore(config: Config, logger: Logger): RateLimitStore {
   if (!config.redisUrl) return new MemoryRateLimitStore();
   // Fail fast instead of queueing for ever when Redis is down: the limiter then lets requests through
   // and logs (docs/decisions/031), rather than hanging every sign-in.
-  return new RedisRateLimitStore(new Redis(config.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 1000 }));
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 1000 });
+  // One log line per outage, not one per reconnect attempt.
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (!down) logger.error({ err: err.message, alert: 'rate_limit_store_unavailable' }, 'Redis for rate limits is unreachable');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger.info('Redis for rate limits is reachable again');
+    down = false;
+  });
+  return new RedisRateLimitStore(redis);
 }
 
 export function createServices(
@@ -45,7 +56,7 @@ export function createServices(
   return {
     hub: extra.hub ?? new InMemoryHub(),
     metrics,
-    rateLimiter: extra.rateLimiter ?? new RateLimiter(createRateLimitStore(config), config.rateLimits, metrics, logger),
+    rateLimiter: extra.rateLimiter ?? new RateLimiter(createRateLimitStore(config, logger), config.rateLimits, metrics, logger),
     clock: extra.clock ?? systemClock,
     config,
     database,
