@@ -1,0 +1,70 @@
+/** Many members approving the same suggestion at once: every vote counts once, nothing is lost, no 5xx. */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schema } from '../../db/client.ts';
+import type { GroupEvent } from '../../lib/hub.ts';
+import { createTestApp, type TestApp } from '../../test/create-test-app.ts';
+import { createUser, type TestUser } from '../../test/factories.ts';
+import { addMembers, createGroup } from '../../test/group-factories.ts';
+
+const MEMBERS = 100;
+let t: TestApp;
+let owner: TestUser;
+const members: TestUser[] = [];
+let groupId: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  owner = await createUser(t);
+  // Registered through the real endpoint, ten at a time to spare the shared CPU.
+  for (let i = 0; i < MEMBERS; i += 10) members.push(...(await Promise.all(Array.from({ length: 10 }, () => createUser(t)))));
+  groupId = (await createGroup(t, owner, { name: 'Crowd' })).id;
+  await addMembers(t, groupId, owner, members);
+}, 120_000);
+afterAll(async () => {
+  await t.close();
+});
+
+describe('100 members voting at once', () => {
+  it('ends with exactly 100 votes, each request answered 201 with a distinct running tally', async () => {
+    const res = await t.request(`/api/groups/${groupId}/suggestions`, { json: { gameName: 'Everyone wants this' }, cookie: owner.cookie });
+    const { id } = (await res.json()) as { id: string };
+    const events: GroupEvent[] = [];
+    t.services.hub.onEvent((e) => events.push(e));
+
+    const responses = await Promise.all(
+      members.map((m) => t.request(`/api/suggestions/${id}/votes`, { method: 'POST', cookie: m.cookie })),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(MEMBERS).fill(201));
+    const tallies = await Promise.all(responses.map(async (r) => ((await r.json()) as { votes: number }).votes));
+    expect(new Set(tallies).size).toBe(MEMBERS);
+    expect(Math.max(...tallies)).toBe(MEMBERS);
+
+    const rows = await t.services.database.db.select().from(schema.votes).where(eq(schema.votes.suggestionId, id)).all();
+    expect(rows.length).toBe(MEMBERS);
+    const list = (await (await t.request(`/api/groups/${groupId}/suggestions`, { cookie: owner.cookie })).json()) as Array<{
+      votes: number;
+      voters: unknown[];
+    }>;
+    expect(list[0]!.votes).toBe(MEMBERS);
+    expect(list[0]!.voters.length).toBe(MEMBERS);
+    const results = (await (await t.request(`/api/groups/${groupId}/results`, { cookie: owner.cookie })).json()) as {
+      voters: number;
+      winners: string[];
+    };
+    expect(results).toMatchObject({ voters: MEMBERS, winners: [id] });
+    expect(events.filter((e) => e.type === 'vote_updated').length).toBe(MEMBERS);
+  });
+
+  it('counts a double-click once: one 201, the rest 409 already_voted', async () => {
+    const res = await t.request(`/api/groups/${groupId}/suggestions`, { json: { gameName: 'Double click' }, cookie: owner.cookie });
+    const { id } = (await res.json()) as { id: string };
+    const voter = members[0]!;
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => t.request(`/api/suggestions/${id}/votes`, { method: 'POST', cookie: voter.cookie })),
+    );
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    const rows = await t.services.database.db.select().from(schema.votes).where(eq(schema.votes.suggestionId, id)).all();
+    expect(rows.length).toBe(1);
+  });
+});
