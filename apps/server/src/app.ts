@@ -4,6 +4,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { adminRouter } from './features/admin/index.ts';
 import { authRouter } from './features/auth/index.ts';
 import { suggestionsRouter } from './features/suggestions/index.ts';
 import { discordRouter } from './features/discord/index.ts';
@@ -64,6 +65,8 @@ export function createApp(services: Services) {
   // Discord sign-in (/api/auth/discord…, /api/auth/config) and unlinking (/api/users/me/discord).
   app.route('/api', discordRouter);
   app.route('/api/users', usersRouter);
+  // Instance administration: every route re-checks isInstanceAdmin from the database (404 for others).
+  app.route('/api/admin', adminRouter);
   app.route('/api', suggestionsRouter);
   app.route('/api', invitesRouter);
   app.route('/api', groupsRouter);
