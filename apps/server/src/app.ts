@@ -12,6 +12,7 @@ import { invitesRouter } from './features/invites/index.ts';
 import { groupsRouter } from './features/groups/index.ts';
 import { opsRouter } from './features/ops/index.ts';
 import { usersRouter } from './features/users/index.ts';
+import type { Realtime } from './features/realtime/index.ts';
 import type { AppEnv } from './lib/context.ts';
 import { AppError, errorResponse, notFound } from './lib/errors.ts';
 import { accessLog } from './middleware/access-log.ts';
@@ -27,7 +28,7 @@ import type { Services } from './services.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-export function createApp(services: Services) {
+export function createApp(services: Services, options: { realtime?: Realtime } = {}) {
   const app = new OpenAPIHono<AppEnv>({ strict: false });
 
   // 0. Services first: everything below reads config, db and logger from the context.
@@ -70,6 +71,9 @@ export function createApp(services: Services) {
   app.route('/api', suggestionsRouter);
   app.route('/api', invitesRouter);
   app.route('/api', groupsRouter);
+
+  // Live updates (GET /api/ws): only when the server accepts upgrades (server.ts); app.request() tests have none.
+  options.realtime?.mount(app);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

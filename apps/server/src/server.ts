@@ -11,43 +11,66 @@ import { openDatabase, type Database } from './db/client.ts';
 import { loadConfig, type Config } from './env.ts';
 import { createLogger } from './lib/logger.ts';
 import { createServices, type Services } from './services.ts';
+import { WebhookWorker, type WebhookWorkerOptions } from './features/discord/index.ts';
+import { Realtime, RedisHub, type RealtimeOptions } from './features/realtime/index.ts';
 
 export interface RunningServer {
   url: string;
   port: number;
   services: Services;
   server: ServerType;
+  /** Posts queued Discord announcements (started with the server, stopped before the database closes). */
+  webhookWorker: WebhookWorker;
   stop(): Promise<void>;
 }
 
 export async function startServer(
-  options: { env?: Record<string, string | undefined>; config?: Config; logDestination?: DestinationStream } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    config?: Config;
+    logDestination?: DestinationStream;
+    /** Discord webhook delivery loop options; false leaves the loop stopped (tests drive runOnce()). */
+    webhooks?: Partial<WebhookWorkerOptions> | false;
+    /** Live-update limits and intervals (tests shorten the heartbeat and sweep). */
+    realtime?: Partial<RealtimeOptions>;
+  } = {},
 ): Promise<RunningServer> {
   const config = options.config ?? loadConfig(options.env);
   const logger: Logger = createLogger(config.logLevel, options.logDestination);
   for (const w of config.warnings) logger.warn(w);
   const database: Database = await openDatabase(config, logger);
-  const services = createServices(config, database, logger);
-  const app = createApp(services);
+  // With REDIS_URL every instance shares live events through Redis; otherwise they stay in this process.
+  const hub = config.redisUrl ? await RedisHub.connect(config.redisUrl, logger) : undefined;
+  const services = createServices(config, database, logger, hub ? { hub } : {});
+  const realtime = new Realtime(services, options.realtime);
+  const app = createApp(services, { realtime });
 
   const server = await new Promise<ServerType>((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
   });
+  realtime.attach(server);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   logger.info({ port, url: config.appUrl }, 'QueueCrew is listening');
+  const webhookWorker = new WebhookWorker(services, options.webhooks || {});
+  if (options.webhooks !== false) webhookWorker.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('shutting down: finishing in-flight requests');
+      // Upgraded sockets are not "in flight" for server.close(): close them (1001) so clients reconnect elsewhere.
+      await realtime.close();
       await new Promise<void>((res) => {
         server.close(() => res());
         // Idle keep-alive connections would hold close() open; in-flight requests still finish.
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       });
+      await services.hub.close();
+      // The delivery loop finishes its current pass (rows it could not finish stay queued).
+      await webhookWorker.stop();
       database.close();
       logger.info('stopped');
     })());
-  return { url, port, services, server, stop };
+  return { url, port, services, server, webhookWorker, stop };
 }

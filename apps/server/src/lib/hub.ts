@@ -31,6 +31,11 @@ export interface Hub {
   control(message: ControlMessage): Promise<void>;
   onEvent(listener: (event: GroupEvent) => void): () => void;
   onControl(listener: (message: ControlMessage) => void): () => void;
+  /**
+   * Called when the hub may have missed messages (e.g. its Redis connection was lost and came back):
+   * listeners re-check what they hold. The in-process hub never misses anything and does not implement it.
+   */
+  onGap?(listener: () => void): () => void;
   close(): Promise<void>;
 }
 

@@ -44,7 +44,7 @@ function sessionFrom(res: Response) {
 
 let counter = 0;
 export async function createUser(
-  t: TestApp,
+  t: Pick<TestApp, 'request'>,
   overrides: Partial<{ email: string; username: string; password: string }> = {},
 ): Promise<TestUser> {
   counter += 1;
@@ -58,7 +58,7 @@ export async function createUser(
   return { id: body.user.id, email, username, password, ...sessionFrom(res) };
 }
 
-export async function login(t: TestApp, email: string, password: string, totp?: string) {
+export async function login(t: Pick<TestApp, 'request'>, email: string, password: string, totp?: string) {
   const res = await t.request('/api/auth/login', { json: { email, password, ...(totp ? { totp } : {}) } });
   return { res, ...sessionFrom(res) };
 }

@@ -16,7 +16,7 @@ async function expectStatus(res: Response, status: number, what: string) {
 }
 
 export async function createGroup(
-  t: TestApp,
+  t: Pick<TestApp, 'request'>,
   owner: TestUser,
   body: { name?: string; description?: string; timezone?: string } = {},
 ): Promise<TestGroup> {
@@ -26,7 +26,12 @@ export async function createGroup(
 }
 
 /** Creates an invite as `admin` and returns its code. */
-export async function createInviteCode(t: TestApp, groupId: string, admin: TestUser, body: Record<string, unknown> = {}): Promise<string> {
+export async function createInviteCode(
+  t: Pick<TestApp, 'request'>,
+  groupId: string,
+  admin: TestUser,
+  body: Record<string, unknown> = {},
+): Promise<string> {
   const res = await t.request(`/api/groups/${groupId}/invites`, { json: body, cookie: admin.cookie });
   await expectStatus(res, 201, 'create invite');
   return ((await res.json()) as { code: string }).code;
@@ -34,7 +39,7 @@ export async function createInviteCode(t: TestApp, groupId: string, admin: TestU
 
 /** Adds `users` to the group through one invite, then gives them `role` (as the owner). */
 export async function addMembers(
-  t: TestApp,
+  t: Pick<TestApp, 'request'>,
   groupId: string,
   owner: TestUser,
   users: TestUser[],

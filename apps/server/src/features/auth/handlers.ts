@@ -1,5 +1,6 @@
 /** Thin handlers: parse → policy → data/mutations → respond. */
 import type { RouteHandler } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import { schema } from '../../db/client.ts';
 import { auditRequest } from '../../lib/audit.ts';
@@ -7,6 +8,7 @@ import { requireUser } from '../../lib/auth-guard.ts';
 import type { AppEnv } from '../../lib/context.ts';
 import { dummyPasswordHash, hashPassword, sha256, verifyPassword } from '../../lib/crypto.ts';
 import { AppError, notFound, unauthorized } from '../../lib/errors.ts';
+import type { ControlMessage } from '../../lib/hub.ts';
 import { newId } from '../../lib/ids.ts';
 import { getRegistrationPolicy } from '../../lib/settings.ts';
 import { findUserByEmail, getUser, toUserDto } from '../users/index.ts';
@@ -27,6 +29,18 @@ import { generateRecoveryCodes, matchingStep, newTotpSecret, normalizeRecoveryCo
 import { accountKey, limit, RULES } from '../../lib/rate-limit.ts';
 
 type H<R extends Parameters<typeof import('@hono/zod-openapi').createRoute>[0]> = RouteHandler<R, AppEnv>;
+
+/**
+ * Tells every instance to close the live sockets of sessions that just ended. Called only after the
+ * revocation committed; a failure (Redis away) is logged, not turned into an error, because the write
+ * stands and the sockets' periodic re-check closes them anyway.
+ */
+async function endLiveSessions(c: Context<AppEnv>, message: ControlMessage): Promise<void> {
+  await c
+    .get('services')
+    .hub.control(message)
+    .catch((err: unknown) => c.get('logger').error({ err, control: message.type }, 'live control publish failed'));
+}
 
 const invalidCredentials = () =>
   new AppError(401, 'invalid_credentials', 'That email and password do not match an account. Check them and try again.');
@@ -116,6 +130,7 @@ export const refresh: H<typeof routes.refresh> = async (c) => {
     return r;
   });
   if (!result.ok) {
+    if (result.reason === 'reused' && result.sessionId) await endLiveSessions(c, { type: 'session_revoked', sessionId: result.sessionId });
     clearSessionCookies(c);
     throw unauthorized();
   }
@@ -128,7 +143,7 @@ export const logout: H<typeof routes.logout> = async (c) => {
   const { database, config } = c.get('services');
   const auth = c.get('auth');
   const token = readRefreshCookie(c);
-  await database.write(async (tx) => {
+  const revoked = await database.write(async (tx) => {
     let sessionId = auth?.sessionId;
     if (!sessionId && token) {
       const r = await rotateRefreshToken(tx, config, token);
@@ -138,7 +153,9 @@ export const logout: H<typeof routes.logout> = async (c) => {
       await revokeSession(tx, sessionId, 'logout');
       await auditRequest(c, { type: 'logout', userId: auth?.userId ?? null, detail: { sessionId } }, tx);
     }
+    return sessionId;
   });
+  if (revoked) await endLiveSessions(c, { type: 'session_revoked', sessionId: revoked });
   clearSessionCookies(c);
   c.header('Clear-Site-Data', '"cookies", "storage"');
   return c.body(null, 204);
@@ -189,6 +206,7 @@ export const revokeOneSession: H<typeof routes.revokeOneSession> = async (c) => 
     return true;
   });
   if (!done) throw notFound('This session');
+  await endLiveSessions(c, { type: 'session_revoked', sessionId: id });
   if (id === auth.sessionId) clearSessionCookies(c);
   return c.body(null, 204);
 };
@@ -203,6 +221,7 @@ export const revokeOtherSessions: H<typeof routes.revokeOtherSessions> = async (
       .where(and(eq(schema.sessions.userId, auth.userId), ne(schema.sessions.id, auth.sessionId), isNull(schema.sessions.revokedAt)));
     await auditRequest(c, { type: 'sessions_revoked_all', userId: auth.userId }, tx);
   });
+  await endLiveSessions(c, { type: 'user_sessions_revoked', userId: auth.userId, exceptSessionId: auth.sessionId });
   return c.body(null, 204);
 };
 
@@ -229,6 +248,7 @@ export const changePassword: H<typeof routes.changePassword> = async (c) => {
       .where(and(eq(schema.sessions.userId, user.id), ne(schema.sessions.id, auth.sessionId), isNull(schema.sessions.revokedAt)));
     await auditRequest(c, { type: 'password_changed', userId: user.id }, tx);
   });
+  await endLiveSessions(c, { type: 'user_sessions_revoked', userId: user.id, exceptSessionId: auth.sessionId });
   return c.body(null, 204);
 };
 

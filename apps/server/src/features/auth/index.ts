@@ -1,3 +1,3 @@
 /** What other features and middleware may use from auth. */
 export { authRouter } from './router.ts';
-export { authenticate, readAccessToken, createSession, issueSessionCookies, clearSessionCookies } from './sessions.ts';
+export { authenticate, readAccessToken, createSession, issueSessionCookies, clearSessionCookies, isSessionLive } from './sessions.ts';
