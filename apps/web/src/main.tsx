@@ -1,17 +1,38 @@
+/** Entry: theme before first paint, one QueryClient, the router, and the global "session is gone" handler. */
+import { QueryClientProvider } from '@tanstack/react-query';
+import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { ToastProvider } from './components/ui/toast.tsx';
+import { authQueries } from './features/auth/api.ts';
+import { setUnauthenticatedHandler } from './lib/api-client.ts';
+import { createQueryClient } from './lib/query-client.ts';
+import { applyTheme, readTheme, watchSystemTheme } from './lib/theme.ts';
+import { createAppRouter } from './router.tsx';
+import './styles.css';
 
-function App() {
-  return (
-    <main>
-      <h1>QueueCrew</h1>
-      <p>Decide what your friends play tonight.</p>
-    </main>
-  );
-}
+applyTheme(readTheme());
+watchSystemTheme();
 
-createRoot(document.getElementById('root')!).render(
+const queryClient = createQueryClient();
+const router = createAppRouter(queryClient);
+
+// The refresh failed too: the session is over. Go to sign-in, and come back here afterwards.
+setUnauthenticatedHandler(() => {
+  queryClient.setQueryData(authQueries.me().queryKey, null);
+  const here = router.state.location;
+  if (here.pathname === '/sign-in' || here.pathname === '/register') return;
+  void router.navigate({ to: '/sign-in', search: { redirect: here.href } });
+});
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
   <StrictMode>
-    <App />
+    <QueryClientProvider client={queryClient}>
+      <ToastProvider>
+        <RouterProvider router={router} />
+      </ToastProvider>
+    </QueryClientProvider>
   </StrictMode>,
 );

@@ -1,0 +1,43 @@
+/** The signed-in person's own data: profile, sessions, password, two-factor, activity, export, deletion. */
+import { queryOptions } from '@tanstack/react-query';
+import { api } from '../../lib/api-client.ts';
+import type { ActivityEvent, Session, TwoFactorSetup, User } from '../../lib/api-types.ts';
+
+export const accountQueries = {
+  sessions: () => queryOptions({ queryKey: ['me', 'sessions'], queryFn: () => api.get<Session[]>('/api/auth/sessions') }),
+  activity: () => queryOptions({ queryKey: ['me', 'activity'], queryFn: () => api.get<ActivityEvent[]>('/api/users/me/activity') }),
+};
+
+export const accountApi = {
+  updateProfile: (body: { username: string }) => api.patch<User>('/api/users/me', body),
+  revokeSession: (id: string) => api.delete(`/api/auth/sessions/${encodeURIComponent(id)}`),
+  revokeOtherSessions: () => api.delete('/api/auth/sessions'),
+  changePassword: (body: { currentPassword?: string; newPassword: string; totp?: string }) => api.post<void>('/api/auth/password', body),
+  setup2fa: () => api.post<TwoFactorSetup>('/api/auth/2fa/setup'),
+  enable2fa: (code: string) => api.post<{ recoveryCodes: string[] }>('/api/auth/2fa/enable', { code }),
+  disable2fa: (body: { code: string } | { password: string }) => api.post<void>('/api/auth/2fa/disable', body),
+  exportData: () => api.get<unknown>('/api/users/me/export'),
+  deleteAccount: (username: string) => api.delete('/api/users/me', { confirm: username }),
+};
+
+/** Human wording for security event types; unknown types are shown tidied up rather than hidden. */
+export function describeEvent(type: string): string {
+  const known: Record<string, string> = {
+    login_succeeded: 'Signed in',
+    login_failed: 'Failed sign-in attempt',
+    login_locked: 'Sign-in locked after repeated failures',
+    logout: 'Signed out',
+    register: 'Account created',
+    password_changed: 'Password changed',
+    totp_enabled: 'Two-factor turned on',
+    totp_disabled: 'Two-factor turned off',
+    recovery_code_used: 'Recovery code used',
+    session_revoked: 'A session was signed out',
+    sessions_revoked_all: 'Signed out everywhere else',
+    refresh_reuse_detected: 'Reused sign-in token blocked',
+    discord_linked: 'Discord linked',
+    discord_unlinked: 'Discord unlinked',
+    account_exported: 'Data exported',
+  };
+  return known[type] ?? type.replace(/[._]/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
+}

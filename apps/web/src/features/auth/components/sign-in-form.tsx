@@ -1,0 +1,120 @@
+/**
+ * Email + password sign-in, with the second step (TOTP or recovery code) when the server answers
+ * `totp_required`. What was typed stays in the form after an error.
+ */
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
+import { useRef, useState, type FormEvent } from 'react';
+import { Button, buttonClass } from '../../../components/ui/button.tsx';
+import { Field, FormError } from '../../../components/ui/field.tsx';
+import { isApiError, errorMessage } from '../../../lib/api-client.ts';
+import { authApi, authQueries } from '../api.ts';
+
+export function SignInForm({ redirect }: { redirect: string | undefined }) {
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const config = useQuery(authQueries.config()).data;
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [totp, setTotp] = useState('');
+  const [step, setStep] = useState<'password' | 'totp'>('password');
+  const [error, setError] = useState<string>();
+  const [pending, setPending] = useState(false);
+  const totpRef = useRef<HTMLInputElement>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setPending(true);
+    setError(undefined);
+    try {
+      const { user } = await authApi.login({ email, password, ...(step === 'totp' ? { totp: totp.trim() } : {}) });
+      qc.clear();
+      qc.setQueryData(authQueries.me().queryKey, user);
+      await navigate({ to: redirect ?? '/groups' });
+    } catch (err) {
+      if (isApiError(err) && err.code === 'totp_required') {
+        if (step === 'totp')
+          setError('That code did not work. Enter the current 6-digit code from your app, or one of your recovery codes.');
+        setStep('totp');
+        setTotp('');
+        requestAnimationFrame(() => totpRef.current?.focus());
+      } else if (isApiError(err) && err.code === 'invalid_credentials') {
+        setError('That email and password do not match an account. Check them and try again, or register a new account.');
+      } else {
+        setError(errorMessage(err));
+      }
+    } finally {
+      setPending(false);
+    }
+  };
+
+  return (
+    <div className="space-y-5">
+      <form onSubmit={(e) => void submit(e)} className="space-y-4" noValidate aria-label="Sign in">
+        <FormError message={error} />
+        {step === 'password' ? (
+          <>
+            <Field
+              label="Email"
+              type="email"
+              name="email"
+              autoComplete="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+            <Field
+              label="Password"
+              type="password"
+              name="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </>
+        ) : (
+          <>
+            <p className="text-slate-700 dark:text-slate-300">
+              Your account has two-factor authentication. Enter the code from your authenticator app to finish signing in.
+            </p>
+            <Field
+              ref={totpRef}
+              label="Authentication code"
+              name="totp"
+              inputMode="text"
+              autoComplete="one-time-code"
+              hint="6 digits from your app, or a recovery code."
+              required
+              value={totp}
+              onChange={(e) => setTotp(e.target.value)}
+            />
+          </>
+        )}
+        <div className="flex flex-wrap items-center gap-3">
+          <Button type="submit" pending={pending}>
+            {step === 'totp' ? 'Verify and sign in' : 'Sign in'}
+          </Button>
+          {step === 'totp' && (
+            <Button variant="ghost" onClick={() => setStep('password')}>
+              Back
+            </Button>
+          )}
+        </div>
+      </form>
+      {config?.discord && (
+        <a href={`/api/auth/discord?returnTo=${encodeURIComponent(redirect ?? '/groups')}`} className={buttonClass('secondary', 'w-full')}>
+          Continue with Discord
+        </a>
+      )}
+      {config?.registration !== 'closed' && (
+        <p className="text-sm text-slate-700 dark:text-slate-300">
+          New here?{' '}
+          <Link to="/register" search={redirect ? { redirect } : {}}>
+            Create an account
+          </Link>
+        </p>
+      )}
+    </div>
+  );
+}

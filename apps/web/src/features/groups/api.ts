@@ -1,0 +1,42 @@
+/** Groups, members and invites: query-option factories and the mutations behind the manage screens. */
+import { queryOptions } from '@tanstack/react-query';
+import { api } from '../../lib/api-client.ts';
+import type { GroupDetail, GroupSummary, Invite, Member, Role } from '../../lib/api-types.ts';
+
+export const groupKeys = {
+  all: ['groups'] as const,
+  detail: (id: string) => ['groups', id] as const,
+  invites: (id: string) => ['groups', id, 'invites'] as const,
+};
+
+export const groupQueries = {
+  list: () => queryOptions({ queryKey: groupKeys.all, queryFn: () => api.get<GroupSummary[]>('/api/groups') }),
+  detail: (id: string) =>
+    queryOptions({ queryKey: groupKeys.detail(id), queryFn: () => api.get<GroupDetail>(`/api/groups/${encodeURIComponent(id)}`) }),
+  invites: (id: string) =>
+    queryOptions({ queryKey: groupKeys.invites(id), queryFn: () => api.get<Invite[]>(`/api/groups/${encodeURIComponent(id)}/invites`) }),
+};
+
+const g = (id: string) => `/api/groups/${encodeURIComponent(id)}`;
+
+export interface CreateGroupBody {
+  name: string;
+  description?: string;
+  timezone?: string;
+}
+
+export const groupApi = {
+  create: (body: CreateGroupBody) => api.post<GroupDetail>('/api/groups', body),
+  update: (id: string, body: Partial<CreateGroupBody>) => api.patch<GroupDetail>(g(id), body),
+  remove: (id: string) => api.delete(g(id)),
+  setRole: (id: string, userId: string, role: Exclude<Role, 'owner'>) =>
+    api.patch<Member>(`${g(id)}/members/${encodeURIComponent(userId)}`, { role }),
+  removeMember: (id: string, userId: string) => api.delete(`${g(id)}/members/${encodeURIComponent(userId)}`),
+  transfer: (id: string, userId: string) => api.post<unknown>(`${g(id)}/transfer`, { userId }),
+  createInvite: (id: string, body: { expiresInHours?: number; maxUses?: number }) => api.post<Invite>(`${g(id)}/invites`, body),
+  revokeInvite: (id: string, inviteId: string) => api.delete(`${g(id)}/invites/${encodeURIComponent(inviteId)}`),
+};
+
+export const canManage = (role: Role) => role === 'owner' || role === 'admin';
+
+export const ROLE_LABEL: Record<Role, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };

@@ -1,0 +1,141 @@
+/**
+ * The member list with what the caller may do to each person: promote / demote (admins; only the owner
+ * touches admins), remove, and hand over ownership (owner). Every change asks for confirmation.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Avatar } from '../../../components/ui/avatar.tsx';
+import { Button } from '../../../components/ui/button.tsx';
+import { Card } from '../../../components/ui/card.tsx';
+import { ConfirmDialog } from '../../../components/ui/dialog.tsx';
+import { useToast } from '../../../components/ui/toast.tsx';
+import type { GroupDetail, Member, User } from '../../../lib/api-types.ts';
+import { groupApi, groupKeys, ROLE_LABEL } from '../api.ts';
+
+type Action = { kind: 'promote' | 'demote' | 'remove' | 'transfer'; member: Member };
+
+const COPY: Record<
+  Action['kind'],
+  { title: (m: Member) => string; text: (m: Member, g: GroupDetail) => string; confirm: string; danger: boolean }
+> = {
+  promote: {
+    title: (m) => `Make ${m.username} an admin?`,
+    text: (m) => `${m.username} will be able to create and revoke invites, remove members and edit the group.`,
+    confirm: 'Make admin',
+    danger: false,
+  },
+  demote: {
+    title: (m) => `Make ${m.username} a regular member?`,
+    text: (m) => `${m.username} will no longer manage invites or members.`,
+    confirm: 'Remove admin rights',
+    danger: false,
+  },
+  remove: {
+    title: (m) => `Remove ${m.username} from the group?`,
+    text: (m, g) => `${m.username} loses access to ${g.name} at once. They can rejoin only with a new invite.`,
+    confirm: 'Remove member',
+    danger: true,
+  },
+  transfer: {
+    title: (m) => `Make ${m.username} the owner?`,
+    text: (m) => `${m.username} becomes the owner and you become an admin. Only the new owner can undo this.`,
+    confirm: 'Transfer ownership',
+    danger: true,
+  },
+};
+
+export function MembersPanel({ group, me }: { group: GroupDetail; me: User }) {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const [action, setAction] = useState<Action>();
+  const isOwner = group.role === 'owner';
+  const isAdmin = isOwner || group.role === 'admin';
+
+  const run = async (a: Action) => {
+    const { member } = a;
+    if (a.kind === 'promote') await groupApi.setRole(group.id, member.id, 'admin');
+    if (a.kind === 'demote') await groupApi.setRole(group.id, member.id, 'member');
+    if (a.kind === 'remove') await groupApi.removeMember(group.id, member.id);
+    if (a.kind === 'transfer') await groupApi.transfer(group.id, member.id);
+    await qc.invalidateQueries({ queryKey: groupKeys.all });
+    toast(
+      a.kind === 'remove'
+        ? `${member.username} was removed from the group.`
+        : a.kind === 'transfer'
+          ? `${member.username} is now the owner.`
+          : `${member.username} is now ${a.kind === 'promote' ? 'an admin' : 'a member'}.`,
+    );
+  };
+
+  const order = { owner: 0, admin: 1, member: 2 } as const;
+  const members = [...group.members].sort((a, b) => order[a.role] - order[b.role] || a.username.localeCompare(b.username));
+
+  return (
+    <Card id="members" title={`Members (${members.length})`}>
+      <ul className="divide-y divide-slate-200 dark:divide-slate-800">
+        {members.map((m) => {
+          const self = m.id === me.id;
+          const canTouch = !self && m.role !== 'owner' && (isOwner || (isAdmin && m.role === 'member'));
+          return (
+            <li key={m.id} className="flex flex-wrap items-center gap-3 py-3" data-testid="member">
+              <Avatar name={m.username} src={m.avatarUrl} />
+              <div className="min-w-0 flex-1">
+                <p className="font-semibold break-words">
+                  {m.username}
+                  {self && <span className="font-normal text-slate-700 dark:text-slate-300"> (you)</span>}
+                </p>
+                <p className="text-sm text-slate-700 dark:text-slate-300">{ROLE_LABEL[m.role]}</p>
+              </div>
+              {canTouch && (
+                <div className="flex flex-wrap gap-2">
+                  {m.role === 'member' ? (
+                    <Button
+                      variant="secondary"
+                      onClick={() => setAction({ kind: 'promote', member: m })}
+                      aria-label={`Make ${m.username} an admin`}
+                    >
+                      Make admin
+                    </Button>
+                  ) : (
+                    isOwner && (
+                      <Button
+                        variant="secondary"
+                        onClick={() => setAction({ kind: 'demote', member: m })}
+                        aria-label={`Make ${m.username} a member`}
+                      >
+                        Make member
+                      </Button>
+                    )
+                  )}
+                  {isOwner && (
+                    <Button
+                      variant="secondary"
+                      onClick={() => setAction({ kind: 'transfer', member: m })}
+                      aria-label={`Make ${m.username} the owner`}
+                    >
+                      Make owner
+                    </Button>
+                  )}
+                  <Button variant="danger" onClick={() => setAction({ kind: 'remove', member: m })} aria-label={`Remove ${m.username}`}>
+                    Remove
+                  </Button>
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {action && (
+        <ConfirmDialog
+          open
+          onClose={() => setAction(undefined)}
+          title={COPY[action.kind].title(action.member)}
+          description={COPY[action.kind].text(action.member, group)}
+          confirmLabel={COPY[action.kind].confirm}
+          danger={COPY[action.kind].danger}
+          onConfirm={() => run(action)}
+        />
+      )}
+    </Card>
+  );
+}

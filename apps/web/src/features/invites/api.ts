@@ -1,0 +1,26 @@
+/** The public side of an invite: preview it, accept it. */
+import { queryOptions } from '@tanstack/react-query';
+import { api, isApiError } from '../../lib/api-client.ts';
+import type { InvitePreview, Role } from '../../lib/api-types.ts';
+
+export type PreviewResult = { state: 'ok'; invite: InvitePreview } | { state: 'signed-out' } | { state: 'invalid' };
+
+export const inviteQueries = {
+  preview: (code: string) =>
+    queryOptions({
+      queryKey: ['invite', code],
+      queryFn: async (): Promise<PreviewResult> => {
+        try {
+          return { state: 'ok', invite: await api.get<InvitePreview>(`/api/invites/${encodeURIComponent(code)}`, { allow401: true }) };
+        } catch (e) {
+          if (isApiError(e) && e.status === 401) return { state: 'signed-out' };
+          if (isApiError(e) && e.status === 404) return { state: 'invalid' };
+          throw e;
+        }
+      },
+    }),
+};
+
+export const inviteApi = {
+  accept: (code: string) => api.post<{ groupId: string; role: Role }>(`/api/invites/${encodeURIComponent(code)}/accept`),
+};

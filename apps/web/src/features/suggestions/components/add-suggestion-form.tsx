@@ -1,0 +1,73 @@
+/**
+ * Suggest a game for the shown day. A duplicate (409 duplicate_suggestion) points at the existing
+ * suggestion: it is scrolled into view, focused and highlighted, and the message says so.
+ */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Button } from '../../../components/ui/button.tsx';
+import { Field } from '../../../components/ui/field.tsx';
+import { errorMessage, isApiError } from '../../../lib/api-client.ts';
+import { suggestionApi, suggestionKeys } from '../api.ts';
+
+export function focusSuggestion(id: string) {
+  const el = document.getElementById(`suggestion-${id}`);
+  if (!el) return;
+  el.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  el.focus({ preventScroll: true });
+  el.dataset.highlight = 'true';
+  window.setTimeout(() => delete el.dataset.highlight, 4000);
+}
+
+export function AddSuggestionForm({ groupId, day, onDuplicate }: { groupId: string; day: string; onDuplicate: (id: string) => void }) {
+  const qc = useQueryClient();
+  const [gameName, setGameName] = useState('');
+  const [error, setError] = useState<string>();
+  const create = useMutation({
+    mutationFn: (name: string) => suggestionApi.create(groupId, { gameName: name, date: day }),
+    onSuccess: () => {
+      setGameName('');
+      setError(undefined);
+    },
+    onError: (err) => {
+      if (isApiError(err) && err.code === 'duplicate_suggestion') {
+        const details = err.details as { suggestionId?: unknown } | undefined;
+        const existing = typeof details?.suggestionId === 'string' ? details.suggestionId : undefined;
+        setError('That game is already suggested for this day, so we highlighted it below. Approve it instead.');
+        if (existing) onDuplicate(existing);
+      } else if (isApiError(err) && err.code === 'voting_closed') {
+        setError('This day is closed for new suggestions. Pick today or tomorrow with the day picker.');
+      } else setError(isApiError(err) ? (err.fieldErrors.gameName ?? errorMessage(err)) : errorMessage(err));
+    },
+    onSettled: () => qc.invalidateQueries({ queryKey: suggestionKeys.group(groupId) }),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const name = gameName.trim();
+    if (!name) {
+      setError('Type the name of a game (1–100 characters), then press Suggest.');
+      return;
+    }
+    create.mutate(name);
+  };
+  return (
+    <form onSubmit={submit} className="flex flex-col gap-2 sm:flex-row sm:items-start" aria-label="Suggest a game" noValidate>
+      <Field
+        label="Suggest a game"
+        name="gameName"
+        className="flex-1"
+        maxLength={100}
+        autoComplete="off"
+        placeholder="e.g. Deep Rock Galactic"
+        value={gameName}
+        onChange={(e) => {
+          setGameName(e.target.value);
+          if (error) setError(undefined);
+        }}
+        error={error}
+      />
+      <Button type="submit" pending={create.isPending} className="sm:mt-6">
+        Suggest
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,170 @@
+/**
+ * The one way the web app talks to the API: same-origin cookies, JSON, the error format of API.md turned
+ * into `ApiError`, and silent session renewal. On a 401 the client refreshes the session ONCE (one refresh
+ * in flight per tab, and across tabs through the Web Locks API, because the server revokes the whole session
+ * when a rotated refresh token is presented twice), retries the request, and only then gives up and sends
+ * the person to sign-in, keeping where they were.
+ */
+interface ErrorBody {
+  error: string;
+  code: string;
+  details?: unknown;
+  requestId?: string;
+}
+
+// Kept local rather than imported from @queuecrew/shared so the first-load bundle does not pull in zod.
+function isApiErrorBody(value: unknown): value is ErrorBody {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ErrorBody).error === 'string' &&
+    typeof (value as ErrorBody).code === 'string'
+  );
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly requestId?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** Field → message map of a 400 answer (empty for other errors). */
+  get fieldErrors(): Record<string, string> {
+    if (typeof this.details !== 'object' || this.details === null) return {};
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(this.details)) if (typeof v === 'string') out[k] = v;
+    return out;
+  }
+}
+
+export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  query?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  /** Do not send the person to sign-in on a final 401 (e.g. "who am I?" on a public page). */
+  allow401?: boolean;
+}
+
+type UnauthenticatedHandler = () => void;
+let onUnauthenticated: UnauthenticatedHandler = () => {};
+/** Called once the session is gone for good (refresh failed); the router sends the person to sign-in. */
+export function setUnauthenticatedHandler(fn: UnauthenticatedHandler) {
+  onUnauthenticated = fn;
+}
+
+const browserTimezone = (() => {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+})();
+
+let refreshInFlight: Promise<boolean> | null = null;
+
+async function doRefresh(): Promise<boolean> {
+  const res = await fetch('/api/auth/refresh', { method: 'POST', credentials: 'same-origin' });
+  return res.ok;
+}
+
+/** One refresh for every request that got a 401 at the same time; serialised across tabs when possible. */
+export function refreshSession(): Promise<boolean> {
+  refreshInFlight ??= (async () => {
+    try {
+      if (typeof navigator !== 'undefined' && 'locks' in navigator && navigator.locks) {
+        return await navigator.locks.request('queuecrew-refresh', doRefresh);
+      }
+      return await doRefresh();
+    } catch {
+      return false;
+    } finally {
+      // Let the requests that joined this refresh see its result before a new one may start.
+      queueMicrotask(() => {
+        refreshInFlight = null;
+      });
+    }
+  })();
+  return refreshInFlight;
+}
+
+const NO_REFRESH = ['/api/auth/login', '/api/auth/register', '/api/auth/refresh', '/api/auth/logout'];
+
+function buildUrl(path: string, query?: Record<string, string | undefined>) {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, v);
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+async function send(path: string, opts: RequestOptions): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (browserTimezone) headers['X-Timezone'] = browserTimezone;
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  try {
+    return await fetch(buildUrl(path, opts.query), {
+      method: opts.method ?? 'GET',
+      credentials: 'same-origin',
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal,
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'network_error', 'Could not reach QueueCrew. Check your connection and try again.');
+  }
+}
+
+async function toError(res: Response): Promise<ApiError> {
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    body = undefined;
+  }
+  if (isApiErrorBody(body)) return new ApiError(res.status, body.code, body.error, body.details, body.requestId);
+  if (res.status === 429) return new ApiError(429, 'rate_limited', 'Too many attempts. Wait a minute, then try again.');
+  if (res.status >= 500) return new ApiError(res.status, 'server_error', 'Something went wrong on our side. Try again in a moment.');
+  return new ApiError(res.status, 'unexpected', `The request failed (HTTP ${res.status}). Reload the page and try again.`);
+}
+
+export async function apiRequest<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  let res = await send(path, opts);
+  if (res.status === 401 && !NO_REFRESH.includes(path)) {
+    const body = (await res
+      .clone()
+      .json()
+      .catch(() => undefined)) as { code?: string } | undefined;
+    // A wrong TOTP code or password is a 401 too, but a renewed session would not change the answer.
+    if (body?.code !== 'totp_required' && body?.code !== 'invalid_credentials' && (await refreshSession())) {
+      res = await send(path, opts);
+    }
+    if (res.status === 401 && !opts.allow401) onUnauthenticated();
+  }
+  if (!res.ok) throw await toError(res);
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export const api = {
+  get: <T>(path: string, opts?: Omit<RequestOptions, 'method' | 'body'>) => apiRequest<T>(path, { ...opts, method: 'GET' }),
+  post: <T>(path: string, body?: unknown, opts?: RequestOptions) => apiRequest<T>(path, { ...opts, method: 'POST', body }),
+  patch: <T>(path: string, body: unknown, opts?: RequestOptions) => apiRequest<T>(path, { ...opts, method: 'PATCH', body }),
+  delete: <T = void>(path: string, body?: unknown, opts?: RequestOptions) => apiRequest<T>(path, { ...opts, method: 'DELETE', body }),
+};
+
+/** A message for any thrown value, for places that show errors to people. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) return e.message;
+  return 'Something unexpected happened. Reload the page and try again.';
+}

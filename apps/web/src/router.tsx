@@ -1,0 +1,128 @@
+/**
+ * The route tree (code-based TanStack Router). Every screen is its own chunk (`lazyRouteComponent`), so
+ * the first load carries only the shell. Routes below `authed` need a session; the guard keeps where the
+ * person was going in `?redirect=`.
+ */
+import type { QueryClient } from '@tanstack/react-query';
+import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, redirect } from '@tanstack/react-router';
+import { AppShell } from './components/layout/app-shell.tsx';
+import { ErrorState } from './components/ui/card.tsx';
+import { Loading } from './components/ui/spinner.tsx';
+import { authQueries, safeRedirect } from './features/auth/api.ts';
+import { isDay } from './lib/dates.ts';
+
+interface RouterContext {
+  queryClient: QueryClient;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: AppShell,
+  notFoundComponent: lazyRouteComponent(() => import('./routes/not-found.tsx'), 'NotFoundPage'),
+});
+
+const redirectSearch = (search: Record<string, unknown>): { redirect?: string } => {
+  const r = safeRedirect(search.redirect);
+  return r ? { redirect: r } : {};
+};
+
+const landingRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/',
+  component: lazyRouteComponent(() => import('./routes/landing.tsx'), 'LandingPage'),
+});
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in',
+  validateSearch: redirectSearch,
+  component: lazyRouteComponent(() => import('./routes/sign-in.tsx'), 'SignInPage'),
+});
+
+const registerRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/register',
+  validateSearch: redirectSearch,
+  component: lazyRouteComponent(() => import('./routes/register.tsx'), 'RegisterPage'),
+});
+
+const privacyRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/privacy',
+  component: lazyRouteComponent(() => import('./routes/privacy.tsx'), 'PrivacyPage'),
+});
+
+const inviteRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/invite/$code',
+  component: lazyRouteComponent(() => import('./routes/invite.tsx'), 'InvitePage'),
+});
+
+/** Everything below needs a session; without one, go to sign-in and come back here afterwards. */
+const authedRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'authed',
+  beforeLoad: async ({ context, location }) => {
+    const me = await context.queryClient.ensureQueryData(authQueries.me());
+    if (!me) throw redirect({ to: '/sign-in', search: { redirect: location.href } });
+    return { me };
+  },
+});
+
+const groupsRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/groups',
+  component: lazyRouteComponent(() => import('./routes/groups.tsx'), 'GroupsPage'),
+});
+
+const newGroupRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/groups/new',
+  component: lazyRouteComponent(() => import('./routes/new-group.tsx'), 'NewGroupPage'),
+});
+
+const groupRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/groups/$groupId',
+  validateSearch: (search: Record<string, unknown>): { day?: string } => (isDay(search.day) ? { day: search.day } : {}),
+  component: lazyRouteComponent(() => import('./routes/group.tsx'), 'GroupPage'),
+});
+
+const groupMembersRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/groups/$groupId/members',
+  component: lazyRouteComponent(() => import('./routes/group-members.tsx'), 'GroupMembersPage'),
+});
+
+const accountRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/account',
+  component: lazyRouteComponent(() => import('./routes/account.tsx'), 'AccountPage'),
+});
+
+const routeTree = rootRoute.addChildren([
+  landingRoute,
+  signInRoute,
+  registerRoute,
+  privacyRoute,
+  inviteRoute,
+  authedRoute.addChildren([groupsRoute, newGroupRoute, groupRoute, groupMembersRoute, accountRoute]),
+]);
+
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: 'intent',
+    // Loaders only warm the query cache; TanStack Query decides freshness.
+    defaultPreloadStaleTime: 0,
+    scrollRestoration: true,
+    defaultPendingComponent: () => <Loading />,
+    defaultErrorComponent: ({ error, reset }) => <ErrorState error={error} onRetry={reset} />,
+  });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}

@@ -1,0 +1,24 @@
+import { ActivitySection, DeleteAccountSection, ExportSection } from '../features/account/components/data-section.tsx';
+import { PasswordSection } from '../features/account/components/password-section.tsx';
+import { ProfileSection } from '../features/account/components/profile-section.tsx';
+import { SessionsSection } from '../features/account/components/sessions-section.tsx';
+import { TwoFactorSection } from '../features/account/components/two-factor-section.tsx';
+import { useMe } from '../features/auth/use-session.ts';
+import { usePageTitle } from '../lib/use-page-title.ts';
+
+export function AccountPage() {
+  usePageTitle('Account');
+  const me = useMe();
+  return (
+    <div className="space-y-5">
+      <h1 className="text-2xl font-extrabold">Your account</h1>
+      <ProfileSection key={me.username} me={me} />
+      <PasswordSection me={me} />
+      <TwoFactorSection me={me} />
+      <SessionsSection />
+      <ActivitySection />
+      <ExportSection />
+      <DeleteAccountSection me={me} />
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import { useQuery } from '@tanstack/react-query';
+import { getRouteApi, Link } from '@tanstack/react-router';
+import { buttonClass } from '../components/ui/button.tsx';
+import { Card, ErrorState } from '../components/ui/card.tsx';
+import { Loading } from '../components/ui/spinner.tsx';
+import { useMe } from '../features/auth/use-session.ts';
+import { groupQueries } from '../features/groups/api.ts';
+import { GroupDay } from '../features/suggestions/components/group-day.tsx';
+import { HistoryList } from '../features/suggestions/components/history-list.tsx';
+import { isApiError } from '../lib/api-client.ts';
+import { todayIn } from '../lib/dates.ts';
+import { usePageTitle } from '../lib/use-page-title.ts';
+
+const route = getRouteApi('/authed/groups/$groupId');
+
+export function GroupPage() {
+  const { groupId } = route.useParams();
+  const { day: dayParam } = route.useSearch();
+  const me = useMe();
+  const group = useQuery(groupQueries.detail(groupId));
+  usePageTitle(group.data?.name ?? 'Group');
+  if (group.isPending) return <Loading label="Loading the group…" />;
+  if (group.isError) {
+    if (isApiError(group.error) && group.error.status === 404) {
+      return (
+        <div className="space-y-3">
+          <h1 className="text-2xl font-extrabold">Group not found</h1>
+          <p>This group does not exist, or you are not a member. Ask someone in it for an invite link.</p>
+          <Link to="/groups">Back to my groups</Link>
+        </div>
+      );
+    }
+    return <ErrorState error={group.error} onRetry={() => void group.refetch()} title="Could not load the group" />;
+  }
+  const g = group.data;
+  const today = todayIn(g.timezone);
+  const day = dayParam ?? today;
+  return (
+    <div className="space-y-5">
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div className="min-w-0">
+          <Link to="/groups" className="inline-flex min-h-11 items-center">
+            ← My groups
+          </Link>
+          <h1 className="text-2xl font-extrabold break-words sm:text-3xl">{g.name}</h1>
+          {g.description && <p className="mt-1 break-words text-slate-700 dark:text-slate-300">{g.description}</p>}
+          <p className="mt-1 text-sm text-slate-700 dark:text-slate-300">
+            {g.members.length} {g.members.length === 1 ? 'member' : 'members'} · days follow {g.timezone.replaceAll('_', ' ')}
+          </p>
+        </div>
+        <Link to="/groups/$groupId/members" params={{ groupId }} className={buttonClass('secondary')}>
+          {g.role === 'member' ? 'Members' : 'Members & invites'}
+        </Link>
+      </div>
+      <GroupDay group={g} me={me} day={day} today={today} />
+      <Card id="history" title="Past winners">
+        <HistoryList groupId={groupId} today={today} />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,160 @@
+/**
+ * The browser-suite harness: starts the real server (the built web app + API) as a child process on a
+ * free port with its own temp data dir, launches Debian's Chromium through playwright-core, and watches
+ * every page for CSP violations, uncaught errors and dialogs (a stored-XSS payload that ran would open one).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
+const WEB_DIST = join(ROOT, 'apps', 'web', 'dist');
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+export interface RunningServer {
+  url: string;
+  logs: () => string;
+  stop: () => Promise<void>;
+}
+
+export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+  if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('apps/web/dist is missing: run `npm run build` before the browser suite.');
+  const dataDir = mkdtempSync(join(tmpdir(), 'qc-e2e-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let output = '';
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/index.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      TZ: process.env.TZ ?? 'UTC',
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      APP_URL: url,
+      DATA_DIR: dataDir,
+      WEB_DIST_DIR: WEB_DIST,
+      DATABASE_ENCRYPTION_KEY: 'e2e-db-key-0123456789abcdefghijklmnopqrstuvwxyz',
+      SESSION_SECRET: 'e2e-session-secret-0123456789abcdefghijklmnopqrstuvwxyz',
+      FIELD_ENCRYPTION_KEY: 'e2e-field-key-0123456789abcdefghijklmnopqrstuvwxyz',
+      BACKUP_KEY: 'e2e-backup-key-0123456789abcdefghijklmnopqrstuvwxyz',
+      RATE_LIMITS: 'off',
+      REGISTRATION: 'open',
+      LOG_LEVEL: 'warn',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  // Bounded wait for readiness: the process migrates a fresh database first.
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited during start:\n${output}`);
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (i === 299) throw new Error(`server did not become ready:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    logs: () => output,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(force);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** What a page did that it never should: CSP violations, uncaught errors, dialogs (alert/confirm/prompt). */
+export interface Watch {
+  cspViolations: string[];
+  pageErrors: string[];
+  dialogs: string[];
+  consoleErrors: string[];
+}
+
+export interface TestContext {
+  context: BrowserContext;
+  page: Page;
+  watch: Watch;
+}
+
+export async function newContext(browser: Browser, baseURL: string, options: BrowserContextOptions = {}): Promise<TestContext> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...options });
+  const watch: Watch = { cspViolations: [], pageErrors: [], dialogs: [], consoleErrors: [] };
+  // Injected by the browser driver (not subject to the page's CSP); reports violations to the console.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP-VIOLATION ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  const attach = (page: Page) => {
+    page.on('console', (msg) => {
+      const text = msg.text();
+      if (text.startsWith('CSP-VIOLATION') || /Content Security Policy/i.test(text)) watch.cspViolations.push(text);
+      else if (msg.type() === 'error') watch.consoleErrors.push(text);
+    });
+    page.on('pageerror', (err) => watch.pageErrors.push(err.message));
+    page.on('dialog', (dialog) => {
+      watch.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+  };
+  context.on('page', attach);
+  const page = await context.newPage();
+  return { context, page, watch };
+}
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+let counter = 0;
+/** Unique, valid account data for one test user. */
+export function newUserData(prefix = 'player') {
+  counter += 1;
+  const tag = `${Date.now().toString(36)}${counter}`;
+  return { email: `${prefix}-${tag}@example.test`, username: `${prefix}_${tag}`.slice(0, 32), password: `correct horse battery ${tag}` };
+}

@@ -1,0 +1,76 @@
+/** Page objects for my groups, create group, the group page and its members page. */
+import type { Locator, Page } from 'playwright-core';
+
+export class GroupsPage {
+  constructor(private readonly page: Page) {}
+  async waitFor() {
+    await this.page.getByRole('heading', { name: 'My groups', level: 1 }).waitFor();
+  }
+  async createGroup(name: string, description = '') {
+    await this.page.goto('/groups/new');
+    await this.page.getByLabel('Group name').fill(name);
+    if (description) await this.page.getByLabel('Description (optional)').fill(description);
+    await this.page.getByRole('button', { name: 'Create group' }).click();
+    await this.page.getByRole('heading', { level: 1, name }).waitFor();
+    return this.page.url().split('/groups/')[1]!.split('?')[0]!;
+  }
+}
+
+export class GroupPage {
+  constructor(private readonly page: Page) {}
+  async open(groupId: string) {
+    await this.page.goto(`/groups/${groupId}`);
+    await this.page.getByRole('heading', { level: 2, name: 'Tonight’s picks' }).waitFor();
+  }
+  suggestions(): Locator {
+    return this.page.getByTestId('suggestion');
+  }
+  suggestion(gameName: string): Locator {
+    return this.suggestions().filter({ has: this.page.getByRole('heading', { name: gameName, exact: true }) });
+  }
+  async suggest(gameName: string) {
+    await this.page.getByLabel('Suggest a game').fill(gameName);
+    await this.page.getByRole('button', { name: 'Suggest', exact: true }).click();
+  }
+  approveButton(gameName: string): Locator {
+    return this.page.getByRole('button', { name: `Approve ${gameName}`, exact: true });
+  }
+  takeBackButton(gameName: string): Locator {
+    return this.page.getByRole('button', { name: `Take back approval of ${gameName}`, exact: true });
+  }
+  async tally(gameName: string): Promise<number> {
+    return Number(await this.suggestion(gameName).getByTestId('tally').locator('span').first().textContent());
+  }
+  async gameOrder(): Promise<string[]> {
+    return this.page.getByTestId('game-name').allTextContents();
+  }
+  banner(): Locator {
+    return this.page.getByTestId('results-banner');
+  }
+  async openMembers() {
+    await this.page.getByRole('link', { name: /^Members/ }).click();
+    await this.page.getByRole('heading', { level: 1, name: /^Members of/ }).waitFor();
+  }
+}
+
+export class MembersPage {
+  constructor(private readonly page: Page) {}
+  members(): Locator {
+    return this.page.getByTestId('member');
+  }
+  async createInvite(): Promise<string> {
+    await this.page.getByRole('button', { name: 'Create link' }).click();
+    const url = this.page.getByTestId('invite-url').first();
+    await url.waitFor();
+    return (await url.textContent())!.trim();
+  }
+  async confirm(buttonName: string) {
+    const dialog = this.page.getByRole('alertdialog');
+    await dialog.getByRole('button', { name: buttonName }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  }
+  async removeMember(username: string) {
+    await this.page.getByRole('button', { name: `Remove ${username}`, exact: true }).click();
+    await this.confirm('Remove member');
+  }
+}
