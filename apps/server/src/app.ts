@@ -16,6 +16,7 @@ import type { Realtime } from './features/realtime/index.ts';
 import type { AppEnv } from './lib/context.ts';
 import { AppError, errorResponse, notFound } from './lib/errors.ts';
 import { accessLog } from './middleware/access-log.ts';
+import { httpMetrics } from './middleware/http-metrics.ts';
 import { originCheck } from './middleware/origin-check.ts';
 import { requestId } from './middleware/request-id.ts';
 import { requireJson } from './middleware/require-json.ts';
@@ -40,6 +41,8 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
   app.use(requestId);
   // 2. Access log wraps everything else, so it sees the final status, including errors.
   app.use(accessLog);
+  // 2b. HTTP metrics (latency, count by route pattern and status) wrap the rest for the same reason.
+  app.use(httpMetrics);
   // 3. Security headers on every response, error responses included.
   app.use(securityHeaders);
   // 4. Body limit before anything reads the body (413).

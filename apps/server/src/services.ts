@@ -53,6 +53,8 @@ export function createServices(
   extra: Partial<Pick<Services, 'hub' | 'metrics' | 'clock' | 'rateLimiter'>> = {},
 ): Services {
   const metrics = extra.metrics ?? createMetrics();
+  // Failed write transactions show up as queuecrew_db_errors_total{kind}: busy is the one to alert on.
+  database.onError = (kind) => metrics.dbErrors.inc({ kind });
   return {
     hub: extra.hub ?? new InMemoryHub(),
     metrics,

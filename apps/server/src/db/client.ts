@@ -70,6 +70,8 @@ export interface Database {
   close(): void;
   /** The local file path, when the database is an embedded file. */
   filePath: string | undefined;
+  /** Called for every failed write transaction that is a database error (not an AppError): metrics hook. */
+  onError?: (kind: 'busy' | 'constraint' | 'other') => void;
 }
 
 export function localPath(url: string): string | undefined {
@@ -120,7 +122,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
   });
 
   const mutex = new Mutex();
-  return {
+  const database: Database = {
     db,
     client,
     filePath,
@@ -129,8 +131,14 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
         try {
           return await db.transaction(fn, { behavior: 'immediate' });
         } catch (e) {
+          if (!(e instanceof AppError)) database.onError?.(isBusyError(e) ? 'busy' : constraintCode(e) ? 'constraint' : 'other');
           if (isBusyError(e)) {
             logger.error({ err: e }, 'database busy: write refused');
+            // The hazard: a connection whose BEGIN IMMEDIATE failed with SQLITE_BUSY goes back to the
+            // pool in a broken state — later COMMITs fail ("SQL statements in progress") and autocommit
+            // writes on it are never committed (lost silently). Drop every pooled connection so the
+            // next write starts on a fresh one (proven in features/ops/observability.test.ts).
+            await client.reconnect().catch((err: unknown) => logger.error({ err }, 'database reconnect after busy failed'));
             throw new AppError(503, 'database_busy', 'The server is busy. Please try again in a moment.');
           }
           throw e;
@@ -149,4 +157,5 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
       client.close();
     },
   };
+  return database;
 }
