@@ -1,2 +1,11 @@
 /** What other features and the server may use from discord. */
 export { discordRouter } from './router.ts';
+export { enqueueSuggestionAnnouncement, WebhookWorker, type WebhookWorkerOptions } from './outbox.ts';
+export {
+  DiscordWebhookSchema,
+  applyWebhookChanges,
+  parseWebhookChanges,
+  webhookSettingsDto,
+  type DiscordWebhookDto,
+  type WebhookChanges,
+} from './webhooks.ts';

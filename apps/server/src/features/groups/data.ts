@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { schema, type Db, type Tx } from '../../db/client.ts';
+import { DiscordWebhookSchema } from '../discord/index.ts';
 
 export type Role = 'owner' | 'admin' | 'member';
 export const RoleSchema = z.enum(['owner', 'admin', 'member']).openapi('Role');
@@ -29,6 +30,8 @@ export const GroupSchema = z
     timezone: z.string().openapi({ example: 'Europe/Berlin' }),
     createdAt: z.string(),
     role: RoleSchema,
+    /** Admins only: the Discord webhook settings, its URL masked (features/discord). */
+    discordWebhook: DiscordWebhookSchema.optional(),
   })
   .openapi('Group');
 export type GroupDto = z.infer<typeof GroupSchema>;

@@ -102,15 +102,15 @@ describe('PATCH and DELETE /api/groups/:groupId', () => {
     expect(await res.json()).toMatchObject({ id: g.id, name: 'Renamed', description: '', timezone: 'Asia/Tokyo', role: 'owner' });
   });
 
-  it('refuses webhook settings until the Discord feature handles them', async () => {
+  it('validates webhook settings before changing anything (the Discord feature owns them)', async () => {
     const g = await createGroup(t, owner);
     const res = await t.request(`/api/groups/${g.id}`, {
       method: 'PATCH',
-      json: { name: 'x', webhookOnWinner: false },
+      json: { name: 'x', discordWebhookUrl: 'https://evil.example/api/webhooks/1/abc' },
       cookie: owner.cookie,
     });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ code: 'webhook_not_available', details: { webhookOnWinner: expect.any(String) } });
+    expect(await res.json()).toMatchObject({ code: 'invalid_input', details: { discordWebhookUrl: expect.any(String) } });
     const after = (await (await t.request(`/api/groups/${g.id}`, { cookie: owner.cookie })).json()) as { name: string };
     expect(after.name).toBe('Friday crew');
   });

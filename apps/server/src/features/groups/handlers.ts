@@ -6,7 +6,8 @@ import { requireUser } from '../../lib/auth-guard.ts';
 import type { AppEnv } from '../../lib/context.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { isValidTimezone } from '../../lib/time.ts';
-import { findGroup, findMember, listGroupsOf, listMembers, toGroupDto, toGroupEventData, type MemberDto } from './data.ts';
+import { applyWebhookChanges, parseWebhookChanges, webhookSettingsDto } from '../discord/index.ts';
+import { findGroup, findMember, listGroupsOf, listMembers, toGroupDto, toGroupEventData, type GroupRow, type MemberDto } from './data.ts';
 import { publishEvents } from './events.ts';
 import {
   applyGroupChanges,
@@ -17,13 +18,18 @@ import {
   setRole,
   type GroupChanges,
 } from './mutations.ts';
-import { requireCanChangeRole, requireCanLeave, requireCanRemove, requireMember, requireRole, type Membership } from './policy.ts';
+import { hasRole, requireCanChangeRole, requireCanLeave, requireCanRemove, requireMember, requireRole, type Membership } from './policy.ts';
 import type * as routes from './routes.ts';
 
 /** The browser's timezone when the client sends it (the web app does), else UTC. */
 function defaultTimezone(c: Context<AppEnv>): string {
   const header = c.req.header('x-timezone')?.trim();
   return header && isValidTimezone(header) ? header : 'UTC';
+}
+
+/** Admins see the Discord webhook settings (masked); members get no such field. */
+function webhookView(c: Context<AppEnv>, me: Membership, group: GroupRow) {
+  return hasRole(me, 'admin') ? { discordWebhook: webhookSettingsDto(c.get('services').fieldCipher, group) } : {};
 }
 
 async function loadGroup(c: Context<AppEnv>, groupId: string) {
@@ -57,7 +63,7 @@ export const getGroup: RouteHandler<typeof routes.getGroup, AppEnv> = async (c) 
   const me = await requireMember(c, groupId);
   const group = await loadGroup(c, groupId);
   const members = await listMembers(c.get('services').database.db, groupId);
-  return c.json({ ...toGroupDto(group, me.role), members }, 200);
+  return c.json({ ...toGroupDto(group, me.role), ...webhookView(c, me, group), members }, 200);
 };
 
 /**
@@ -71,18 +77,9 @@ export const updateGroup: RouteHandler<typeof routes.updateGroup, AppEnv> = asyn
   const me = await requireMember(c, groupId);
   await requireRole(c, me, 'admin');
 
-  // Step 2 — Discord webhook settings. They are valid input in the shared schema, but their handling
-  // (encryption, delivery) belongs to the Discord feature (issue 7), which will replace this refusal
-  // with its own step. Until then we refuse them loudly rather than accept and silently drop them.
-  const webhookFields = (['discordWebhookUrl', 'webhookOnSuggestion', 'webhookOnWinner'] as const).filter((k) => input[k] !== undefined);
-  if (webhookFields.length > 0) {
-    throw new AppError(
-      400,
-      'webhook_not_available',
-      'Discord webhooks are not available on this server yet. Remove the webhook fields and try again.',
-      Object.fromEntries(webhookFields.map((k) => [k, 'Discord webhooks are not available yet.'])),
-    );
-  }
+  // Step 2 — Discord webhook settings: validated here (400 before any write), encrypted and audited by
+  // the Discord feature inside the same write as the other changes.
+  const webhook = parseWebhookChanges(c.get('services').config, input);
 
   // Step 3 — name, description, timezone.
   const changes: GroupChanges = {};
@@ -93,15 +90,18 @@ export const updateGroup: RouteHandler<typeof routes.updateGroup, AppEnv> = asyn
   // Step 4 — write (an empty PATCH just returns the group).
   const { database, clock } = c.get('services');
   const group =
-    Object.keys(changes).length === 0
+    Object.keys(changes).length === 0 && !webhook
       ? await loadGroup(c, groupId)
-      : await database.write((tx) => applyGroupChanges(tx, groupId, changes, clock.now()));
+      : await database.write(async (tx) => {
+          if (webhook) await applyWebhookChanges(c, tx, groupId, webhook, clock.now());
+          return applyGroupChanges(tx, groupId, changes, clock.now());
+        });
 
   // Step 5 — tell the group.
   if (Object.keys(changes).length > 0) {
     await publishEvents(c, [{ type: 'group_updated', groupId, data: toGroupEventData(group) }]);
   }
-  return c.json(toGroupDto(group, me.role), 200);
+  return c.json({ ...toGroupDto(group, me.role), ...webhookView(c, me, group) }, 200);
 };
 
 export const deleteGroup: RouteHandler<typeof routes.deleteGroup, AppEnv> = async (c) => {

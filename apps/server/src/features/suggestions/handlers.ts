@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../lib/context.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { addDays } from '../../lib/time.ts';
+import { enqueueSuggestionAnnouncement } from '../discord/index.ts';
 import { findGroup, publishEvents, requireMember } from '../groups/index.ts';
 import {
   findSuggestionByKey,
@@ -39,9 +40,19 @@ export const createSuggestion: RouteHandler<typeof routes.createSuggestion, AppE
   const { database, clock } = c.get('services');
   let row;
   try {
-    row = await database.write((tx) =>
-      insertSuggestion(tx, { groupId, day, gameName: input.gameName, gameKey: key, userId: membership.userId, now: clock.now() }),
-    );
+    row = await database.write(async (tx) => {
+      const inserted = await insertSuggestion(tx, {
+        groupId,
+        day,
+        gameName: input.gameName,
+        gameKey: key,
+        userId: membership.userId,
+        now: clock.now(),
+      });
+      // Queued in the same transaction, posted later by the webhook worker: never blocks this request.
+      await enqueueSuggestionAnnouncement(tx, inserted, clock.now());
+      return inserted;
+    });
   } catch (e) {
     // The unique index (group, day, game key) is the judge, so two people racing with the same game
     // cannot both win; the loser is pointed at the suggestion that exists.

@@ -1,0 +1,396 @@
+/**
+ * Discord announcements through the `webhook_outbox` table (docs/decisions/072-webhook-outbox.md):
+ * a row is written in the same transaction as the event it announces, and a worker loop posts due
+ * rows with retries and exponential backoff. A restart loses nothing: rows stay until delivered or
+ * given up. Requests never wait for Discord.
+ */
+import { and, asc, eq, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { schema, type Tx } from '../../db/client.ts';
+import { newId } from '../../lib/ids.ts';
+import { addDays, dayInTimezone } from '../../lib/time.ts';
+import type { Services } from '../../services.ts';
+import { webhookAad } from './webhooks.ts';
+
+/** The body posted to Discord: plain content, no pings (allowed_mentions parses nothing). */
+export interface WebhookMessage {
+  username: string;
+  content: string;
+  allowed_mentions: { parse: [] };
+}
+
+/**
+ * Text from users, made inert in Discord: markdown characters escaped, links broken up (so a game
+ * name cannot become a clickable phishing link in the channel), and cut to a sane length.
+ */
+export function inert(text: string, max = 100): string {
+  const cut = text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return cut.replace(/[\\*_~`|>#[\]()<:@-]/g, (ch) => `\\${ch}`).replace(/\/\//g, '/\u200b/');
+}
+
+function message(content: string): WebhookMessage {
+  return { username: 'QueueCrew', content: content.slice(0, 2000), allowed_mentions: { parse: [] } };
+}
+
+async function announceableGroup(tx: Tx, groupId: string) {
+  return tx
+    .select({
+      name: schema.groups.name,
+      enc: schema.groups.discordWebhookEnc,
+      onSuggestion: schema.groups.webhookOnSuggestion,
+      onWinner: schema.groups.webhookOnWinner,
+    })
+    .from(schema.groups)
+    .where(eq(schema.groups.id, groupId))
+    .get();
+}
+
+/**
+ * Queues "new suggestion" for the group's webhook, inside the transaction that inserts the suggestion
+ * (so either both happen or neither). Does nothing when no webhook is set or the toggle is off.
+ */
+export async function enqueueSuggestionAnnouncement(
+  tx: Tx,
+  suggestion: { id: string; groupId: string; day: string; gameName: string; suggestedBy: string | null },
+  now: Date = new Date(),
+): Promise<boolean> {
+  const group = await announceableGroup(tx, suggestion.groupId);
+  if (!group?.enc || !group.onSuggestion) return false;
+  const by = suggestion.suggestedBy
+    ? await tx.select({ username: schema.users.username }).from(schema.users).where(eq(schema.users.id, suggestion.suggestedBy)).get()
+    : undefined;
+  const content = `🎮 **${inert(by?.username ?? 'Someone', 32)}** suggested **${inert(suggestion.gameName)}** for ${suggestion.day} in **${inert(group.name, 60)}**.`;
+  await tx
+    .insert(schema.webhookOutbox)
+    .values({
+      id: newId(),
+      groupId: suggestion.groupId,
+      kind: 'suggestion',
+      dedupeKey: `suggestion:${suggestion.id}`,
+      payload: JSON.stringify(message(content)),
+      nextAttemptAt: now,
+      createdAt: now,
+    })
+    .onConflictDoNothing();
+  return true;
+}
+
+interface WinnerRow {
+  game_name: string;
+  votes: number;
+}
+
+/** The day's leaders (ties included) with at least one approval: the same rule as results/history. */
+async function winnersOf(tx: Tx, groupId: string, day: string): Promise<WinnerRow[]> {
+  return tx.all<WinnerRow>(sql`
+    WITH tally AS (
+      SELECT s.game_name, s.created_at, count(v.user_id) AS votes
+      FROM suggestions s LEFT JOIN votes v ON v.suggestion_id = s.id
+      WHERE s.group_id = ${groupId} AND s.day = ${day}
+      GROUP BY s.id
+    )
+    SELECT game_name, votes FROM tally
+    WHERE votes > 0 AND votes = (SELECT max(votes) FROM tally)
+    ORDER BY created_at ASC`);
+}
+
+/**
+ * Queues "winner of <day>" once per group and day (dedupe key `winner:<day>`), for the day whose voting
+ * has just closed: a day takes votes until it is more than one day in the past in the group's timezone
+ * (shared/API.md), so the result of day D is final when D+2 begins. Announcing earlier could name a
+ * winner that late votes then change (docs/decisions/073-winner-announcement-time.md).
+ */
+export async function enqueueWinnerAnnouncement(tx: Tx, groupId: string, timezone: string, now: Date): Promise<boolean> {
+  const group = await announceableGroup(tx, groupId);
+  if (!group?.enc || !group.onWinner) return false;
+  const day = addDays(dayInTimezone(timezone, now), -2);
+  const dedupeKey = `winner:${day}`;
+  const existing = await tx
+    .select({ id: schema.webhookOutbox.id })
+    .from(schema.webhookOutbox)
+    .where(and(eq(schema.webhookOutbox.groupId, groupId), eq(schema.webhookOutbox.dedupeKey, dedupeKey)))
+    .get();
+  if (existing) return false;
+  const winners = await winnersOf(tx, groupId, day);
+  if (winners.length === 0) return false;
+  const votes = Number(winners[0]!.votes);
+  const approvals = `${votes} approval${votes === 1 ? '' : 's'}`;
+  const groupName = inert(group.name, 60);
+  const content =
+    winners.length === 1
+      ? `🏆 **${groupName}** — the pick for ${day}: **${inert(winners[0]!.game_name)}** with ${approvals}.`
+      : `🏆 **${groupName}** — ${day} ended in a tie (${approvals} each): ${winners.map((w) => `**${inert(w.game_name)}**`).join(', ')}.`;
+  const inserted = await tx
+    .insert(schema.webhookOutbox)
+    .values({
+      id: newId(),
+      groupId,
+      kind: 'winner',
+      dedupeKey,
+      payload: JSON.stringify(message(content)),
+      nextAttemptAt: now,
+      createdAt: now,
+    })
+    .onConflictDoNothing()
+    .returning({ id: schema.webhookOutbox.id });
+  return inserted.length === 1;
+}
+
+export interface WebhookWorkerOptions {
+  /** How often the loop looks for due rows. */
+  intervalMs: number;
+  /** After this many attempts a row is given up (failed). */
+  maxAttempts: number;
+  /** First retry delay; doubles per attempt up to maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A claimed row is retried after this long if its instance died mid-delivery (at-least-once). */
+  leaseMs: number;
+  batchSize: number;
+  requestTimeoutMs: number;
+  /** How often winners are checked for (they change at most once a day per group). */
+  winnerScanEveryMs: number;
+  /** Delivered and failed rows are deleted after this long. */
+  keepMs: number;
+}
+
+export const DEFAULT_WORKER_OPTIONS: WebhookWorkerOptions = {
+  intervalMs: 2_000,
+  maxAttempts: 8,
+  baseDelayMs: 10_000,
+  maxDelayMs: 60 * 60_000,
+  leaseMs: 60_000,
+  batchSize: 20,
+  requestTimeoutMs: 10_000,
+  winnerScanEveryMs: 60_000,
+  keepMs: 30 * 24 * 3600_000,
+};
+
+export interface TickResult {
+  delivered: number;
+  retrying: number;
+  failed: number;
+  winnersQueued: number;
+}
+
+type Outcome =
+  { kind: 'delivered' } | { kind: 'retry'; error: string; at: number } | { kind: 'failed'; error: string; groupError: string | null };
+
+/**
+ * The delivery loop. `start()`/`stop()` follow the server's life; `runOnce(now)` is one deterministic
+ * pass (tests call it directly with a chosen instant instead of waiting).
+ */
+export class WebhookWorker {
+  readonly options: WebhookWorkerOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<unknown> | undefined;
+  #lastWinnerScan = 0;
+  #lastCleanup = 0;
+
+  constructor(
+    private readonly services: Services,
+    options: Partial<WebhookWorkerOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_WORKER_OPTIONS, ...options };
+  }
+
+  start(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => {
+      // One pass at a time; a slow Discord never piles up passes.
+      if (this.#running) return;
+      this.#running = this.runOnce()
+        .catch((err: unknown) => this.services.logger.error({ err }, 'webhook worker pass failed'))
+        .finally(() => {
+          this.#running = undefined;
+        });
+    }, this.options.intervalMs);
+    // The loop alone never keeps the process alive.
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  async runOnce(now: Date = this.services.clock.now()): Promise<TickResult> {
+    const result: TickResult = { delivered: 0, retrying: 0, failed: 0, winnersQueued: 0 };
+    if (now.getTime() - this.#lastWinnerScan >= this.options.winnerScanEveryMs) {
+      this.#lastWinnerScan = now.getTime();
+      result.winnersQueued = await this.queueWinners(now);
+    }
+    if (now.getTime() - this.#lastCleanup >= 3600_000) {
+      this.#lastCleanup = now.getTime();
+      await this.cleanup(now);
+    }
+    const due = await this.services.database.db
+      .select()
+      .from(schema.webhookOutbox)
+      .where(
+        and(isNull(schema.webhookOutbox.deliveredAt), isNull(schema.webhookOutbox.failedAt), lte(schema.webhookOutbox.nextAttemptAt, now)),
+      )
+      .orderBy(asc(schema.webhookOutbox.nextAttemptAt))
+      .limit(this.options.batchSize);
+    for (const row of due) {
+      const outcome = await this.deliver(row, now);
+      if (outcome === 'skipped') continue;
+      if (outcome.kind === 'delivered') result.delivered += 1;
+      else if (outcome.kind === 'retry') result.retrying += 1;
+      else result.failed += 1;
+    }
+    return result;
+  }
+
+  /** Queues the winner of the day that just closed for every group that wants it. */
+  async queueWinners(now: Date): Promise<number> {
+    const { database } = this.services;
+    const groups = await database.db
+      .select({ id: schema.groups.id, timezone: schema.groups.timezone })
+      .from(schema.groups)
+      .where(and(isNotNull(schema.groups.discordWebhookEnc), eq(schema.groups.webhookOnWinner, true)));
+    let queued = 0;
+    for (const g of groups) {
+      if (await database.write((tx) => enqueueWinnerAnnouncement(tx, g.id, g.timezone, now))) queued += 1;
+    }
+    return queued;
+  }
+
+  private async cleanup(now: Date): Promise<void> {
+    const cutoff = new Date(now.getTime() - this.options.keepMs);
+    await this.services.database.write((tx) =>
+      tx
+        .delete(schema.webhookOutbox)
+        .where(
+          or(
+            and(isNotNull(schema.webhookOutbox.deliveredAt), lt(schema.webhookOutbox.deliveredAt, cutoff)),
+            and(isNotNull(schema.webhookOutbox.failedAt), lt(schema.webhookOutbox.failedAt, cutoff)),
+          ),
+        ),
+    );
+  }
+
+  private async deliver(row: typeof schema.webhookOutbox.$inferSelect, now: Date): Promise<Outcome | 'skipped'> {
+    const { database } = this.services;
+    // Claim the row: only the instance whose conditional update succeeds posts it.
+    const claimed = await database.write((tx) =>
+      tx
+        .update(schema.webhookOutbox)
+        .set({ attempts: row.attempts + 1, nextAttemptAt: new Date(now.getTime() + this.options.leaseMs) })
+        .where(
+          and(
+            eq(schema.webhookOutbox.id, row.id),
+            eq(schema.webhookOutbox.attempts, row.attempts),
+            isNull(schema.webhookOutbox.deliveredAt),
+            isNull(schema.webhookOutbox.failedAt),
+          ),
+        )
+        .returning({ id: schema.webhookOutbox.id }),
+    );
+    if (claimed.length === 0) return 'skipped';
+    const attempts = row.attempts + 1;
+
+    const group = await database.db
+      .select({ enc: schema.groups.discordWebhookEnc })
+      .from(schema.groups)
+      .where(eq(schema.groups.id, row.groupId))
+      .get();
+    let outcome: Outcome;
+    if (!group?.enc) {
+      outcome = { kind: 'failed', error: 'The webhook was removed before delivery.', groupError: null };
+    } else {
+      const url = this.decrypt(group.enc, row.groupId);
+      if (url === undefined) {
+        const error = 'The webhook URL cannot be decrypted with the current key. Set the webhook URL again.';
+        outcome = { kind: 'failed', error, groupError: error };
+      } else {
+        outcome = await this.post(url, row.payload, attempts, now);
+      }
+    }
+    await this.record(row, attempts, outcome, now);
+    return outcome;
+  }
+
+  private decrypt(enc: string, groupId: string): string | undefined {
+    try {
+      return this.services.fieldCipher.decrypt(enc, webhookAad(groupId));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async post(url: string, payload: string, attempts: number, now: Date): Promise<Outcome> {
+    const backoff = () => Math.min(this.options.baseDelayMs * 2 ** (attempts - 1), this.options.maxDelayMs);
+    const retryOrFail = (error: string, at = now.getTime() + backoff()): Outcome =>
+      attempts >= this.options.maxAttempts
+        ? { kind: 'failed', error, groupError: `${error} Gave up after ${attempts} attempts.` }
+        : { kind: 'retry', error, at };
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'QueueCrew (webhook announcements)' },
+        body: payload,
+        // Never follow a redirect: the validated Discord URL is the only place the message may go.
+        redirect: 'error',
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+      });
+    } catch (e) {
+      return retryOrFail(`Discord could not be reached (${e instanceof Error ? e.name : 'error'}).`);
+    }
+    const detail = await res.text().catch(() => '');
+    if (res.ok) return { kind: 'delivered' };
+    if (res.status === 429) {
+      // Discord's rate limit says when to come back (seconds, possibly fractional).
+      const seconds = Number((JSON.parse(detail || '{}') as { retry_after?: unknown }).retry_after ?? res.headers.get('retry-after') ?? 5);
+      const wait = Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, this.options.maxDelayMs) : backoff();
+      return retryOrFail('Discord rate-limited the webhook.', now.getTime() + wait);
+    }
+    if (res.status >= 500) return retryOrFail(`Discord answered ${res.status}.`);
+    // 4xx: the webhook was deleted (404), its token is wrong (401) or the message was refused (400):
+    // retrying cannot help, the admin has to act.
+    const what =
+      res.status === 404 || res.status === 401
+        ? 'Discord says this webhook no longer exists. Create a new webhook in Discord and set its URL again.'
+        : `Discord refused the message (${res.status}).`;
+    return { kind: 'failed', error: what, groupError: what };
+  }
+
+  private async record(row: typeof schema.webhookOutbox.$inferSelect, attempts: number, outcome: Outcome, now: Date): Promise<void> {
+    const { database, logger } = this.services;
+    const log = { outboxId: row.id, groupId: row.groupId, kind: row.kind, attempts };
+    await database.write(async (tx) => {
+      if (outcome.kind === 'delivered') {
+        await tx.update(schema.webhookOutbox).set({ deliveredAt: now, lastError: null }).where(eq(schema.webhookOutbox.id, row.id));
+        // Working again: the admin no longer needs to see the last failure.
+        await tx
+          .update(schema.groups)
+          .set({ webhookLastError: null, webhookLastErrorAt: null })
+          .where(and(eq(schema.groups.id, row.groupId), isNotNull(schema.groups.webhookLastError)));
+        return;
+      }
+      if (outcome.kind === 'retry') {
+        await tx
+          .update(schema.webhookOutbox)
+          .set({ nextAttemptAt: new Date(outcome.at), lastError: outcome.error })
+          .where(eq(schema.webhookOutbox.id, row.id));
+        await tx
+          .update(schema.groups)
+          .set({ webhookLastError: `${outcome.error} Retrying.`, webhookLastErrorAt: now })
+          .where(eq(schema.groups.id, row.groupId));
+        return;
+      }
+      await tx.update(schema.webhookOutbox).set({ failedAt: now, lastError: outcome.error }).where(eq(schema.webhookOutbox.id, row.id));
+      if (outcome.groupError) {
+        await tx
+          .update(schema.groups)
+          .set({ webhookLastError: outcome.groupError, webhookLastErrorAt: now })
+          .where(eq(schema.groups.id, row.groupId));
+      }
+    });
+    if (outcome.kind === 'delivered') logger.info(log, 'discord webhook delivered');
+    else if (outcome.kind === 'retry')
+      logger.warn({ ...log, error: outcome.error, retryAt: new Date(outcome.at).toISOString() }, 'discord webhook failed; will retry');
+    else logger.warn({ ...log, error: outcome.error }, 'discord webhook given up');
+  }
+}
