@@ -11,6 +11,8 @@ import { openDatabase, type Database } from './db/client.ts';
 import { loadConfig, type Config } from './env.ts';
 import { createLogger } from './lib/logger.ts';
 import { createServices, type Services } from './services.ts';
+import { createMetrics } from './lib/metrics.ts';
+import { holdDatabase, startScheduledJobs } from './features/ops/index.ts';
 import { WebhookWorker, type WebhookWorkerOptions } from './features/discord/index.ts';
 import { Realtime, RedisHub, type RealtimeOptions } from './features/realtime/index.ts';
 
@@ -41,9 +43,15 @@ export async function startServer(
   const database: Database = await openDatabase(config, logger);
   // With REDIS_URL every instance shares live events through Redis; otherwise they stay in this process.
   const hub = config.redisUrl ? await RedisHub.connect(config.redisUrl, logger) : undefined;
-  const services = createServices(config, database, logger, hub ? { hub } : {});
+  // Process metrics (CPU, memory, event-loop lag) are collected for a real server only, not per test app.
+  const services = createServices(config, database, logger, { metrics: createMetrics({ defaultMetrics: true }), ...(hub ? { hub } : {}) });
   const realtime = new Realtime(services, options.realtime);
   const app = createApp(services, { realtime });
+  // Retention daily; backups and restore drills when BACKUP_CRON / RESTORE_DRILL_CRON are set. Started
+  // before listening, so a bad cron pattern stops the start with a clear message.
+  const stopJobs = startScheduledJobs(services);
+  // `npm run restore` refuses to swap the database while this marker names a live process.
+  const releaseDatabase = holdDatabase(config);
 
   const server = await new Promise<ServerType>((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
@@ -59,6 +67,7 @@ export async function startServer(
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('shutting down: finishing in-flight requests');
+      stopJobs();
       // Upgraded sockets are not "in flight" for server.close(): close them (1001) so clients reconnect elsewhere.
       await realtime.close();
       await new Promise<void>((res) => {
@@ -70,6 +79,7 @@ export async function startServer(
       // The delivery loop finishes its current pass (rows it could not finish stay queued).
       await webhookWorker.stop();
       database.close();
+      releaseDatabase();
       logger.info('stopped');
     })());
   return { url, port, services, server, webhookWorker, stop };
