@@ -4,6 +4,9 @@
  * tests that need a real port.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream, Logger } from 'pino';
 import { createApp } from './app.ts';
@@ -23,6 +26,8 @@ export interface RunningServer {
   server: ServerType;
   /** Posts queued Discord announcements (started with the server, stopped before the database closes). */
   webhookWorker: WebhookWorker;
+  /** The plain-http server that redirects to https (only with HTTP_REDIRECT_PORT). */
+  redirectServer?: HttpServer;
   stop(): Promise<void>;
 }
 
@@ -53,13 +58,29 @@ export async function startServer(
   // `npm run restore` refuses to swap the database while this marker names a live process.
   const releaseDatabase = holdDatabase(config);
 
+  // With TLS_CERT_FILE/TLS_KEY_FILE QueueCrew speaks https itself, TLS 1.3 only (older versions have
+  // weaker cipher suites and no downgrade protection worth trusting); otherwise a reverse proxy does TLS.
+  const tls = config.tls ? readTlsFiles(config.tls) : undefined;
+  if (tls && !config.isHttps) logger.warn('TLS is on but APP_URL is not https: cookies will not be Secure and HSTS is off.');
   const server = await new Promise<ServerType>((resolveServer) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
+    const s = tls
+      ? serve(
+          {
+            fetch: app.fetch,
+            port: config.port,
+            hostname: config.host,
+            createServer: createHttpsServer,
+            serverOptions: { ...tls, minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' },
+          },
+          () => resolveServer(s),
+        )
+      : serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
   });
   realtime.attach(server);
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  logger.info({ port, url: config.appUrl }, 'QueueCrew is listening');
+  const url = `${tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  logger.info({ port, url: config.appUrl, tls: Boolean(tls) }, 'QueueCrew is listening');
+  const redirectServer = config.httpRedirectPort ? await startRedirectServer(config, config.httpRedirectPort) : undefined;
   const webhookWorker = new WebhookWorker(services, options.webhooks || {});
   if (options.webhooks !== false) webhookWorker.start();
 
@@ -75,12 +96,41 @@ export async function startServer(
         // Idle keep-alive connections would hold close() open; in-flight requests still finish.
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       });
+      await new Promise<void>((res) => (redirectServer ? redirectServer.close(() => res()) : res()));
       await services.hub.close();
+      await services.rateLimiter.close();
       // The delivery loop finishes its current pass (rows it could not finish stay queued).
       await webhookWorker.stop();
       database.close();
       releaseDatabase();
       logger.info('stopped');
     })());
-  return { url, port, services, server, webhookWorker, stop };
+  return { url, port, services, server, webhookWorker, redirectServer, stop };
+}
+
+function readTlsFiles(files: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
+  const read = (name: string, path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (e) {
+      throw new Error(`Cannot read ${name} (${path}): ${(e as Error).message}. Check the path and the file permissions.`);
+    }
+  };
+  return { cert: read('TLS_CERT_FILE', files.certFile), key: read('TLS_KEY_FILE', files.keyFile) };
+}
+
+/**
+ * Plain http on HTTP_REDIRECT_PORT answers every request with 301 to the same path on APP_URL. The
+ * target is built from APP_URL, never from the Host header, so it cannot be turned into an open redirect.
+ */
+function startRedirectServer(config: Config, port: number): Promise<HttpServer> {
+  const server = createHttpServer((req, res) => {
+    const path = req.url?.startsWith('/') && !req.url.startsWith('//') ? req.url : '/';
+    res.writeHead(301, { Location: `${config.appOrigin}${path}`, 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+    res.end('QueueCrew is served over https.\n');
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, config.host, () => resolve(server));
+  });
 }
