@@ -115,6 +115,50 @@ describe('PATCH and DELETE /api/groups/:groupId', () => {
     expect(after.name).toBe('Friday crew');
   });
 
+  it.each([
+    [{ name: '' }, 'name'],
+    [{ name: 'x'.repeat(61) }, 'name'],
+    [{ timezone: 'Europe/Nowhere' }, 'timezone'],
+    [{ description: 'bad\u0007bell' }, 'description'],
+    [{ ownerId: 'someone' }, 'ownerId'],
+    [{ role: 'owner' }, 'role'],
+    [{ id: 'other' }, 'id'],
+  ])('refuses the edit %j with a message for %s, changing nothing', async (json, field) => {
+    const g = await createGroup(t, owner, { name: 'Unchanged' });
+    const res = await t.request(`/api/groups/${g.id}`, {
+      method: 'PATCH',
+      json: { description: 'changed?', ...json },
+      cookie: owner.cookie,
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { details: Record<string, string> }).details[field]).toBeTruthy();
+    const after = (await (await t.request(`/api/groups/${g.id}`, { cookie: owner.cookie })).json()) as {
+      name: string;
+      description: string;
+    };
+    expect(after).toMatchObject({ name: 'Unchanged', description: '' });
+  });
+
+  it('answers 415 for a body that is not JSON and 413 for one over 64 KiB', async () => {
+    const g = await createGroup(t, owner);
+    const text = await t.request(`/api/groups/${g.id}`, {
+      method: 'PATCH',
+      body: 'name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      cookie: owner.cookie,
+    });
+    expect(text.status).toBe(415);
+    const big = await t.request('/api/groups', { json: { name: 'x', description: 'y'.repeat(70 * 1024) }, cookie: owner.cookie });
+    expect(big.status).toBe(413);
+    const malformed = await t.request('/api/groups', {
+      method: 'POST',
+      body: '{"name":',
+      headers: { 'content-type': 'application/json' },
+      cookie: owner.cookie,
+    });
+    expect(malformed.status).toBe(400);
+  });
+
   it('deletes a group for the owner', async () => {
     const g = await createGroup(t, owner);
     const res = await t.request(`/api/groups/${g.id}`, { method: 'DELETE', cookie: owner.cookie });

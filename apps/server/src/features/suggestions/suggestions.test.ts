@@ -252,6 +252,11 @@ describe('results and history', () => {
       ],
       winners: [x.id, y.id],
     });
+    for (const bad of ['2026-02-30', 'today', '2026-1-1']) {
+      const res400 = await t.request(`/api/groups/${group.id}/results?date=${bad}`, { cookie: bob.cookie });
+      expect(res400.status).toBe(400);
+      expect(await res400.json()).toMatchObject({ code: 'invalid_input', details: { date: expect.any(String) } });
+    }
     const none = await t.request(`/api/groups/${group.id}/results?date=1999-01-01`, { cookie: bob.cookie });
     expect(await none.json()).toEqual({ date: '1999-01-01', voters: 0, suggestions: [], winners: [] });
   });

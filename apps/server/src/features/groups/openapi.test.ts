@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/create-test-app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('OpenAPI document', () => {
+  it('describes every group, invite and suggestion route', async () => {
+    const res = await t.request('/api/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
+    const expected: Array<[string, string]> = [
+      ['/api/groups', 'post'],
+      ['/api/groups', 'get'],
+      ['/api/groups/{groupId}', 'get'],
+      ['/api/groups/{groupId}', 'patch'],
+      ['/api/groups/{groupId}', 'delete'],
+      ['/api/groups/{groupId}/invites', 'post'],
+      ['/api/groups/{groupId}/invites', 'get'],
+      ['/api/groups/{groupId}/invites/{inviteId}', 'delete'],
+      ['/api/invites/{code}', 'get'],
+      ['/api/invites/{code}/accept', 'post'],
+      ['/api/groups/{groupId}/members/{userId}', 'patch'],
+      ['/api/groups/{groupId}/members/{userId}', 'delete'],
+      ['/api/groups/{groupId}/transfer', 'post'],
+      ['/api/groups/{groupId}/suggestions', 'post'],
+      ['/api/groups/{groupId}/suggestions', 'get'],
+      ['/api/suggestions/{suggestionId}', 'delete'],
+      ['/api/suggestions/{suggestionId}/votes', 'post'],
+      ['/api/suggestions/{suggestionId}/votes', 'delete'],
+      ['/api/groups/{groupId}/results', 'get'],
+      ['/api/groups/{groupId}/history', 'get'],
+    ];
+    for (const [path, method] of expected) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeTruthy();
+  });
+});
