@@ -2,6 +2,10 @@
  * Group factories for tests: groups and members are created through the real endpoints (create group,
  * create invite, accept invite), so every row is exactly what the API would write.
  */
+import { randomBytes } from 'node:crypto';
+import { schema } from '../db/client.ts';
+import { createSession } from '../features/auth/index.ts';
+import { newId } from '../lib/ids.ts';
 import type { TestApp } from './create-test-app.ts';
 import type { TestUser } from './factories.ts';
 
@@ -53,4 +57,30 @@ export async function addMembers(
       await expectStatus(res, 200, 'promote');
     }
   }
+}
+
+/**
+ * Many signed-in users at once, for load-shaped tests: rows are written directly and sessions are made
+ * by the auth feature's own createSession + token service, skipping argon2 hashing (these users never
+ * sign in with a password). The cookie is exactly the access cookie the auth endpoints would set.
+ */
+export async function createSignedInUsers(t: TestApp, count: number): Promise<TestUser[]> {
+  const { database, config, tokens } = t.services;
+  const rows = Array.from({ length: count }, () => {
+    const suffix = randomBytes(6).toString('hex');
+    return { id: newId(), email: `crowd_${suffix}@example.test`, username: `crowd_${suffix}` };
+  });
+  const sessions = await database.write(async (tx) => {
+    await tx.insert(schema.users).values(rows);
+    const out: Array<{ sessionId: string; refreshToken: string }> = [];
+    for (const r of rows) out.push(await createSession(tx, config, r.id, { ip: '127.0.0.1', userAgent: 'vitest' }));
+    return out;
+  });
+  return Promise.all(
+    rows.map(async (r, i) => {
+      const { sessionId, refreshToken } = sessions[i]!;
+      const accessToken = await tokens.sign({ userId: r.id, sessionId });
+      return { ...r, password: '', cookie: `qc_access=${accessToken}`, accessToken, refreshToken };
+    }),
+  );
 }

@@ -5,7 +5,7 @@ import { schema } from '../../db/client.ts';
 import type { GroupEvent } from '../../lib/hub.ts';
 import { createTestApp, type TestApp } from '../../test/create-test-app.ts';
 import { createUser, type TestUser } from '../../test/factories.ts';
-import { addMembers, createGroup } from '../../test/group-factories.ts';
+import { addMembers, createGroup, createSignedInUsers } from '../../test/group-factories.ts';
 
 const MEMBERS = 100;
 let t: TestApp;
@@ -16,11 +16,10 @@ let groupId: string;
 beforeAll(async () => {
   t = await createTestApp();
   owner = await createUser(t);
-  // Registered through the real endpoint, ten at a time to spare the shared CPU.
-  for (let i = 0; i < MEMBERS; i += 10) members.push(...(await Promise.all(Array.from({ length: 10 }, () => createUser(t)))));
+  members.push(...(await createSignedInUsers(t, MEMBERS)));
   groupId = (await createGroup(t, owner, { name: 'Crowd' })).id;
   await addMembers(t, groupId, owner, members);
-}, 120_000);
+});
 afterAll(async () => {
   await t.close();
 });
