@@ -7,6 +7,10 @@ export async function findUserByDiscordId(db: Db | Tx, discordId: string) {
   return db.select().from(schema.users).where(eq(schema.users.discordId, discordId)).get();
 }
 
+export async function findUserById(db: Db | Tx, id: string) {
+  return db.select().from(schema.users).where(eq(schema.users.id, id)).get();
+}
+
 /** Whether an invite code is usable now (same rule as registration: not revoked, expired or used up). */
 export async function inviteIsUsable(db: Db | Tx, code: string, now = Date.now()): Promise<boolean> {
   const invite = await db

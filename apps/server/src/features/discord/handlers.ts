@@ -8,11 +8,12 @@ import { requireUser } from '../../lib/auth-guard.ts';
 import type { AppEnv } from '../../lib/context.ts';
 import { safeEqual } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
+import { limit, RULES } from '../../lib/rate-limit.ts';
 import { getRegistrationPolicy } from '../../lib/settings.ts';
 import type { Services } from '../../services.ts';
-import { createSession, issueSessionCookies } from '../auth/index.ts';
+import { checkSecondFactor, createSession, issueSessionCookies } from '../auth/index.ts';
 import { getUser, toUserDto } from '../users/index.ts';
-import { findUserByDiscordId, inviteIsUsable } from './data.ts';
+import { findUserByDiscordId, findUserById, inviteIsUsable } from './data.ts';
 import { createDiscordUser, linkDiscord, refreshDiscordAvatar, unlinkDiscord } from './mutations.ts';
 import {
   authorizeUrl,
@@ -22,10 +23,14 @@ import {
   OAUTH_COOKIE_PATH,
   OAUTH_TTL_SECONDS,
   oauthCookieName,
+  PENDING_2FA_TTL_SECONDS,
+  pending2faCookieName,
   safeReturnTo,
   sealFlowState,
+  sealPendingSecondFactor,
   stateHandle,
   unsealFlowState,
+  unsealPendingSecondFactor,
   UsedStates,
   type DiscordConfig,
 } from './oauth.ts';
@@ -182,6 +187,8 @@ export const discordCallback: H<typeof routes.discordCallback> = async (c) => {
     if (user) {
       if (user.disabledAt !== null) return { ok: false as const, error: 'account_disabled' as const, userId: user.id };
       await refreshDiscordAvatar(tx, user, discordUser);
+      // Discord proves who you are on Discord; an account with 2FA still asks for its second factor.
+      if (user.totpEnabled) return { ok: 'pending' as const, userId: user.id };
     } else {
       if (policy === 'closed') return { ok: false as const, error: 'registration_closed' as const, userId: null };
       if (policy === 'invite-only' && !inviteOk) return { ok: false as const, error: 'invite_required' as const, userId: null };
@@ -199,9 +206,59 @@ export const discordCallback: H<typeof routes.discordCallback> = async (c) => {
     }
     return failTo(c, outcome.error, returnTo);
   }
+  if (outcome.ok === 'pending') {
+    setCookie(
+      c,
+      pending2faCookieName(config),
+      sealPendingSecondFactor(config.session.secret, {
+        userId: outcome.userId,
+        returnTo,
+        expiresAt: Date.now() + PENDING_2FA_TTL_SECONDS * 1000,
+      }),
+      { httpOnly: true, secure: config.isHttps, sameSite: 'Strict', path: OAUTH_COOKIE_PATH, maxAge: PENDING_2FA_TTL_SECONDS },
+    );
+    const target = new URLSearchParams({ step: 'discord-2fa' });
+    if (returnTo !== '/') target.set('returnTo', returnTo);
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(`/sign-in?${target.toString()}`, 302);
+  }
   await issueSessionCookies(c, outcome.userId, outcome.session.sessionId, outcome.session.refreshToken);
   c.header('Cache-Control', 'no-store');
   return c.redirect(returnTo, 302);
+};
+
+export const discordSecondFactor: H<typeof routes.discordSecondFactor> = async (c) => {
+  const services = c.get('services');
+  const { config, database } = services;
+  const { totp } = c.req.valid('json');
+  await limit(c, RULES.twoFactorIp, c.get('ip'));
+  const cookieName = pending2faCookieName(config);
+  const pending = unsealPendingSecondFactor([config.session.secret, ...config.session.previousSecrets], getCookie(c, cookieName));
+  const expired = () => new AppError(401, 'discord_2fa_expired', 'This sign-in has expired. Choose "Continue with Discord" again.');
+  if (!pending) throw expired();
+  await limit(c, RULES.twoFactorUser, pending.userId);
+  const user = await findUserById(database.db, pending.userId);
+  if (!user || user.disabledAt !== null) {
+    deleteCookie(c, cookieName, { path: OAUTH_COOKIE_PATH, secure: config.isHttps, httpOnly: true, sameSite: 'Strict' });
+    throw expired();
+  }
+  if (user.totpEnabled && !(await checkSecondFactor(c, user, totp))) {
+    await auditRequest(c, { type: 'login_failed', userId: user.id, detail: { reason: 'totp', method: 'discord' } });
+    throw new AppError(
+      401,
+      'totp_required',
+      'That code is not right. Enter the current 6-digit code from your authenticator app, or a recovery code.',
+    );
+  }
+  const meta = { ip: c.get('ip'), userAgent: c.req.header('user-agent') };
+  const session = await database.write(async (tx) => {
+    const s = await createSession(tx, config, user.id, meta);
+    await auditRequest(c, { type: 'login_succeeded', userId: user.id, detail: { method: 'discord', secondFactor: true } }, tx);
+    return s;
+  });
+  deleteCookie(c, cookieName, { path: OAUTH_COOKIE_PATH, secure: config.isHttps, httpOnly: true, sameSite: 'Strict' });
+  await issueSessionCookies(c, user.id, session.sessionId, session.refreshToken);
+  return c.json({ user: toUserDto(user), returnTo: pending.returnTo }, 200);
 };
 
 export const unlinkDiscordHandler: H<typeof routes.unlinkDiscord> = async (c) => {

@@ -3,6 +3,7 @@
  * libSQL file, real cookies. Nothing of our own code is mocked.
  */
 import { eq } from 'drizzle-orm';
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from '../../../../../scripts/fake-discord/server.ts';
 import { schema } from '../../db/client.ts';
@@ -372,5 +373,50 @@ describe('linking', () => {
 
   it('needs a session to unlink', async () => {
     expect((await t.request('/api/users/me/discord', { method: 'DELETE' })).status).toBe(401);
+  });
+});
+
+describe('accounts with two-factor authentication', () => {
+  async function enable2fa(cookie: string) {
+    const setup = await t.request('/api/auth/2fa/setup', { method: 'POST', cookie });
+    expect(setup.status).toBe(200);
+    const { secret } = (await setup.json()) as { secret: string };
+    const code = new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate();
+    const res = await t.request('/api/auth/2fa/enable', { json: { code }, cookie });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { recoveryCodes: string[] }).recoveryCodes;
+  }
+
+  it('asks for the second factor after Discord before any session exists', async () => {
+    const local = await createUser(t);
+    const du = newDiscordUser();
+    const flow = await start('?link=1', local.cookie);
+    expect((await callback(await consent(flow, du.id), `${local.cookie}; ${flow.flowCookie}`)).location).toBe('/');
+    const recoveryCodes = await enable2fa(local.cookie);
+
+    const { res, location } = await signInWithDiscord(du.id, '/groups/2fa');
+    expect(location).toBe('/sign-in?step=discord-2fa&returnTo=%2Fgroups%2F2fa');
+    const cookies = cookiesFrom(res);
+    expect(cookies.values).not.toHaveProperty('qc_access');
+    expect(cookies.values).not.toHaveProperty('qc_refresh');
+    const pending = res.headers.getSetCookie().find((c) => c.startsWith('qc_discord_2fa='))!;
+    expect(pending).toMatch(/HttpOnly/);
+    expect(pending).toMatch(/SameSite=Strict/);
+    const pendingCookie = pending.split(';')[0]!;
+
+    const wrong = await t.request('/api/auth/discord/2fa', { json: { totp: '000000' }, cookie: pendingCookie });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ code: 'totp_required' });
+
+    const ok = await t.request('/api/auth/discord/2fa', { json: { totp: recoveryCodes[0] }, cookie: pendingCookie });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ user: { id: local.id }, returnTo: '/groups/2fa' });
+    expect((await me(cookiesFrom(ok).header)).body.id).toBe(local.id);
+  });
+
+  it('refuses to finish without the pending sign-in cookie', async () => {
+    const res = await t.request('/api/auth/discord/2fa', { json: { totp: '123456' } });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: 'discord_2fa_expired' });
   });
 });

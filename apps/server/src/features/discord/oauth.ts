@@ -33,18 +33,40 @@ export interface OAuthFlowState {
   expiresAt: number;
 }
 
-const SEAL_AAD = Buffer.from('queuecrew:discord-oauth-cookie:v1');
-
 /**
- * AES-256-GCM with a key derived from SESSION_SECRET for this purpose only. Encrypting (not only
- * signing) keeps the PKCE verifier and the linking user id out of sight of anything that reads cookies.
+ * AES-256-GCM with a key derived from SESSION_SECRET for one purpose only (the purpose is also the
+ * associated data, so a value sealed for one cookie cannot be replayed as another). Encrypting, not
+ * only signing, keeps the PKCE verifier and user ids out of sight of anything that reads cookies.
  */
-export function sealFlowState(secret: string, flow: OAuthFlowState): string {
+function seal(secret: string, purpose: string, value: unknown): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', deriveKey(secret, 'discord-oauth-cookie'), iv);
-  cipher.setAAD(SEAL_AAD);
-  const ct = Buffer.concat([cipher.update(JSON.stringify(flow), 'utf8'), cipher.final()]);
+  const cipher = createCipheriv('aes-256-gcm', deriveKey(secret, purpose), iv);
+  cipher.setAAD(Buffer.from(`queuecrew:${purpose}:v1`));
+  const ct = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
   return [iv, ct, cipher.getAuthTag()].map((b) => b.toString('base64url')).join('.');
+}
+
+/** The sealed value, or undefined when missing, forged or tampered with. */
+function unseal(secrets: readonly string[], purpose: string, sealed: string | undefined): unknown {
+  if (!sealed || sealed.length > 4096) return undefined;
+  const [iv, ct, tag] = sealed.split('.');
+  if (!iv || !ct || !tag) return undefined;
+  // Accept the current or a previous SESSION_SECRET, so a rotation does not break a sign-in half-way.
+  for (const secret of secrets) {
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', deriveKey(secret, purpose), Buffer.from(iv, 'base64url'));
+      decipher.setAAD(Buffer.from(`queuecrew:${purpose}:v1`));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      return JSON.parse(Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8')) as unknown;
+    } catch {
+      // Wrong key or tampered: try the next key.
+    }
+  }
+  return undefined;
+}
+
+export function sealFlowState(secret: string, flow: OAuthFlowState): string {
+  return seal(secret, 'discord-oauth-cookie', flow);
 }
 
 const flowSchema = z.object({
@@ -58,25 +80,36 @@ const flowSchema = z.object({
 
 /** The flow state, or undefined when the cookie is missing, forged, tampered with or expired. */
 export function unsealFlowState(secrets: readonly string[], sealed: string | undefined, now = Date.now()): OAuthFlowState | undefined {
-  if (!sealed || sealed.length > 4096) return undefined;
-  const [iv, ct, tag] = sealed.split('.');
-  if (!iv || !ct || !tag) return undefined;
-  // Accept the cookie under the current or a previous SESSION_SECRET, so a rotation does not break a
-  // sign-in that is half-way through.
-  for (const secret of secrets) {
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', deriveKey(secret, 'discord-oauth-cookie'), Buffer.from(iv, 'base64url'));
-      decipher.setAAD(SEAL_AAD);
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      const text = Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
-      const parsed = flowSchema.safeParse(JSON.parse(text));
-      if (!parsed.success || parsed.data.expiresAt <= now) return undefined;
-      return parsed.data;
-    } catch {
-      // Wrong key or tampered: try the next key.
-    }
-  }
-  return undefined;
+  const parsed = flowSchema.safeParse(unseal(secrets, 'discord-oauth-cookie', sealed));
+  return parsed.success && parsed.data.expiresAt > now ? parsed.data : undefined;
+}
+
+/** A Discord sign-in that still needs the account's second factor (TOTP or a recovery code). */
+export interface PendingSecondFactor {
+  userId: string;
+  returnTo: string;
+  expiresAt: number;
+}
+export const PENDING_2FA_COOKIE = 'qc_discord_2fa';
+export const PENDING_2FA_TTL_SECONDS = 5 * 60;
+
+export function pending2faCookieName(config: Config): string {
+  return config.isHttps ? `__Secure-${PENDING_2FA_COOKIE}` : PENDING_2FA_COOKIE;
+}
+
+export function sealPendingSecondFactor(secret: string, pending: PendingSecondFactor): string {
+  return seal(secret, 'discord-pending-2fa', pending);
+}
+
+const pendingSchema = z.object({ userId: z.string().max(64), returnTo: z.string().max(1024), expiresAt: z.number() });
+
+export function unsealPendingSecondFactor(
+  secrets: readonly string[],
+  sealed: string | undefined,
+  now = Date.now(),
+): PendingSecondFactor | undefined {
+  const parsed = pendingSchema.safeParse(unseal(secrets, 'discord-pending-2fa', sealed));
+  return parsed.success && parsed.data.expiresAt > now ? parsed.data : undefined;
 }
 
 // eslint-disable-next-line no-control-regex

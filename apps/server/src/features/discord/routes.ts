@@ -1,6 +1,7 @@
 /** Discord sign-in, linking and the auth configuration the web app needs (shared/API.md, "Auth"). */
 import { createRoute, z } from '@hono/zod-openapi';
-import { commonErrors, jsonResponse } from '../../lib/openapi.ts';
+import { totpCodeSchema } from '@queuecrew/shared';
+import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
 import { UserSchema } from '../users/index.ts';
 
 const tags = ['auth'];
@@ -59,6 +60,20 @@ export const discordCallback = createRoute({
       description:
         'To returnTo on success; to /sign-in?error=<code> otherwise (discord_denied, discord_state, discord_failed, discord_taken, registration_closed, invite_required, account_disabled, discord_link_signed_out)',
     },
+    ...commonErrors,
+  },
+});
+
+export const discordSecondFactor = createRoute({
+  method: 'post',
+  path: '/auth/discord/2fa',
+  tags,
+  summary: 'Finish a Discord sign-in of an account with two-factor authentication (TOTP or recovery code)',
+  description:
+    'After the callback redirected to /sign-in?step=discord-2fa, the page posts the code here. The pending sign-in lives 5 minutes in an encrypted cookie.',
+  request: jsonBody(z.strictObject({ totp: totpCodeSchema })),
+  responses: {
+    200: jsonResponse('Signed in: session cookies set', z.object({ user: UserSchema, returnTo: z.string() })),
     ...commonErrors,
   },
 });
