@@ -88,6 +88,19 @@ describe('PATCH /api/groups/:groupId/members/:userId', () => {
     expect(await roleOf(admin2.id)).toBe('member');
   });
 
+  it('takes effect on the very next request (roles are read from the database, not the token)', async () => {
+    const asAdmin = await t.request(`/api/groups/${group.id}`, {
+      method: 'PATCH',
+      json: { description: 'by admin' },
+      cookie: admin.cookie,
+    });
+    expect(asAdmin.status).toBe(200);
+    expect((await patchRole(owner, admin.id, 'member')).status).toBe(200);
+    const demoted = await t.request(`/api/groups/${group.id}`, { method: 'PATCH', json: { description: 'again' }, cookie: admin.cookie });
+    expect(demoted.status).toBe(403);
+    expect((await t.request(`/api/groups/${group.id}/invites`, { json: {}, cookie: admin.cookie })).status).toBe(403);
+  });
+
   it("never changes the owner's role", async () => {
     const byAdmin = await patchRole(admin, owner.id, 'member');
     expect(byAdmin.status).toBe(409);
