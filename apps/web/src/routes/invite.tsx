@@ -4,6 +4,7 @@ import { Button, buttonClass } from '../components/ui/button.tsx';
 import { ErrorState } from '../components/ui/card.tsx';
 import { FormError } from '../components/ui/field.tsx';
 import { Loading } from '../components/ui/spinner.tsx';
+import { authQueries } from '../features/auth/api.ts';
 import { groupKeys } from '../features/groups/api.ts';
 import { inviteApi, inviteQueries } from '../features/invites/api.ts';
 import { errorMessage } from '../lib/api-client.ts';
@@ -18,6 +19,7 @@ export function InvitePage() {
   const navigate = useNavigate();
   const qc = useQueryClient();
   const preview = useQuery(inviteQueries.preview(code));
+  const me = useQuery(authQueries.me());
   const accept = useMutation({
     mutationFn: () => inviteApi.accept(code),
     onSuccess: async ({ groupId }) => {
@@ -26,24 +28,28 @@ export function InvitePage() {
     },
   });
   const here = `/invite/${encodeURIComponent(code)}`;
+  const signInLinks = (
+    <div className="flex flex-wrap gap-3">
+      <Link to="/sign-in" search={{ redirect: here }} className={buttonClass('primary')}>
+        Sign in to join
+      </Link>
+      <Link to="/register" search={{ redirect: here }} className={buttonClass('secondary')}>
+        Create an account
+      </Link>
+    </div>
+  );
+  const signedOut = me.data === null || preview.data?.state === 'signed-out';
   return (
     <div className="mx-auto max-w-md space-y-5">
       <h1 className="text-2xl font-extrabold">You’re invited</h1>
-      {preview.isPending ? (
+      {preview.isPending || me.isPending ? (
         <Loading label="Checking the invite…" />
       ) : preview.isError ? (
         <ErrorState error={preview.error} onRetry={() => void preview.refetch()} title="Could not check the invite" />
       ) : preview.data.state === 'signed-out' ? (
         <div className="space-y-4">
           <p>Sign in or create an account to see which group invited you and join it. You will come straight back here.</p>
-          <div className="flex flex-wrap gap-3">
-            <Link to="/sign-in" search={{ redirect: here }} className={buttonClass('primary')}>
-              Sign in
-            </Link>
-            <Link to="/register" search={{ redirect: here }} className={buttonClass('secondary')}>
-              Create an account
-            </Link>
-          </div>
+          {signInLinks}
         </div>
       ) : preview.data.state === 'invalid' ? (
         <div className="space-y-3">
@@ -51,7 +57,7 @@ export function InvitePage() {
             This invite link does not work any more: it may have expired, been used up or been revoked. Ask the person who sent it for a new
             one.
           </p>
-          <Link to="/groups">Go to my groups</Link>
+          <Link to={signedOut ? '/' : '/groups'}>{signedOut ? 'Go to the start page' : 'Go to my groups'}</Link>
         </div>
       ) : (
         <div className="space-y-4 rounded-xl border border-slate-300 bg-white p-5 dark:border-slate-700 dark:bg-slate-900">
@@ -63,10 +69,19 @@ export function InvitePage() {
             {preview.data.invite.memberCount} {preview.data.invite.memberCount === 1 ? 'member' : 'members'}
             {preview.data.invite.expiresAt ? ` · invite valid until ${formatInstant(preview.data.invite.expiresAt)}` : ''}
           </p>
-          <FormError message={accept.isError ? errorMessage(accept.error) : undefined} />
-          <Button onClick={() => accept.mutate()} pending={accept.isPending}>
-            Join {preview.data.invite.groupName}
-          </Button>
+          {signedOut ? (
+            <>
+              <p>Sign in or create an account to join. You will come straight back here.</p>
+              {signInLinks}
+            </>
+          ) : (
+            <>
+              <FormError message={accept.isError ? errorMessage(accept.error) : undefined} />
+              <Button onClick={() => accept.mutate()} pending={accept.isPending}>
+                Join {preview.data.invite.groupName}
+              </Button>
+            </>
+          )}
         </div>
       )}
     </div>

@@ -51,7 +51,7 @@ export function PasswordSection({ me }: { me: User }) {
   };
   return (
     <Card id="password" title={me.hasPassword ? 'Change password' : 'Add a password'}>
-      <form onSubmit={(e) => void submit(e)} className="space-y-4" noValidate aria-label="Password">
+      <form onSubmit={(e) => void submit(e)} className="space-y-4" noValidate aria-label="Password settings">
         <FormError message={formError} />
         {me.hasPassword && (
           <Field

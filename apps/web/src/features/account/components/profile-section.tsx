@@ -32,7 +32,7 @@ export function ProfileSection({ me }: { me: User }) {
   };
   return (
     <Card id="profile" title="Profile">
-      <form onSubmit={(e) => void submit(e)} className="space-y-4" noValidate aria-label="Profile">
+      <form onSubmit={(e) => void submit(e)} className="space-y-4" noValidate aria-label="Profile settings">
         <Field
           label="Username"
           name="username"

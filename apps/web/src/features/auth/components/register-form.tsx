@@ -3,6 +3,7 @@
  * hints and checked on blur; the server's per-field errors land under the right field. Nothing typed is
  * cleared on an error.
  */
+import '../../../lib/zod-setup.ts';
 import { registerInput } from '@queuecrew/shared';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';

@@ -50,7 +50,7 @@ export function AddSuggestionForm({ groupId, day, onDuplicate }: { groupId: stri
     create.mutate(name);
   };
   return (
-    <form onSubmit={submit} className="flex flex-col gap-2 sm:flex-row sm:items-start" aria-label="Suggest a game" noValidate>
+    <form onSubmit={submit} className="flex flex-col gap-2 sm:flex-row sm:items-start" aria-label="Add a suggestion" noValidate>
       <Field
         label="Suggest a game"
         name="gameName"

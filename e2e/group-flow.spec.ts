@@ -1,0 +1,154 @@
+/**
+ * The core flow in two browser contexts: register → create group → invite → the second person opens the
+ * link signed out, registers, comes back and accepts → both suggest and vote → both see the same result;
+ * then the admin removes the member, who loses access.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, newContext, newUserData, screenshot, startServer, type RunningServer, type TestContext } from './harness.ts';
+import { RegisterPage } from './pages/auth-pages.ts';
+import { GroupPage, GroupsPage, MembersPage } from './pages/group-pages.ts';
+
+let server: RunningServer;
+let browser: Browser;
+let alice: TestContext;
+let bob: TestContext;
+const aliceUser = newUserData('alice');
+const bobUser = newUserData('bob');
+let groupId = '';
+let inviteUrl = '';
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  alice = await newContext(browser, server.url);
+  bob = await newContext(browser, server.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('group flow across two people', () => {
+  it('registers the first person and shows the empty state', async () => {
+    const { page } = alice;
+    await page.goto('/');
+    await screenshot(page, 'landing');
+    await page.getByRole('link', { name: 'Create a free account' }).click();
+    const register = new RegisterPage(page);
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await screenshot(page, 'register');
+    await register.register(aliceUser);
+    await new GroupsPage(page).waitFor();
+    await page.getByText('You are not in any group yet').waitFor();
+    await screenshot(page, 'groups-empty');
+  });
+
+  it('creates a group and an invite link', async () => {
+    const { page } = alice;
+    await page.goto('/groups/new');
+    await page.getByLabel('Timezone').waitFor();
+    // The timezone defaults to the browser's.
+    const tz = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(await page.getByLabel('Timezone').inputValue()).toBe(tz);
+    await screenshot(page, 'group-new');
+    groupId = await new GroupsPage(page).createGroup('Friday Night Crew', 'We play after dinner.');
+    await page.getByText('No suggestions yet. Suggest the first game below.').waitFor();
+    const group = new GroupPage(page);
+    await group.openMembers();
+    inviteUrl = await new MembersPage(page).createInvite();
+    expect(inviteUrl.startsWith(`${server.url}/invite/`)).toBe(true);
+    await screenshot(page, 'group-members-admin');
+  });
+
+  it('lets the second person open the invite signed out, register, come back and join', async () => {
+    const { page } = bob;
+    await page.goto(inviteUrl);
+    await page
+      .getByText(/Sign in or create an account/)
+      .first()
+      .waitFor();
+    await screenshot(page, 'invite-signed-out');
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await new RegisterPage(page).register(bobUser);
+    // Back on the invite, now with the preview.
+    await page.getByTestId('invite-group-name').waitFor();
+    expect(await page.getByTestId('invite-group-name').textContent()).toBe('Friday Night Crew');
+    await screenshot(page, 'invite-preview');
+    await page.getByRole('button', { name: 'Join Friday Night Crew' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Friday Night Crew' }).waitFor();
+    expect(page.url()).toContain(`/groups/${groupId}`);
+  });
+
+  it('both suggest and vote, and both see the same results', async () => {
+    const a = new GroupPage(alice.page);
+    const b = new GroupPage(bob.page);
+    await a.open(groupId);
+    await a.suggest('Deep Rock Galactic');
+    await a.suggestion('Deep Rock Galactic').waitFor();
+    await b.open(groupId);
+    await b.suggest('Valheim');
+    await b.suggestion('Valheim').waitFor();
+    await b.suggestion('Deep Rock Galactic').waitFor();
+
+    // The duplicate (case and spacing differ) points at the existing suggestion.
+    await b.suggest('  deep ROCK   galactic ');
+    await bob.page.getByText('That game is already suggested for this day').waitFor();
+    await expect.poll(() => bob.page.evaluate(() => document.activeElement?.id ?? '')).toMatch(/^suggestion-/);
+
+    await b.approveButton('Valheim').click();
+    await b.takeBackButton('Valheim').waitFor();
+    await b.approveButton('Deep Rock Galactic').click();
+    await b.takeBackButton('Deep Rock Galactic').waitFor();
+    await alice.page.reload();
+    await a.approveButton('Valheim').click();
+    await a.takeBackButton('Valheim').waitFor();
+    await expect.poll(() => a.tally('Valheim')).toBe(2);
+
+    // Bob sees Alice's vote (live or on reload) and the same order and winner.
+    await bob.page.reload();
+    await expect.poll(() => b.tally('Valheim')).toBe(2);
+    expect(await b.tally('Deep Rock Galactic')).toBe(1);
+    expect(await a.gameOrder()).toEqual(['Valheim', 'Deep Rock Galactic']);
+    expect(await b.gameOrder()).toEqual(await a.gameOrder());
+    expect(await a.banner().textContent()).toContain('Leading: Valheim with 2 approvals');
+    expect(await b.banner().textContent()).toBe(await a.banner().textContent());
+    await screenshot(alice.page, 'group-page');
+
+    // A tie is shown as a tie.
+    await a.approveButton('Deep Rock Galactic').click();
+    await a.takeBackButton('Deep Rock Galactic').waitFor();
+    await alice.page.getByText(/It’s a tie between (Valheim and Deep Rock Galactic|Deep Rock Galactic and Valheim), with 2 approvals each/).waitFor();
+    expect(await alice.page.getByText('Tied for first').count()).toBe(2);
+    await screenshot(alice.page, 'group-page-tie');
+
+    // Taking an approval back.
+    await a.takeBackButton('Deep Rock Galactic').click();
+    await a.approveButton('Deep Rock Galactic').waitFor();
+    await expect.poll(() => a.tally('Deep Rock Galactic')).toBe(1);
+  });
+
+  it('lets the admin remove the member, who then loses access', async () => {
+    const a = new GroupPage(alice.page);
+    await a.open(groupId);
+    await a.openMembers();
+    const members = new MembersPage(alice.page);
+    expect(await members.members().count()).toBe(2);
+    await members.removeMember(bobUser.username);
+    await expect.poll(() => members.members().count()).toBe(1);
+
+    await bob.page.goto(`/groups/${groupId}`);
+    await bob.page.getByRole('heading', { name: 'Group not found' }).waitFor();
+    await bob.page.goto('/groups');
+    await bob.page.getByText('You are not in any group yet').waitFor();
+  });
+
+  it('had no CSP violations, page errors or dialogs', () => {
+    for (const ctx of [alice, bob]) {
+      expect(ctx.watch.cspViolations).toEqual([]);
+      expect(ctx.watch.pageErrors).toEqual([]);
+      expect(ctx.watch.dialogs).toEqual([]);
+    }
+  });
+});
