@@ -2,10 +2,13 @@
 // Offline dependency review: fails when package-lock.json holds a package below a known-fixed version,
 // or a dependency is not pinned exactly. The advisory list lives in scripts/known-vulnerable.json
 // (`npm audit` is not reachable from every machine, so this check must not depend on it).
+// Usage: node scripts/check-dependencies.mjs [path/to/package-lock.json]   (default: the repository's)
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const lock = JSON.parse(readFileSync(`${root}package-lock.json`, 'utf8'));
+const lockPath = process.argv[2] ? resolve(process.argv[2]) : `${root}package-lock.json`;
+const lock = JSON.parse(readFileSync(lockPath, 'utf8'));
 const advisories = JSON.parse(readFileSync(`${root}scripts/known-vulnerable.json`, 'utf8')).advisories;
 
 const cmp = (a, b) => {
