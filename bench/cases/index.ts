@@ -1,0 +1,3 @@
+/** Every registered benchmark case, in the order they run. Add a case: a module that calls registerCase(), imported here. */
+import './http.ts';
+import './ws-fanout.ts';

@@ -1,0 +1,143 @@
+/**
+ * The benchmark registry: a case is a name, a description and a `run(ctx)`. A case either drives HTTP
+ * load with `ctx.load()` and returns its `LoadResult` (the runner prints req/s, p99 and the ratio to
+ * the baseline measured in the same run), or measures something else and returns `{ figures }`
+ * (numbers or short strings, printed and stored as they are: e.g. a WebSocket fan-out p99 ratio or a
+ * bundle size). Register cases in bench/cases/index.ts; see bench/README.md.
+ */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import autocannon, { type Request } from 'autocannon';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+
+export interface LoadOptions {
+  /** Path on the app server, e.g. `/api/groups/<id>/results`. */
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Per-connection request cycles (e.g. POST then DELETE on a suggestion of its own). */
+  perConnection?: (connectionIndex: number) => Request[];
+  /** Target base URL; defaults to the app server. */
+  baseUrl?: string;
+}
+
+export interface LoadResult {
+  kind: 'load';
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+export interface FigureResult {
+  kind: 'figures';
+  figures: Record<string, number | string>;
+}
+
+/** The app server under test and a signed-in user with a group of 50 suggestions. */
+export interface AppFixture {
+  url: string;
+  origin: string;
+  /** `Authorization: Bearer …` for the owner (also a member who votes). */
+  authHeaders: Record<string, string>;
+  groupId: string;
+  suggestionIds: string[];
+}
+
+export interface BenchContext {
+  app: AppFixture;
+  durationSec: number;
+  connections: number;
+  /** Runs a bounded autocannon load (127.0.0.1 only) with the run's duration and connections. */
+  load(options: LoadOptions): Promise<LoadResult>;
+}
+
+export interface BenchCase {
+  name: string;
+  description: string;
+  /** Goal as a fraction of the baseline's req/s (printed as met / not met). */
+  goalRatio?: number;
+  run(ctx: BenchContext): Promise<LoadResult | FigureResult>;
+}
+
+const cases: BenchCase[] = [];
+
+export function registerCase(c: BenchCase): void {
+  if (cases.some((x) => x.name === c.name)) throw new Error(`bench case "${c.name}" is registered twice`);
+  cases.push(c);
+}
+
+export function registeredCases(): readonly BenchCase[] {
+  return cases;
+}
+
+export async function runLoad(
+  url: string,
+  options: Omit<LoadOptions, 'baseUrl'>,
+  settings: { durationSec: number; connections: number },
+): Promise<LoadResult> {
+  const target = new URL(options.path, url);
+  if (target.hostname !== '127.0.0.1') throw new Error(`benchmarks load 127.0.0.1 only, not ${target.hostname}`);
+  let next = 0;
+  const result = await autocannon({
+    url: target.toString(),
+    connections: settings.connections,
+    duration: settings.durationSec,
+    method: options.method ?? 'GET',
+    headers: options.headers,
+    body: options.body,
+    setupClient: options.perConnection
+      ? (client) => {
+          const requests = options.perConnection!(next++);
+          client.setRequests(requests.map((r) => ({ ...r, headers: { ...options.headers, ...r.headers } })));
+        }
+      : undefined,
+  });
+  return {
+    kind: 'load',
+    reqPerSec: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/**
+ * A case implemented as a separate script (e.g. bench/ws-fanout.ts): runs
+ * `node --import tsx <script> --json`, bounded by `timeoutMs`, and returns the last JSON line of its
+ * stdout as figures (nested objects are flattened to `a.b` keys).
+ */
+export function scriptFigures(script: string, timeoutMs: number, args: string[] = ['--json']): Promise<FigureResult> {
+  return new Promise((resolveResult, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      const last = out.trim().split('\n').at(-1) ?? '';
+      if (code !== 0) return reject(new Error(`${script} exited with ${code}`));
+      try {
+        resolveResult({ kind: 'figures', figures: flatten(JSON.parse(last) as Record<string, unknown>) });
+      } catch {
+        reject(new Error(`${script} did not print JSON on its last line`));
+      }
+    });
+  });
+}
+
+function flatten(obj: Record<string, unknown>, prefix = ''): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, key));
+    else out[key] = typeof v === 'number' ? v : String(v);
+  }
+  return out;
+}
