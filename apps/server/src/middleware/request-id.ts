@@ -1,4 +1,5 @@
 /** Gives every request an id (X-Request-Id), a child logger carrying it, and the client IP. */
+import { isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createMiddleware } from 'hono/factory';
 import type { Context } from 'hono';
@@ -16,12 +17,17 @@ function socketIp(c: Context<AppEnv>): string {
   }
 }
 
-/** The client address: the socket peer, or the last X-Forwarded-For hop only when TRUST_PROXY is on. */
+/**
+ * The client address: the socket peer, or — only when TRUST_PROXY is on — the last X-Forwarded-For
+ * entry. The last one is the address our own reverse proxy saw and appended; everything before it was
+ * sent by the client and can be forged (`X-Forwarded-For: 1.2.3.4` from an attacker arrives as
+ * `1.2.3.4, <real address>`), so it must never pick a rate-limit bucket.
+ */
 export function clientIp(c: Context<AppEnv>, trustProxy: boolean): string {
   if (trustProxy) {
     const xff = c.req.header('x-forwarded-for');
-    const first = xff?.split(',')[0]?.trim();
-    if (first && /^[0-9a-fA-F:.]{2,45}$/.test(first)) return first;
+    const last = xff?.split(',').at(-1)?.trim();
+    if (last && isIP(last.replace(/^::ffff:/, ''))) return last.replace(/^::ffff:/, '');
   }
   return socketIp(c).replace(/^::ffff:/, '');
 }

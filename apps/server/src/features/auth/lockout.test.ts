@@ -101,6 +101,29 @@ describe('X-Forwarded-For', () => {
   });
 });
 
+describe('X-Forwarded-For behind a trusted proxy', () => {
+  it('only the last entry (the one the proxy appended) counts: a forged first entry does not reset the per-IP limit', async () => {
+    t = await createTestApp({ RATE_LIMITS: 'on', TRUST_PROXY: 'true' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      // The attacker varies what they send; the proxy appends the real address (198.51.100.9).
+      const res = await loginAs(`spray${i}@example.test`, 'wrong password', { 'x-forwarded-for': `10.0.0.${i}, 198.51.100.9` });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+    expect(statuses[20]).toBe(429);
+    const ips = await t.services.database.client.execute("SELECT DISTINCT ip FROM security_events WHERE type = 'login_failed'");
+    expect(ips.rows.map((r) => r.ip)).toEqual(['198.51.100.9']);
+  });
+
+  it('ignores a last entry that is not an IP address', async () => {
+    t = await createTestApp({ RATE_LIMITS: 'on', TRUST_PROXY: 'true' });
+    await loginAs('x@example.test', 'wrong password', { 'x-forwarded-for': '198.51.100.9, <script>' });
+    const ips = await t.services.database.client.execute("SELECT ip FROM security_events WHERE type = 'login_failed'");
+    expect(ips.rows.map((r) => r.ip)).toEqual(['unknown']);
+  });
+});
+
 describe('failed-login burst alert', () => {
   it('raises a security event, a warn log with alert=failed_login_burst and a metric, once per window', async () => {
     t = await createTestApp({ RATE_LIMITS: 'on' });
