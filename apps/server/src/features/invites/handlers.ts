@@ -1,5 +1,6 @@
 /** Thin handlers: parse → policy → data/mutations → respond; live events after the commit. */
 import type { RouteHandler } from '@hono/zod-openapi';
+import { constraintCode } from '../../db/client.ts';
 import { auditRequest } from '../../lib/audit.ts';
 import { requireUser } from '../../lib/auth-guard.ts';
 import type { AppEnv } from '../../lib/context.ts';
@@ -21,20 +22,26 @@ export const createInvite: RouteHandler<typeof routes.createInvite, AppEnv> = as
   const { database, fieldCipher, config, clock } = c.get('services');
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + (input.expiresInHours ?? DEFAULT_EXPIRY_HOURS) * 3600_000);
-  const invite = await database.write(async (tx) => {
-    const row = await insertInvite(tx, fieldCipher, { groupId, createdBy: me.userId, expiresAt, maxUses: input.maxUses ?? null, now });
-    await auditRequest(
-      c,
-      {
-        type: 'invite_created',
-        userId: me.userId,
-        groupId,
-        detail: { inviteId: row.id, expiresAt: expiresAt.toISOString(), maxUses: row.maxUses },
-      },
-      tx,
-    );
-    return row;
-  });
+  const invite = await database
+    .write(async (tx) => {
+      const row = await insertInvite(tx, fieldCipher, { groupId, createdBy: me.userId, expiresAt, maxUses: input.maxUses ?? null, now });
+      await auditRequest(
+        c,
+        {
+          type: 'invite_created',
+          userId: me.userId,
+          groupId,
+          detail: { inviteId: row.id, expiresAt: expiresAt.toISOString(), maxUses: row.maxUses },
+        },
+        tx,
+      );
+      return row;
+    })
+    .catch((e: unknown) => {
+      // The group was deleted between the membership check and the insert.
+      if (constraintCode(e) === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw notFound('This group');
+      throw e;
+    });
   return c.json(toInviteDto(invite, fieldCipher, config.appUrl, now), 201);
 };
 

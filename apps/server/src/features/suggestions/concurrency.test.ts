@@ -66,4 +66,26 @@ describe('100 members voting at once', () => {
     const rows = await t.services.database.db.select().from(schema.votes).where(eq(schema.votes.suggestionId, id)).all();
     expect(rows.length).toBe(1);
   });
+
+  it('never answers 5xx when the group is deleted while members are writing to it', async () => {
+    const crew = members.slice(0, 20);
+    const doomed = (await createGroup(t, owner, { name: 'Doomed' })).id;
+    await addMembers(t, doomed, owner, crew);
+    const res = await t.request(`/api/groups/${doomed}/suggestions`, { json: { gameName: 'Last game' }, cookie: owner.cookie });
+    const { id } = (await res.json()) as { id: string };
+    const requests = [
+      ...crew.map((m, i) =>
+        i % 2 === 0
+          ? t.request(`/api/groups/${doomed}/suggestions`, { json: { gameName: `Game ${i}` }, cookie: m.cookie })
+          : t.request(`/api/suggestions/${id}/votes`, { method: 'POST', cookie: m.cookie }),
+      ),
+      t.request(`/api/groups/${doomed}/invites`, { json: {}, cookie: owner.cookie }),
+      t.request(`/api/groups/${doomed}`, { method: 'DELETE', cookie: owner.cookie }),
+      t.request(`/api/groups/${doomed}/invites`, { json: {}, cookie: owner.cookie }),
+    ];
+    const statuses = (await Promise.all(requests)).map((r) => r.status);
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    expect(statuses).toContain(204);
+    expect((await t.request(`/api/groups/${doomed}`, { cookie: owner.cookie })).status).toBe(404);
+  });
 });

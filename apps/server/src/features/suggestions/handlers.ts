@@ -56,6 +56,8 @@ export const createSuggestion: RouteHandler<typeof routes.createSuggestion, AppE
   } catch (e) {
     // The unique index (group, day, game key) is the judge, so two people racing with the same game
     // cannot both win; the loser is pointed at the suggestion that exists.
+    // The group was deleted between the membership check and the insert.
+    if (isMissingParent(e)) throw notFound('This group');
     if (!isDuplicate(e)) throw e;
     const existing = await findSuggestionByKey(database.db, groupId, day, key);
     throw new AppError(
