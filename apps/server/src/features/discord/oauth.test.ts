@@ -10,6 +10,7 @@ import { schema } from '../../db/client.ts';
 import { setSetting } from '../../lib/settings.ts';
 import { createTestApp, type TestApp } from '../../test/create-test-app.ts';
 import { cookiesFrom, createUser, STRONG_PASSWORD } from '../../test/factories.ts';
+import { createGroup, createInviteCode } from '../../test/group-factories.ts';
 import { safeReturnTo } from './oauth.ts';
 
 let fake: FakeDiscord;
@@ -92,6 +93,21 @@ async function eventsOf(userId: string) {
   const rows = await t.services.database.db.select().from(schema.securityEvents).where(eq(schema.securityEvents.userId, userId));
   return rows.map((r) => r.type);
 }
+
+describe('contract', () => {
+  it('documents the Discord routes in the OpenAPI document', async () => {
+    const doc = (await (await t.request('/api/openapi.json')).json()) as { paths: Record<string, unknown> };
+    for (const path of [
+      '/api/auth/config',
+      '/api/auth/discord',
+      '/api/auth/discord/callback',
+      '/api/auth/discord/2fa',
+      '/api/users/me/discord',
+    ]) {
+      expect(doc.paths).toHaveProperty([path]);
+    }
+  });
+});
 
 describe('GET /api/auth/config', () => {
   it('says Discord is available and which registration policy applies', async () => {
@@ -308,9 +324,19 @@ describe('sign-up and sign-in', () => {
     expect((await me(back.session)).status).toBe(200);
   });
 
-  it('asks for an invite on an invite-only instance', async () => {
+  it('asks for an invite on an invite-only instance, and admits a Discord sign-up that brings one', async () => {
+    const admin = await createUser(t);
+    const group = await createGroup(t, admin);
+    const code = await createInviteCode(t, group.id, admin);
     await setSetting(t.services.database.db, 'registration', 'invite-only');
     expect((await signInWithDiscord(newDiscordUser().id)).location).toBe('/sign-in?error=invite_required');
+
+    const flow = await start(`?invite=${encodeURIComponent(code)}&returnTo=${encodeURIComponent(`/invite/${code}`)}`);
+    const { location, res } = await callback(await consent(flow, newDiscordUser().id), flow.flowCookie);
+    expect(location).toBe(`/invite/${code}`);
+    expect((await me(cookiesFrom(res).header)).status).toBe(200);
+    const bogus = await start('?invite=not-a-real-code');
+    expect((await callback(await consent(bogus, newDiscordUser().id), bogus.flowCookie)).location).toBe('/sign-in?error=invite_required');
   });
 });
 

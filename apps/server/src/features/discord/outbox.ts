@@ -5,7 +5,7 @@
  * given up. Requests never wait for Discord.
  */
 import { and, asc, eq, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import { schema, type Tx } from '../../db/client.ts';
+import { schema, type Db, type Tx } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import { addDays, dayInTimezone } from '../../lib/time.ts';
 import type { Services } from '../../services.ts';
@@ -31,8 +31,8 @@ function message(content: string): WebhookMessage {
   return { username: 'QueueCrew', content: content.slice(0, 2000), allowed_mentions: { parse: [] } };
 }
 
-async function announceableGroup(tx: Tx, groupId: string) {
-  return tx
+async function announceableGroup(db: Db | Tx, groupId: string) {
+  return db
     .select({
       name: schema.groups.name,
       enc: schema.groups.discordWebhookEnc,
@@ -80,8 +80,8 @@ interface WinnerRow {
 }
 
 /** The day's leaders (ties included) with at least one approval: the same rule as results/history. */
-async function winnersOf(tx: Tx, groupId: string, day: string): Promise<WinnerRow[]> {
-  return tx.all<WinnerRow>(sql`
+async function winnersOf(db: Db | Tx, groupId: string, day: string): Promise<WinnerRow[]> {
+  return db.all<WinnerRow>(sql`
     WITH tally AS (
       SELECT s.game_name, s.created_at, count(v.user_id) AS votes
       FROM suggestions s LEFT JOIN votes v ON v.suggestion_id = s.id
@@ -94,24 +94,30 @@ async function winnersOf(tx: Tx, groupId: string, day: string): Promise<WinnerRo
 }
 
 /**
- * Queues "winner of <day>" once per group and day (dedupe key `winner:<day>`), for the day whose voting
- * has just closed: a day takes votes until it is more than one day in the past in the group's timezone
- * (shared/API.md), so the result of day D is final when D+2 begins. Announcing earlier could name a
- * winner that late votes then change (docs/decisions/073-winner-announcement-time.md).
+ * The "winner of <day>" message a group is due, if any: for the day whose voting has just closed (a day
+ * takes votes until it is more than one day in the past in the group's timezone, shared/API.md, so the
+ * result of day D is final when D+2 begins; announcing earlier could name a winner that late votes then
+ * change — docs/decisions/073-winner-announcement-time.md), unless it was queued already. Reads only, so
+ * the minute-by-minute scan never takes the writer lock for a group with nothing to announce.
  */
-export async function enqueueWinnerAnnouncement(tx: Tx, groupId: string, timezone: string, now: Date): Promise<boolean> {
-  const group = await announceableGroup(tx, groupId);
-  if (!group?.enc || !group.onWinner) return false;
+export async function dueWinnerAnnouncement(
+  db: Db | Tx,
+  groupId: string,
+  timezone: string,
+  now: Date,
+): Promise<{ dedupeKey: string; payload: string } | undefined> {
+  const group = await announceableGroup(db, groupId);
+  if (!group?.enc || !group.onWinner) return undefined;
   const day = addDays(dayInTimezone(timezone, now), -2);
   const dedupeKey = `winner:${day}`;
-  const existing = await tx
+  const existing = await db
     .select({ id: schema.webhookOutbox.id })
     .from(schema.webhookOutbox)
     .where(and(eq(schema.webhookOutbox.groupId, groupId), eq(schema.webhookOutbox.dedupeKey, dedupeKey)))
     .get();
-  if (existing) return false;
-  const winners = await winnersOf(tx, groupId, day);
-  if (winners.length === 0) return false;
+  if (existing) return undefined;
+  const winners = await winnersOf(db, groupId, day);
+  if (winners.length === 0) return undefined;
   const votes = Number(winners[0]!.votes);
   const approvals = `${votes} approval${votes === 1 ? '' : 's'}`;
   const groupName = inert(group.name, 60);
@@ -119,17 +125,16 @@ export async function enqueueWinnerAnnouncement(tx: Tx, groupId: string, timezon
     winners.length === 1
       ? `🏆 **${groupName}** — the pick for ${day}: **${inert(winners[0]!.game_name)}** with ${approvals}.`
       : `🏆 **${groupName}** — ${day} ended in a tie (${approvals} each): ${winners.map((w) => `**${inert(w.game_name)}**`).join(', ')}.`;
+  return { dedupeKey, payload: JSON.stringify(message(content)) };
+}
+
+/** Queues a due winner message once (the unique (group, dedupe key) index settles races between instances). */
+export async function enqueueWinnerAnnouncement(tx: Tx, groupId: string, timezone: string, now: Date): Promise<boolean> {
+  const due = await dueWinnerAnnouncement(tx, groupId, timezone, now);
+  if (!due) return false;
   const inserted = await tx
     .insert(schema.webhookOutbox)
-    .values({
-      id: newId(),
-      groupId,
-      kind: 'winner',
-      dedupeKey,
-      payload: JSON.stringify(message(content)),
-      nextAttemptAt: now,
-      createdAt: now,
-    })
+    .values({ id: newId(), groupId, kind: 'winner', dedupeKey: due.dedupeKey, payload: due.payload, nextAttemptAt: now, createdAt: now })
     .onConflictDoNothing()
     .returning({ id: schema.webhookOutbox.id });
   return inserted.length === 1;
@@ -251,6 +256,8 @@ export class WebhookWorker {
       .where(and(isNotNull(schema.groups.discordWebhookEnc), eq(schema.groups.webhookOnWinner, true)));
     let queued = 0;
     for (const g of groups) {
+      // Read first; only a group that has something to announce takes the writer lock.
+      if (!(await dueWinnerAnnouncement(database.db, g.id, g.timezone, now))) continue;
       if (await database.write((tx) => enqueueWinnerAnnouncement(tx, g.id, g.timezone, now))) queued += 1;
     }
     return queued;

@@ -288,6 +288,26 @@ describe('announcements', () => {
   });
 });
 
+describe('winner announcements: ties and quiet days', () => {
+  it('names every tied leader, and says nothing for a day without approvals', async () => {
+    const tied = await groupWithWebhook({ webhookOnSuggestion: false });
+    const a = await suggest(tied.group.id, 'Tie One');
+    const b = await suggest(tied.group.id, 'Tie Two');
+    expect((await t.request(`/api/suggestions/${a.id}/votes`, { method: 'POST', cookie: owner.cookie })).status).toBe(201);
+    expect((await t.request(`/api/suggestions/${b.id}/votes`, { method: 'POST', cookie: member.cookie })).status).toBe(201);
+    const quiet = await groupWithWebhook({ webhookOnSuggestion: false });
+    await suggest(quiet.group.id, 'Nobody Approved');
+
+    await worker.runOnce(new Date(Date.now() + 48 * HOUR + 5 * 60_000));
+    const contents = fake.webhooks.map((w) => (w.body as { content: string }).content);
+    expect(contents).toHaveLength(1);
+    expect(contents[0]).toMatch(/tie \(1 approval each\)/);
+    expect(contents[0]).toContain('Tie One');
+    expect(contents[0]).toContain('Tie Two');
+    expect(await pendingRows(quiet.group.id)).toHaveLength(0);
+  });
+});
+
 describe('restart', () => {
   it('delivers a row queued before the server stopped, from a new server on the same database', async () => {
     const first = await createTestApp({ DISCORD_WEBHOOK_BASE_URL: fake.url });
