@@ -119,6 +119,12 @@ export async function schemaVersion(client: Client): Promise<string> {
   return journal.entries.find((e) => e.when === last)?.tag ?? `unknown-${last}`;
 }
 
+/** Every migration tag this build of the server knows, oldest first. */
+export function knownSchemaVersions(): string[] {
+  const journal = JSON.parse(readFileSync(MIGRATIONS_JOURNAL, 'utf8')) as { entries: Array<{ tag: string }> };
+  return journal.entries.map((e) => e.tag);
+}
+
 /** The newest migration this build of the server knows about. */
 export function codeSchemaVersion(): string {
   const journal = JSON.parse(readFileSync(MIGRATIONS_JOURNAL, 'utf8')) as { entries: Array<{ tag: string }> };
@@ -465,6 +471,13 @@ export async function restoreBackup(file: string, config: Config, options: { for
   const fresh = `${target}.restore-${stamp}.tmp`;
   const manifest = await openBackup(file, config, fresh);
   try {
+    // An older schema is fine (the server migrates it at start); a newer one needs newer code first.
+    if (!knownSchemaVersions().includes(manifest.schemaVersion)) {
+      throw new BackupError(
+        'unsupported',
+        `The backup has schema ${manifest.schemaVersion}, which this version of QueueCrew does not know (newest: ${codeSchemaVersion()}). Upgrade QueueCrew, then restore.`,
+      );
+    }
     const report = await verifySnapshot(fresh, config, manifest);
     assertVerified(report);
     let previous: string | undefined;
