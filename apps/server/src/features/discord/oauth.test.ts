@@ -147,6 +147,26 @@ describe('authorize redirect', () => {
     expect(value).not.toContain('groups');
   });
 
+  it('uses a Secure, __Secure- prefixed cookie when the app is served over https', async () => {
+    const https = await createTestApp({
+      APP_URL: 'https://queuecrew.example',
+      DISCORD_CLIENT_ID: fake.clientId,
+      DISCORD_CLIENT_SECRET: fake.clientSecret,
+      DISCORD_API_URL: `${fake.url}/api`,
+      DISCORD_AUTHORIZE_URL: `${fake.url}/oauth2/authorize`,
+    });
+    try {
+      const res = await https.request('/api/auth/discord');
+      const cookie = res.headers.getSetCookie().find((c) => c.startsWith('__Secure-qc_discord_oauth='));
+      expect(cookie).toMatch(/; Secure/);
+      expect(new URL(res.headers.get('location')!).searchParams.get('redirect_uri')).toBe(
+        'https://queuecrew.example/api/auth/discord/callback',
+      );
+    } finally {
+      await https.close();
+    }
+  });
+
   it('answers 404 discord_not_configured when Discord is not set up', async () => {
     const bare = await createTestApp();
     try {
