@@ -101,12 +101,16 @@ describe('group flow across two people', () => {
     await b.takeBackButton('Valheim').waitFor();
     await b.approveButton('Deep Rock Galactic').click();
     await b.takeBackButton('Deep Rock Galactic').waitFor();
-    await alice.page.reload();
+    // Alice sees Bob's suggestion and votes arrive live, without reloading.
+    await a.suggestion('Valheim').waitFor();
+    await expect.poll(() => a.tally('Valheim')).toBe(1);
+    await expect.poll(() => a.tally('Deep Rock Galactic')).toBe(1);
     await a.approveButton('Valheim').click();
     await a.takeBackButton('Valheim').waitFor();
     await expect.poll(() => a.tally('Valheim')).toBe(2);
 
-    // Bob sees Alice's vote (live or on reload) and the same order and winner.
+    // Bob sees Alice's vote live, and after a reload the same order and winner.
+    await expect.poll(() => b.tally('Valheim')).toBe(2);
     await bob.page.reload();
     await expect.poll(() => b.tally('Valheim')).toBe(2);
     expect(await b.tally('Deep Rock Galactic')).toBe(1);
@@ -119,7 +123,9 @@ describe('group flow across two people', () => {
     // A tie is shown as a tie.
     await a.approveButton('Deep Rock Galactic').click();
     await a.takeBackButton('Deep Rock Galactic').waitFor();
-    await alice.page.getByText(/It’s a tie between (Valheim and Deep Rock Galactic|Deep Rock Galactic and Valheim), with 2 approvals each/).waitFor();
+    await alice.page
+      .getByText(/It’s a tie between (Valheim and Deep Rock Galactic|Deep Rock Galactic and Valheim), with 2 approvals each/)
+      .waitFor();
     expect(await alice.page.getByText('Tied for first').count()).toBe(2);
     await screenshot(alice.page, 'group-page-tie');
 

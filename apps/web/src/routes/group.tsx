@@ -5,6 +5,7 @@ import { Card, ErrorState } from '../components/ui/card.tsx';
 import { Loading } from '../components/ui/spinner.tsx';
 import { useMe } from '../features/auth/use-session.ts';
 import { groupQueries } from '../features/groups/api.ts';
+import { useGroupLive } from '../features/groups/use-group-live.ts';
 import { GroupDay } from '../features/suggestions/components/group-day.tsx';
 import { HistoryList } from '../features/suggestions/components/history-list.tsx';
 import { isApiError } from '../lib/api-client.ts';
@@ -18,6 +19,7 @@ export function GroupPage() {
   const { day: dayParam } = route.useSearch();
   const me = useMe();
   const group = useQuery(groupQueries.detail(groupId));
+  const live = useGroupLive(groupId);
   usePageTitle(group.data?.name ?? 'Group');
   if (group.isPending) return <Loading label="Loading the group…" />;
   if (group.isError) {
@@ -45,7 +47,10 @@ export function GroupPage() {
           <h1 className="text-2xl font-extrabold break-words sm:text-3xl">{g.name}</h1>
           {g.description && <p className="mt-1 break-words text-slate-700 dark:text-slate-300">{g.description}</p>}
           <p className="mt-1 text-sm text-slate-700 dark:text-slate-300">
-            {g.members.length} {g.members.length === 1 ? 'member' : 'members'} · days follow {g.timezone.replaceAll('_', ' ')}
+            {g.members.length} {g.members.length === 1 ? 'member' : 'members'} · days follow {g.timezone.replaceAll('_', ' ')} ·{' '}
+            <span data-testid="live-status" data-status={live}>
+              {live === 'open' ? 'live updates on' : live === 'connecting' ? 'connecting…' : 'offline, reconnecting…'}
+            </span>
           </p>
         </div>
         <Link to="/groups/$groupId/members" params={{ groupId }} className={buttonClass('secondary')}>

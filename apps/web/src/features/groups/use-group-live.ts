@@ -1,0 +1,107 @@
+/**
+ * Live updates for the open group page over the shared ws-client: events patch the TanStack Query caches
+ * (tallies and avatars move at once) and then invalidate what is computed on the server (results,
+ * history); after a reconnection everything of the group is refetched, since events sent while the
+ * socket was down are lost.
+ */
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import type { LiveEvent } from '@queuecrew/shared';
+import { refreshSession } from '../../lib/api-client.ts';
+import type { Suggestion, User, Voter } from '../../lib/api-types.ts';
+import { LiveClient, type LiveStatus } from '../../lib/ws-client.ts';
+import { authQueries } from '../auth/api.ts';
+import { suggestionKeys } from '../suggestions/api.ts';
+import { groupKeys } from './api.ts';
+
+let client: LiveClient | undefined;
+const statusListeners = new Set<(s: LiveStatus) => void>();
+const reconnectListeners = new Set<() => void>();
+
+function liveClient(qc: QueryClient): LiveClient {
+  client ??= new LiveClient({
+    renewSession: refreshSession,
+    onStatus: (s) => statusListeners.forEach((fn) => fn(s)),
+    onReconnect: () => reconnectListeners.forEach((fn) => fn()),
+    onError: (e) => {
+      // Not a member (any more): the group's queries will now answer 404 and the page says so.
+      if (e.groupId) void qc.invalidateQueries({ queryKey: groupKeys.detail(e.groupId) });
+    },
+    onSessionEnded: () => void qc.invalidateQueries({ queryKey: authQueries.me().queryKey }),
+  });
+  return client;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+function patchLists(qc: QueryClient, groupId: string, fn: (list: Suggestion[], day: string) => Suggestion[]) {
+  const prefix = [...suggestionKeys.group(groupId), 'suggestions'];
+  for (const [key, list] of qc.getQueriesData<Suggestion[]>({ queryKey: prefix })) {
+    const day = key[key.length - 1];
+    if (list && typeof day === 'string') qc.setQueryData(key, fn(list, day));
+  }
+}
+
+export function applyLiveEvent(qc: QueryClient, event: LiveEvent, me: User | null | undefined) {
+  const { groupId, data } = event;
+  switch (event.type) {
+    case 'vote_updated': {
+      if (!isObject(data) || typeof data.suggestionId !== 'string' || typeof data.votes !== 'number') break;
+      const voters = Array.isArray(data.voters) ? (data.voters as Voter[]) : undefined;
+      patchLists(qc, groupId, (list) =>
+        list.map((s) =>
+          s.id !== data.suggestionId
+            ? s
+            : { ...s, votes: data.votes as number, ...(voters ? { voters, votedByMe: voters.some((v) => v.id === me?.id) } : {}) },
+        ),
+      );
+      break;
+    }
+    case 'suggestion_created': {
+      if (!isObject(data) || typeof data.id !== 'string' || typeof data.date !== 'string') break;
+      const created = data as unknown as Suggestion;
+      patchLists(qc, groupId, (list, day) =>
+        day !== created.date || list.some((s) => s.id === created.id)
+          ? list
+          : [...list, { ...created, votedByMe: created.voters?.some((v) => v.id === me?.id) ?? false, voters: created.voters ?? [] }],
+      );
+      break;
+    }
+    case 'suggestion_deleted': {
+      if (!isObject(data) || typeof data.suggestionId !== 'string') break;
+      patchLists(qc, groupId, (list) => list.filter((s) => s.id !== data.suggestionId));
+      break;
+    }
+    default:
+      // Membership and group changes: the group (members, role, name) is refetched below.
+      void qc.invalidateQueries({ queryKey: groupKeys.detail(groupId) });
+      void qc.invalidateQueries({ queryKey: groupKeys.all, exact: true });
+      return;
+  }
+  // Results and history are computed by the server; the patched lists are already right.
+  void qc.invalidateQueries({ queryKey: suggestionKeys.group(groupId), refetchType: 'active' });
+}
+
+/** Follows the group's events while the page is open; returns the connection status for the page. */
+export function useGroupLive(groupId: string): LiveStatus {
+  const qc = useQueryClient();
+  const [status, setStatus] = useState<LiveStatus>(() => client?.status ?? 'connecting');
+  useEffect(() => {
+    if (typeof WebSocket === 'undefined') return;
+    const c = liveClient(qc);
+    statusListeners.add(setStatus);
+    const onReconnect = () => {
+      void qc.invalidateQueries({ queryKey: groupKeys.detail(groupId) });
+      void qc.invalidateQueries({ queryKey: suggestionKeys.group(groupId) });
+    };
+    reconnectListeners.add(onReconnect);
+    const unsubscribe = c.subscribe(groupId, (event) => applyLiveEvent(qc, event, qc.getQueryData(authQueries.me().queryKey)));
+    setStatus(c.status);
+    return () => {
+      unsubscribe();
+      statusListeners.delete(setStatus);
+      reconnectListeners.delete(onReconnect);
+    };
+  }, [qc, groupId]);
+  return status;
+}
