@@ -58,7 +58,9 @@ export async function runRetentionJob(services: Services): Promise<boolean> {
 
 function schedule(name: string, pattern: string, run: () => Promise<unknown>): Cron {
   try {
-    return new Cron(pattern, { name, protect: true }, async () => {
+    // No croner `name`: names are process-global, so a second server in the same process (the
+    // multi-instance tests) would fail to start with "name already taken".
+    return new Cron(pattern, { protect: true }, async () => {
       await run();
     });
   } catch (e) {
