@@ -2,6 +2,7 @@
  * Live updates over real sockets on a real port (startServer), with real users, groups and votes made
  * through the HTTP API. Non-delivery is asserted with a barrier (`sync()`), never with a timeout.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { schema } from '../../db/client.ts';
@@ -23,7 +24,8 @@ beforeAll(async () => {
   // A short heartbeat for the dead-socket test, and a low subscription cap to reach it. The sweep stays
   // at its default (60 s) here, so revocations seen on `t` prove the control messages, not the sweep.
   t = await startInstance(tmp.dir, { realtime: { heartbeatMs: 200, maxSubscriptionsPerSocket: 2 } });
-  sweeper = await startInstance(tmp.dir, { realtime: { sweepMs: 200 } });
+  // (also a generous message rate, so the fuzz test exercises parsing rather than the rate limiter)
+  sweeper = await startInstance(tmp.dir, { realtime: { sweepMs: 200, messageBurst: 1000, messagesPerSecond: 1000 } });
   [owner, member, outsider] = [await createUser(t), await createUser(t), await createUser(t)];
 });
 
@@ -266,6 +268,33 @@ describe('GET /api/ws: bad input never hurts', () => {
     expect(await socket.next((m) => m.type === 'error')).toMatchObject({ code: 'bad_request' });
     expect(await socket.subscribe(group.id)).toEqual({ type: 'subscribed', groupId: group.id });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    socket.close();
+  });
+
+  it('fuzz: any text or JSON gets exactly one well-formed answer and the socket stays open', async () => {
+    const socket = await connect(sweeper.wsUrl, { cookie: outsider.cookie });
+    const message = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.json({ maxDepth: 3 }),
+      fc
+        .record({ type: fc.constantFrom('subscribe', 'unsubscribe', 'ping', ''), groupId: fc.anything() })
+        .map((v) => JSON.stringify(v) ?? ''),
+      fc.record({ type: fc.constantFrom('subscribe', 'unsubscribe'), groupId: fc.string({ maxLength: 80 }) }).map((v) => JSON.stringify(v)),
+    );
+    await fc.assert(
+      fc.asyncProperty(message, async (text) => {
+        const before = socket.received.length;
+        socket.send(text);
+        await socket.sync();
+        const answers = socket.received.slice(before, -1);
+        expect(answers).toHaveLength(1);
+        const [answer] = answers;
+        expect(['error', 'unsubscribed']).toContain(answer!.type);
+        if (answer!.type === 'error') expect(['bad_request', 'not_found']).toContain(answer!.code);
+      }),
+      { numRuns: 150 },
+    );
+    expect(socket.ws.readyState).toBe(socket.ws.OPEN);
     socket.close();
   });
 
