@@ -5,7 +5,7 @@
  * `npm test` builds the web app before the tests run; run `npm run build` first when running this alone.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/create-test-app.ts';
@@ -81,5 +81,44 @@ describe('the page as served', () => {
     const served = Buffer.from(await res.arrayBuffer());
     expect(`sha384-${createHash('sha384').update(served).digest('base64')}`).toBe(attr(first, 'integrity'));
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
+
+describe('the web source', () => {
+  const SRC = resolve(import.meta.dirname, '../../../web/src');
+  const files = (readdirSync(SRC, { recursive: true }) as string[]).filter((f) => /\.(ts|tsx)$/.test(f) && !f.endsWith('.gen.ts'));
+
+  it('never renders raw HTML or evaluates strings (user text is always escaped by React)', () => {
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const code = readFileSync(join(SRC, f), 'utf8');
+      for (const sink of [
+        'dangerouslySetInnerHTML',
+        '.innerHTML',
+        '.outerHTML',
+        'insertAdjacentHTML',
+        'document.write',
+        'eval(',
+        'new Function(',
+      ]) {
+        expect(code.includes(sink), `${f} uses ${sink}`).toBe(false);
+      }
+    }
+  });
+
+  it('keeps no token in web storage (sessions live in HttpOnly cookies only)', () => {
+    for (const f of files) {
+      const code = readFileSync(join(SRC, f), 'utf8');
+      if (!/localStorage|sessionStorage/.test(code)) continue;
+      expect(
+        /token|jwt|refresh|access/i.test(
+          code
+            .split('\n')
+            .filter((l) => /Storage/.test(l))
+            .join('\n'),
+        ),
+        f,
+      ).toBe(false);
+    }
   });
 });
