@@ -136,6 +136,13 @@ describe('GET /api/ws: who may connect and subscribe', () => {
     expect(await refusedStatus(t.wsUrl, { origin: null, protocols: [`bearer.${member.accessToken}`] })).toBe(400);
   });
 
+  it('accepts an Authorization: Bearer header without Origin (non-browser client)', async () => {
+    const socket = await connect(t.wsUrl, { origin: null, headers: { authorization: `Bearer ${member.accessToken}` } });
+    await socket.sync();
+    socket.close();
+    expect(await refusedStatus(t.wsUrl, { origin: null, headers: { authorization: 'Bearer forged' } })).toBe(401);
+  });
+
   it('a non-member and an unknown group get not_found, and the socket stays usable', async () => {
     const group = await groupWithMember();
     const socket = await connect(t.wsUrl, { cookie: outsider.cookie });

@@ -127,6 +127,16 @@ describe('live updates across instances (Redis hub)', () => {
     ownerOnB.close();
   });
 
+  it('deleting a group through instance A delivers group_deleted on B, then drops the subscription there', async () => {
+    const group = await sharedGroup();
+    const onB = await connect(b.wsUrl, { cookie: member.cookie });
+    await onB.subscribe(group.id);
+    expect((await a.request(`/api/groups/${group.id}`, { method: 'DELETE', cookie: owner.cookie })).status).toBe(204);
+    await onB.next(isEvent('group_deleted', group.id));
+    expect(await onB.subscribe(group.id)).toMatchObject({ type: 'error', code: 'not_found' });
+    onB.close();
+  });
+
   it('signing out through instance A closes that session’s socket on instance B', async () => {
     const u = await createUser(a);
     const onB = await connect(b.wsUrl, { cookie: u.cookie });
