@@ -11,6 +11,10 @@ export async function findUserById(db: Db | Tx, id: string) {
   return db.select().from(schema.users).where(eq(schema.users.id, id)).get();
 }
 
+export async function findSession(db: Db | Tx, id: string) {
+  return db.select().from(schema.sessions).where(eq(schema.sessions.id, id)).get();
+}
+
 /** Whether an invite code is usable now (same rule as registration: not revoked, expired or used up). */
 export async function inviteIsUsable(db: Db | Tx, code: string, now = Date.now()): Promise<boolean> {
   const invite = await db

@@ -11,9 +11,9 @@ import { AppError } from '../../lib/errors.ts';
 import { limit, RULES } from '../../lib/rate-limit.ts';
 import { getRegistrationPolicy } from '../../lib/settings.ts';
 import type { Services } from '../../services.ts';
-import { checkSecondFactor, createSession, issueSessionCookies } from '../auth/index.ts';
+import { checkSecondFactor, createSession, isSessionLive, issueSessionCookies } from '../auth/index.ts';
 import { getUser, toUserDto } from '../users/index.ts';
-import { findUserByDiscordId, findUserById, inviteIsUsable } from './data.ts';
+import { findSession, findUserByDiscordId, findUserById, inviteIsUsable } from './data.ts';
 import { createDiscordUser, linkDiscord, refreshDiscordAvatar, unlinkDiscord } from './mutations.ts';
 import {
   authorizeUrl,
@@ -104,7 +104,7 @@ export const startDiscord: H<typeof routes.startDiscord> = async (c) => {
     state,
     verifier,
     returnTo,
-    ...(linking && auth ? { linkUserId: auth.userId } : {}),
+    ...(linking && auth ? { linkUserId: auth.userId, linkSessionId: auth.sessionId } : {}),
     ...(query.invite ? { invite: query.invite } : {}),
     expiresAt: Date.now() + OAUTH_TTL_SECONDS * 1000,
   });
@@ -160,15 +160,24 @@ export const discordCallback: H<typeof routes.discordCallback> = async (c) => {
   const meta = { ip: c.get('ip'), userAgent: c.req.header('user-agent') };
 
   if (flow.linkUserId !== undefined) {
-    // Link only for the very account that started it, and only while it is still signed in.
+    // Link only for the very account that started it, and only while the session that asked is still
+    // signed in. The access cookie may have expired during the consent screen (it lives 10 minutes and the
+    // refresh cookie is SameSite=Strict, so it is not sent on the way back from discord.com): then the
+    // session named in the sealed cookie must still be live.
     const auth = c.get('auth');
-    if (!auth || auth.userId !== flow.linkUserId) return failTo(c, 'discord_link_signed_out', returnTo, true);
+    const linkUserId = flow.linkUserId;
+    const stillSignedIn = auth
+      ? auth.userId === linkUserId
+      : await findSession(database.db, flow.linkSessionId ?? '').then(
+          (s) => s !== undefined && s.userId === linkUserId && isSessionLive(s, config),
+        );
+    if (!stillSignedIn) return failTo(c, 'discord_link_signed_out', returnTo, true);
     let result;
     try {
       result = await database.write(async (tx) => {
-        const r = await linkDiscord(tx, auth.userId, discordUser);
+        const r = await linkDiscord(tx, linkUserId, discordUser);
         if (r.ok && r.changed)
-          await auditRequest(c, { type: 'discord_linked', userId: auth.userId, detail: { discordId: discordUser.id } }, tx);
+          await auditRequest(c, { type: 'discord_linked', userId: linkUserId, detail: { discordId: discordUser.id } }, tx);
         return r;
       });
     } catch (e) {

@@ -394,14 +394,35 @@ describe('linking', () => {
     expect(flow.res.headers.get('location')).toBe('/sign-in?error=discord_link_signed_out&link=1');
   });
 
-  it('does not link when the session that started the link is gone at the callback', async () => {
+  it('still links when the access cookie expired during the consent screen but the session is live', async () => {
     const local = await createUser(t);
     const flow = await start('?link=1', local.cookie);
-    // The callback arrives without the session (signed out meanwhile): nothing is linked or signed in.
+    // Back from Discord without the (expired, 10-minute) access cookie; the session itself is still live.
+    const { res, location } = await callback(await consent(flow, newDiscordUser().id), flow.flowCookie);
+    expect(location).toBe('/');
+    expect(cookiesFrom(res).values).not.toHaveProperty('qc_access');
+    expect((await me(local.cookie)).body).toMatchObject({ discordLinked: true });
+  });
+
+  it('does not link when the session that started the link signed out meanwhile', async () => {
+    const local = await createUser(t);
+    const flow = await start('?link=1', local.cookie);
+    expect((await t.request('/api/auth/logout', { method: 'POST', cookie: local.cookie })).status).toBe(204);
     const { res, location } = await callback(await consent(flow, newDiscordUser().id), flow.flowCookie);
     expect(location).toBe('/sign-in?error=discord_link_signed_out&link=1');
     expect(cookiesFrom(res).values).not.toHaveProperty('qc_access');
-    expect((await me(local.cookie)).body).toMatchObject({ discordLinked: false });
+    const row = await t.services.database.db.select().from(schema.users).where(eq(schema.users.id, local.id)).get();
+    expect(row?.discordId).toBeNull();
+  });
+
+  it('does not link to another account than the one signed in at the callback', async () => {
+    const starter = await createUser(t);
+    const other = await createUser(t);
+    const flow = await start('?link=1', starter.cookie);
+    const { location } = await callback(await consent(flow, newDiscordUser().id), `${other.cookie}; ${flow.flowCookie}`);
+    expect(location).toBe('/sign-in?error=discord_link_signed_out&link=1');
+    expect((await me(starter.cookie)).body).toMatchObject({ discordLinked: false });
+    expect((await me(other.cookie)).body).toMatchObject({ discordLinked: false });
   });
 
   it('keeps Discord linked until a Discord-only account sets a password, then unlinks', async () => {

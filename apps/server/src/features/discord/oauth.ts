@@ -26,8 +26,9 @@ export interface OAuthFlowState {
   state: string;
   verifier: string;
   returnTo: string;
-  /** Set when a signed-in user started a link: the account to link to. */
+  /** Set when a signed-in user started a link: the account to link to, and the session that asked. */
   linkUserId?: string;
+  linkSessionId?: string;
   /** An invite code, so that an invite-only instance can admit a Discord sign-up from an invite link. */
   invite?: string;
   expiresAt: number;
@@ -74,6 +75,7 @@ const flowSchema = z.object({
   verifier: z.string().min(43).max(128),
   returnTo: z.string().max(1024),
   linkUserId: z.string().max(64).optional(),
+  linkSessionId: z.string().max(64).optional(),
   invite: z.string().max(200).optional(),
   expiresAt: z.number(),
 });
