@@ -26,6 +26,8 @@ const schema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
   DATABASE_ENCRYPTION_KEY: secret.optional(),
+  /** Only for `npm run rotate-keys -- --database`: the key the database file is re-encrypted with. */
+  DATABASE_ENCRYPTION_KEY_NEW: secret.optional(),
   SESSION_SECRET: secret.optional(),
   /** Comma-separated older signing secrets that still verify tokens until rotated out. */
   SESSION_SECRET_PREVIOUS: z.string().optional(),
@@ -93,6 +95,7 @@ function buildConfig(e: z.infer<typeof schema>, secrets: Record<SecretName, stri
       url: e.DATABASE_URL ?? `file:${resolve(dataDir, 'queuecrew.db')}`,
       authToken: e.DATABASE_AUTH_TOKEN,
       encryptionKey: secrets.DATABASE_ENCRYPTION_KEY,
+      newEncryptionKey: e.DATABASE_ENCRYPTION_KEY_NEW,
     },
     session: {
       secret: secrets.SESSION_SECRET,

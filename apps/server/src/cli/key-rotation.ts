@@ -6,8 +6,10 @@
  * Each field is listed once below, with the associated data (AAD) its feature binds it to: a value
  * moved to another row would fail to decrypt, so the AAD must match the feature's own helper exactly.
  */
+import { createClient } from '@libsql/client';
 import { and, eq, isNotNull } from 'drizzle-orm';
-import { schema, type Database } from '../db/client.ts';
+import { localPath, schema, type Database } from '../db/client.ts';
+import type { Config } from '../env.ts';
 import type { FieldCipher } from '../lib/crypto.ts';
 import { totpAad } from '../features/auth/totp.ts';
 import { inviteAad } from '../features/invites/data.ts';
@@ -129,4 +131,51 @@ export async function rotateFields(database: Database, cipher: FieldCipher, opti
     reports.push(report);
   }
   return reports;
+}
+
+export class RekeyError extends Error {}
+
+/**
+ * Re-encrypts the embedded database file from DATABASE_ENCRYPTION_KEY to DATABASE_ENCRYPTION_KEY_NEW
+ * (libSQL's `PRAGMA rekey`), then proves the new key opens it and the old one no longer does. The server
+ * must be stopped: another connection would keep writing pages with the old key.
+ */
+export async function rekeyDatabase(
+  config: Config,
+  isHeld: (config: Config) => number | undefined,
+): Promise<{ file: string; integrity: string; users: number }> {
+  const file = localPath(config.database.url);
+  const next = config.database.newEncryptionKey;
+  if (!file) throw new RekeyError('Only an embedded database file can be re-keyed here; a libsql:// server manages its own encryption.');
+  if (!next)
+    throw new RekeyError('Set DATABASE_ENCRYPTION_KEY_NEW to the new key (generate one with: npm run rotate-keys -- --new-secret).');
+  if (next === config.database.encryptionKey) throw new RekeyError('DATABASE_ENCRYPTION_KEY_NEW is the current key: generate a new one.');
+  const holder = isHeld(config);
+  if (holder) throw new RekeyError(`A QueueCrew server (pid ${holder}) is using the database: stop it first, then run this again.`);
+
+  const old = createClient({ url: config.database.url, encryptionKey: config.database.encryptionKey });
+  try {
+    try {
+      await old.execute('SELECT count(*) FROM sqlite_master');
+    } catch {
+      throw new RekeyError(`DATABASE_ENCRYPTION_KEY does not open ${file}: set it to the key the database uses now.`);
+    }
+    // Fold the WAL into the file and leave WAL mode: libSQL refuses to re-key in WAL mode. The server
+    // switches back to WAL when it next opens the database (db/client.ts).
+    await old.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+    await old.execute('PRAGMA journal_mode = DELETE');
+    // PRAGMA takes no bound parameters; the key is validated config, quotes doubled all the same.
+    await old.execute(`PRAGMA rekey = '${next.replaceAll("'", "''")}'`);
+  } finally {
+    old.close();
+  }
+  const fresh = createClient({ url: config.database.url, encryptionKey: next });
+  try {
+    const integrity = String((await fresh.execute('PRAGMA integrity_check')).rows[0]?.[0]);
+    const users = Number((await fresh.execute('SELECT count(*) FROM users')).rows[0]?.[0]);
+    if (integrity !== 'ok') throw new RekeyError(`The re-keyed database failed its integrity check: ${integrity}`);
+    return { file, integrity, users };
+  } finally {
+    fresh.close();
+  }
 }

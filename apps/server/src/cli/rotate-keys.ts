@@ -5,6 +5,8 @@
  *   npm run rotate-keys                   re-encrypt every encrypted field with FIELD_ENCRYPTION_KEY
  *                                         (FIELD_ENCRYPTION_KEY_PREVIOUS must still hold the old key)
  *   npm run rotate-keys -- --check        report what still uses an old key; exit 1 if anything does
+ *   npm run rotate-keys -- --database     re-encrypt the database file with DATABASE_ENCRYPTION_KEY_NEW
+ *                                         (server stopped); then make that key DATABASE_ENCRYPTION_KEY
  *
  * JWT signing keys need no data migration: SESSION_SECRET signs, SESSION_SECRET_PREVIOUS still verifies
  * (tokens carry a `kid`). Access tokens live 10 minutes, so the previous secret can go after that.
@@ -15,7 +17,8 @@ import { DatabaseStartError, openDatabase } from '../db/client.ts';
 import { ConfigError, loadConfig } from '../env.ts';
 import { FieldCipher, keyId } from '../lib/crypto.ts';
 import { createLogger } from '../lib/logger.ts';
-import { rotateFields } from './key-rotation.ts';
+import { databaseHolder } from '../features/ops/index.ts';
+import { RekeyError, rekeyDatabase, rotateFields } from './key-rotation.ts';
 
 const args = new Set(process.argv.slice(2));
 const out = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -23,6 +26,25 @@ const out = (value: unknown) => process.stdout.write(`${JSON.stringify(value, nu
 if (args.has('--new-secret')) {
   out({ secret: randomBytes(32).toString('base64url') });
   process.exit(0);
+}
+
+if (args.has('--database')) {
+  try {
+    const result = await rekeyDatabase(loadConfig(), databaseHolder);
+    out({
+      ok: true,
+      mode: 'database',
+      ...result,
+      next: 'Set DATABASE_ENCRYPTION_KEY to the new key, remove DATABASE_ENCRYPTION_KEY_NEW, start the server. Keep the old key as long as backups made with it are kept.',
+    });
+    process.exit(0);
+  } catch (e) {
+    if (e instanceof RekeyError || e instanceof ConfigError) {
+      process.stderr.write(`Database re-key failed. ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
 }
 
 try {
