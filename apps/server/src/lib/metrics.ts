@@ -41,6 +41,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['limiter'] as const,
       registers: [registry],
     }),
+    webhookDeliveries: new Counter({
+      name: 'queuecrew_webhook_deliveries_total',
+      help: 'Discord webhook delivery attempts by outcome (delivered, retry, failed)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     dbErrors: new Counter({
       name: 'queuecrew_db_errors_total',
       help: 'Database errors by kind',

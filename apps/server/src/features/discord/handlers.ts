@@ -231,6 +231,7 @@ export const discordCallback: H<typeof routes.discordCallback> = async (c) => {
     c.header('Cache-Control', 'no-store');
     return c.redirect(`/sign-in?${target.toString()}`, 302);
   }
+  services.metrics.logins.inc({ result: 'ok' });
   await issueSessionCookies(c, outcome.userId, outcome.session.sessionId, outcome.session.refreshToken);
   c.header('Cache-Control', 'no-store');
   return c.redirect(returnTo, 302);
@@ -252,6 +253,7 @@ export const discordSecondFactor: H<typeof routes.discordSecondFactor> = async (
     throw expired();
   }
   if (user.totpEnabled && !(await checkSecondFactor(c, user, totp))) {
+    services.metrics.logins.inc({ result: 'failed' });
     await auditRequest(c, { type: 'login_failed', userId: user.id, detail: { reason: 'totp', method: 'discord' } });
     throw new AppError(
       401,
@@ -265,6 +267,7 @@ export const discordSecondFactor: H<typeof routes.discordSecondFactor> = async (
     await auditRequest(c, { type: 'login_succeeded', userId: user.id, detail: { method: 'discord', secondFactor: true } }, tx);
     return s;
   });
+  services.metrics.logins.inc({ result: 'ok' });
   deleteCookie(c, cookieName, { path: OAUTH_COOKIE_PATH, secure: config.isHttps, httpOnly: true, sameSite: 'Strict' });
   await issueSessionCookies(c, user.id, session.sessionId, session.refreshToken);
   return c.json({ user: toUserDto(user), returnTo: pending.returnTo }, 200);

@@ -364,7 +364,7 @@ export class WebhookWorker {
   }
 
   private async record(row: typeof schema.webhookOutbox.$inferSelect, attempts: number, outcome: Outcome, now: Date): Promise<void> {
-    const { database, logger } = this.services;
+    const { database, logger, metrics } = this.services;
     const log = { outboxId: row.id, groupId: row.groupId, kind: row.kind, attempts };
     await database.write(async (tx) => {
       if (outcome.kind === 'delivered') {
@@ -395,6 +395,7 @@ export class WebhookWorker {
           .where(eq(schema.groups.id, row.groupId));
       }
     });
+    metrics.webhookDeliveries.inc({ outcome: outcome.kind });
     if (outcome.kind === 'delivered') logger.info(log, 'discord webhook delivered');
     else if (outcome.kind === 'retry')
       logger.warn({ ...log, error: outcome.error, retryAt: new Date(outcome.at).toISOString() }, 'discord webhook failed; will retry');

@@ -236,6 +236,9 @@ describe('announcements', () => {
     expect((await pendingRows(group.id))[0]).toMatchObject({ attempts: 2 });
     expect((await webhookView(group.id))?.lastError).toBeNull();
     expect(t.logs.text).toContain('discord webhook failed; will retry');
+    const metrics = await t.services.metrics.registry.getSingleMetricAsString('queuecrew_webhook_deliveries_total');
+    expect(metrics).toMatch(/outcome="retry"} [1-9]/);
+    expect(metrics).toMatch(/outcome="delivered"} [1-9]/);
     expect(t.logs.text).not.toContain('SeCrEtToKeN');
   });
 
