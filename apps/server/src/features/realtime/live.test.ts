@@ -3,11 +3,13 @@
  * through the HTTP API. Non-delivery is asserted with a barrier (`sync()`), never with a timeout.
  */
 import fc from 'fast-check';
+import { connect as tcpConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { schema } from '../../db/client.ts';
 import { createUser, type TestUser } from '../../test/factories.ts';
 import { addMembers, createGroup } from '../../test/group-factories.ts';
+import { TEST_ORIGIN } from '../../test/create-test-app.ts';
 import { connect, refusedStatus, startInstance, tempDir, type Instance, type LiveMessage } from './live-test-helpers.ts';
 
 let t: Instance;
@@ -339,5 +341,46 @@ describe('GET /api/ws: bad input never hurts', () => {
     const socket = await connect(t.wsUrl, { cookie: member.cookie, ws: { autoPong: false } });
     const closed = await socket.closed;
     expect(closed.code).toBe(1006); // terminated without a close frame
+  });
+});
+
+/** Writes raw bytes to the server and collects what comes back until it closes (or we reset it). */
+function rawExchange(text: string, reset = false): Promise<string> {
+  return new Promise((resolve) => {
+    let out = '';
+    const s = tcpConnect(t.running.port, '127.0.0.1', () => {
+      s.write(text);
+      if (reset) {
+        // Reset right after sending: the server may still be checking the upgrade.
+        setImmediate(() => {
+          s.resetAndDestroy();
+          resolve('');
+        });
+      }
+    });
+    s.on('data', (d: Buffer) => (out += d.toString('latin1')));
+    s.on('close', () => resolve(out));
+    s.on('error', () => resolve(out));
+  });
+}
+
+const upgradeRequest = (target: string, extraHeaders = '') =>
+  `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+  `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: ${TEST_ORIGIN}\r\n${extraHeaders}\r\n`;
+
+describe('GET /api/ws: hostile handshakes never crash the process', () => {
+  it('a malformed request target gets 400, another path 404, and the server keeps serving', async () => {
+    expect(await rawExchange(upgradeRequest('http://['))).toMatch(/^HTTP\/1\.1 400 /);
+    expect(await rawExchange(upgradeRequest('http://a:b@[::1'))).toMatch(/^HTTP\/1\.1 400 /);
+    expect(await rawExchange(upgradeRequest('/api/other'))).toMatch(/^HTTP\/1\.1 404 /);
+    expect(await rawExchange(upgradeRequest('/api/ws?%zz', 'X-Odd: \xe9\xff\r\n'))).toMatch(/^HTTP\/1\.1 401 /);
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+  });
+
+  it('peers resetting the connection during the handshake do not crash the server', async () => {
+    for (let i = 0; i < 20; i += 1) await rawExchange(upgradeRequest('/api/ws', `Cookie: ${member.cookie}\r\n`), true);
+    const socket = await connect(t.wsUrl, { cookie: member.cookie });
+    await socket.sync();
+    socket.close();
   });
 });
