@@ -6,6 +6,7 @@ export {
   applyWebhookChanges,
   parseWebhookChanges,
   webhookSettingsDto,
+  webhookAad,
   type DiscordWebhookDto,
   type WebhookChanges,
 } from './webhooks.ts';
