@@ -4,7 +4,8 @@
  * load generator (autocannon) runs here. Bounded: `--duration` seconds per case (default 5) with
  * `--connections` connections (default 10), plus a short warm-up; the whole run has a deadline.
  *
- * Options: --duration N, --connections N, --only <substring of a case name>.
+ * Options: --duration N, --connections N, --only <substring of a case name>, --profile (CPU profile of
+ * the app server into bench/results/profiles/, open it in Chrome DevTools or speedscope).
  * Output: a table (req/s, p99, ratio to the baseline) and bench/results/latest.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,6 +28,8 @@ function arg(name: string, fallback: string): string {
 const durationSec = Math.min(60, Math.max(1, Number(arg('duration', '5'))));
 const connections = Math.min(SUGGESTIONS, Math.max(1, Number(arg('connections', '10'))));
 const only = arg('only', '');
+/** `--profile`: the app server writes a V8 CPU profile to bench/results/profiles/ when it stops. */
+const profile = process.argv.includes('--profile');
 
 const children: ChildProcess[] = [];
 const cleanups: Array<() => void> = [];
@@ -42,8 +45,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-function tsxChild(script: string, env: Record<string, string | undefined>, stdout: 'pipe' | 'ignore'): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+function tsxChild(
+  script: string,
+  env: Record<string, string | undefined>,
+  stdout: 'pipe' | 'ignore',
+  nodeArgs: string[] = [],
+): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: ROOT,
     env: { PATH: process.env['PATH'], ...env },
     stdio: ['ignore', stdout, 'inherit'],
@@ -85,6 +93,7 @@ async function startApp(): Promise<string> {
       LOG_LEVEL: 'info',
     },
     'ignore',
+    profile ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/results/profiles')] : [],
   );
   const exited = new Promise<never>((_, rej) => child.once('exit', (code) => rej(new Error(`QueueCrew exited (${code}) during start`))));
   const ready = (async () => {

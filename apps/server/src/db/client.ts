@@ -60,6 +60,22 @@ export function constraintCode(e: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A drizzle prepared statement built once per database handle: hot-path queries (session lookup,
+ * membership check) skip rebuilding their SQL on every request. Use `sql.placeholder('name')` for values.
+ */
+export function preparedFor<T>(build: (db: Db) => T): (db: Db) => T {
+  const cache = new WeakMap<Db, T>();
+  return (db) => {
+    let statement = cache.get(db);
+    if (!statement) {
+      statement = build(db);
+      cache.set(db, statement);
+    }
+    return statement;
+  };
+}
+
 export interface Database {
   db: Db;
   client: Client;
@@ -138,7 +154,12 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
             // pool in a broken state — later COMMITs fail ("SQL statements in progress") and autocommit
             // writes on it are never committed (lost silently). Drop every pooled connection so the
             // next write starts on a fresh one (proven in features/ops/observability.test.ts).
-            await client.reconnect().catch((err: unknown) => logger.error({ err }, 'database reconnect after busy failed'));
+            try {
+              // Typed as void by @libsql/core, async in the sqlite3 client: await covers both.
+              await client.reconnect();
+            } catch (err) {
+              logger.error({ err }, 'database reconnect after busy failed');
+            }
             throw new AppError(503, 'database_busy', 'The server is busy. Please try again in a moment.');
           }
           throw e;

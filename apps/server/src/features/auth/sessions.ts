@@ -5,8 +5,8 @@
  */
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { and, eq, isNull } from 'drizzle-orm';
-import { schema, type Db, type Tx } from '../../db/client.ts';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { preparedFor, schema, type Db, type Tx } from '../../db/client.ts';
 import type { Config } from '../../env.ts';
 import { sha256 } from '../../lib/crypto.ts';
 import { newId, newToken } from '../../lib/ids.ts';
@@ -146,6 +146,16 @@ export function readAccessToken(c: Context<AppEnv>): string | undefined {
   return v && v.length <= 4096 ? v : undefined;
 }
 
+/** The per-request session lookup, prepared once (docs/operations.md, Performance). */
+const sessionLookup = preparedFor((db) =>
+  db
+    .select({ session: schema.sessions, disabledAt: schema.users.disabledAt })
+    .from(schema.sessions)
+    .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
+    .where(and(eq(schema.sessions.id, sql.placeholder('sessionId')), eq(schema.sessions.userId, sql.placeholder('userId'))))
+    .prepare(),
+);
+
 /**
  * Resolves an access token to a live session of an enabled user, reading the database every time so
  * that logout, revocation, disabling and deletion take effect at once.
@@ -154,12 +164,7 @@ export async function authenticate(services: Services, token: string | undefined
   if (!token) return undefined;
   const claims = await services.tokens.verify(token);
   if (!claims) return undefined;
-  const row = await services.database.db
-    .select({ session: schema.sessions, disabledAt: schema.users.disabledAt })
-    .from(schema.sessions)
-    .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
-    .where(and(eq(schema.sessions.id, claims.sessionId), eq(schema.sessions.userId, claims.userId)))
-    .get();
+  const row = await sessionLookup(services.database.db).get({ sessionId: claims.sessionId, userId: claims.userId });
   if (!row || row.disabledAt !== null || !isSessionLive(row.session, services.config)) return undefined;
   return { userId: claims.userId, sessionId: claims.sessionId };
 }

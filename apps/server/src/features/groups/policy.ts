@@ -5,8 +5,8 @@
  * and the attempt is written to the security event log.
  */
 import type { Context } from 'hono';
-import { and, eq } from 'drizzle-orm';
-import { schema } from '../../db/client.ts';
+import { and, eq, sql } from 'drizzle-orm';
+import { preparedFor, schema } from '../../db/client.ts';
 import { auditRequest } from '../../lib/audit.ts';
 import { requireUser } from '../../lib/auth-guard.ts';
 import type { AppEnv } from '../../lib/context.ts';
@@ -26,15 +26,19 @@ export function hasRole(membership: Pick<Membership, 'role'>, role: Role): boole
   return RANK[membership.role] >= RANK[role];
 }
 
+/** Read on every group request, so prepared once (docs/operations.md, Performance). */
+const membershipLookup = preparedFor((db) =>
+  db
+    .select({ groupId: schema.memberships.groupId, userId: schema.memberships.userId, role: schema.memberships.role })
+    .from(schema.memberships)
+    .where(and(eq(schema.memberships.groupId, sql.placeholder('groupId')), eq(schema.memberships.userId, sql.placeholder('userId'))))
+    .prepare(),
+);
+
 /** The caller's membership of `groupId`; 401 when signed out, 404 when not a member or no such group. */
 export async function requireMember(c: Context<AppEnv>, groupId: string): Promise<Membership> {
   const auth = requireUser(c);
-  const row = await c
-    .get('services')
-    .database.db.select({ groupId: schema.memberships.groupId, userId: schema.memberships.userId, role: schema.memberships.role })
-    .from(schema.memberships)
-    .where(and(eq(schema.memberships.groupId, groupId), eq(schema.memberships.userId, auth.userId)))
-    .get();
+  const row = await membershipLookup(c.get('services').database.db).get({ groupId, userId: auth.userId });
   if (!row) throw notFound('This group');
   return row;
 }

@@ -38,12 +38,13 @@ describe('GET /metrics', () => {
 
   it('requires the bearer token when METRICS_TOKEN is set', async () => {
     const t = await app({ METRICS_TOKEN: TOKEN });
-    for (const headers of [
+    const attempts: Array<Record<string, string>> = [
       {},
       { authorization: 'Bearer wrong-token-wrong-token-00' },
       { authorization: TOKEN },
       { authorization: `Basic ${TOKEN}` },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const res = await t.request('/metrics', { headers });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toContain('Bearer');
