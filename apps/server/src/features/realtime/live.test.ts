@@ -23,9 +23,9 @@ let outsider: TestUser;
 beforeAll(async () => {
   const tmp = tempDir();
   cleanup = tmp.remove;
-  // A short heartbeat for the dead-socket test, and a low subscription cap to reach it. The sweep stays
+  // A low subscription cap to reach it in a test. The sweep stays
   // at its default (60 s) here, so revocations seen on `t` prove the control messages, not the sweep.
-  t = await startInstance(tmp.dir, { realtime: { heartbeatMs: 200, maxSubscriptionsPerSocket: 2 } });
+  t = await startInstance(tmp.dir, { realtime: { maxSubscriptionsPerSocket: 2 } });
   // (also a generous message rate, so the fuzz test exercises parsing rather than the rate limiter)
   sweeper = await startInstance(tmp.dir, { realtime: { sweepMs: 200, messageBurst: 1000, messagesPerSecond: 1000 } });
   [owner, member, outsider] = [await createUser(t), await createUser(t), await createUser(t)];
@@ -338,9 +338,15 @@ describe('GET /api/ws: bad input never hurts', () => {
   });
 
   it('terminates a socket that stops answering pings (heartbeat)', async () => {
-    const socket = await connect(t.wsUrl, { cookie: member.cookie, ws: { autoPong: false } });
-    const closed = await socket.closed;
-    expect(closed.code).toBe(1006); // terminated without a close frame
+    // An instance of its own with a short heartbeat, so no other test's socket can miss a pong while the
+    // machine is busy.
+    const h = await startInstance(t.dir, { realtime: { heartbeatMs: 100 } });
+    try {
+      const silent = await connect(h.wsUrl, { cookie: member.cookie, ws: { autoPong: false } });
+      expect((await silent.closed).code).toBe(1006); // terminated without a close frame
+    } finally {
+      await h.stop();
+    }
   });
 });
 

@@ -3,7 +3,7 @@
  * stopped afterwards; `bash scripts/ensure-redis.sh` installs it when missing): a vote on instance A
  * reaches a browser on instance B, and revocations on A act on B's sockets at once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,9 @@ let owner: TestUser;
 let member: TestUser;
 
 beforeAll(async () => {
+  if (spawnSync('redis-server', ['--version']).error) {
+    throw new Error('redis-server is not installed: run `bash scripts/ensure-redis.sh` (npm test does it).');
+  }
   const port = await freePort();
   redisUrl = `redis://127.0.0.1:${port}`;
   redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
