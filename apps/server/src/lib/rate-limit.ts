@@ -161,6 +161,8 @@ export const RULES = {
   inviteAcceptIp: { name: 'invite_accept_ip', limit: 30, windowMs: 15 * MINUTE },
   inviteAcceptUser: { name: 'invite_accept_user', limit: 20, windowMs: 15 * MINUTE },
   writesUser: { name: 'writes_user', limit: 120, windowMs: MINUTE },
+  /** Live-update socket (re)connections: a reconnecting tab needs a few a minute, a loop needs many. */
+  wsConnectUser: { name: 'ws_connect_user', limit: 60, windowMs: MINUTE },
 } as const satisfies Record<string, RateLimitRule>;
 
 /** Progressive lockout: after LOCK_AFTER failures in FAILURE_WINDOW, each further failure locks longer. */

@@ -9,6 +9,7 @@ import type { UpgradeWebSocket } from 'hono/ws';
 import type { WebSocket } from 'ws';
 import type { AppEnv } from '../../lib/context.ts';
 import { AppError, unauthorized } from '../../lib/errors.ts';
+import { limit, RULES } from '../../lib/rate-limit.ts';
 import { authenticate } from '../auth/index.ts';
 import type { LiveSockets } from './live-sockets.ts';
 
@@ -58,6 +59,9 @@ export function upgradeHandler(sockets: LiveSockets, upgradeWebSocket: UpgradeWe
       : // The session middleware already resolved the cookie or Authorization header from the database.
         c.get('auth');
     if (!auth) throw unauthorized();
+    // Shared across instances through Redis when it is set: a client stuck in a reconnect loop is slowed
+    // down everywhere, not only on the instance it happens to hit.
+    await limit(c, RULES.wsConnectUser, auth.userId);
     if (!sockets.hasRoomFor(auth.userId)) {
       throw new AppError(429, 'rate_limited', 'Too many live connections for this account: close some tabs and try again.');
     }

@@ -122,6 +122,23 @@ describe('GET /api/ws: who may connect and subscribe', () => {
     expect(await refusedStatus(t.wsUrl, { origin: null, protocols: ['queuecrew', 'bearer.eyJhbGciOiJub25lIn0.e30.'] })).toBe(401);
   });
 
+  it('limits (re)connections per user (429, shared limiter) when rate limits are on', async () => {
+    const limited = await startInstance(t.dir, { env: { RATE_LIMITS: 'on' } });
+    try {
+      for (let i = 0; i < 60; i += 1) {
+        const s = await connect(limited.wsUrl, { cookie: outsider.cookie });
+        s.close();
+        await s.closed;
+      }
+      expect(await refusedStatus(limited.wsUrl, { cookie: outsider.cookie })).toBe(429);
+      // Another user is not affected.
+      const other = await connect(limited.wsUrl, { cookie: member.cookie });
+      other.close();
+    } finally {
+      await limited.stop();
+    }
+  });
+
   it('answers a plain GET with 426 and the error format', async () => {
     const res = await t.request('/api/ws', { cookie: member.cookie });
     expect(res.status).toBe(426);
