@@ -7,9 +7,10 @@
  * moved to another row would fail to decrypt, so the AAD must match the feature's own helper exactly.
  */
 import { createClient } from '@libsql/client';
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import { localPath, schema, type Database } from '../db/client.ts';
 import type { Config } from '../env.ts';
+import { recordSecurityEvent } from '../lib/audit.ts';
 import type { FieldCipher } from '../lib/crypto.ts';
 import { totpAad } from '../features/auth/totp.ts';
 import { inviteAad } from '../features/invites/data.ts';
@@ -178,4 +179,20 @@ export async function rekeyDatabase(
   } finally {
     fresh.close();
   }
+}
+
+/**
+ * Incident response: ends every live session at once (each request re-checks its session row, so
+ * access tokens stop working immediately too). Recorded in the audit log.
+ */
+export async function revokeAllSessions(database: Database, auditSecret: string): Promise<number> {
+  return database.write(async (tx) => {
+    const revoked = await tx
+      .update(schema.sessions)
+      .set({ revokedAt: new Date(), revokedReason: 'revoked_by_operator' })
+      .where(isNull(schema.sessions.revokedAt))
+      .returning({ id: schema.sessions.id });
+    await recordSecurityEvent(tx, auditSecret, { type: 'sessions_revoked_all', detail: { by: 'operator', sessions: revoked.length } });
+    return revoked.length;
+  });
 }

@@ -5,6 +5,7 @@
  *   npm run rotate-keys                   re-encrypt every encrypted field with FIELD_ENCRYPTION_KEY
  *                                         (FIELD_ENCRYPTION_KEY_PREVIOUS must still hold the old key)
  *   npm run rotate-keys -- --check        report what still uses an old key; exit 1 if anything does
+ *   npm run rotate-keys -- --revoke-sessions  sign everybody out now (incident response)
  *   npm run rotate-keys -- --database     re-encrypt the database file with DATABASE_ENCRYPTION_KEY_NEW
  *                                         (server stopped); then make that key DATABASE_ENCRYPTION_KEY
  *
@@ -18,7 +19,7 @@ import { ConfigError, loadConfig } from '../env.ts';
 import { FieldCipher, keyId } from '../lib/crypto.ts';
 import { createLogger } from '../lib/logger.ts';
 import { databaseHolder } from '../features/ops/index.ts';
-import { RekeyError, rekeyDatabase, rotateFields } from './key-rotation.ts';
+import { RekeyError, rekeyDatabase, revokeAllSessions, rotateFields } from './key-rotation.ts';
 
 const args = new Set(process.argv.slice(2));
 const out = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -54,6 +55,10 @@ try {
   const cipher = new FieldCipher(config.fieldEncryption.key, config.fieldEncryption.previousKeys);
   const check = args.has('--check');
   try {
+    if (args.has('--revoke-sessions')) {
+      out({ ok: true, mode: 'revoke-sessions', revoked: await revokeAllSessions(database, config.session.secret) });
+      process.exit(0);
+    }
     const fields = await rotateFields(database, cipher, { dryRun: check });
     const unreadable = fields.reduce((n, f) => n + f.unreadable.length, 0);
     const pending = fields.reduce((n, f) => n + f.rotated + f.skipped, 0);

@@ -251,4 +251,23 @@ describe('rotating SESSION_SECRET and FIELD_ENCRYPTION_KEY', () => {
       rmSync(copyDir, { recursive: true, force: true });
     }
   });
+
+  it('`rotate-keys --revoke-sessions` signs everybody out at once and records it', async () => {
+    const e = await instance(newKeys);
+    try {
+      const login = await e.request('/api/auth/login', { json: { email, password: STRONG_PASSWORD, totp: recoveryCodes[2] } });
+      const token = cookiesFrom(login).values.qc_access!;
+      expect((await e.request('/api/users/me', { bearer: token })).status).toBe(200);
+      const res = await rotateKeysCli(newKeys, '--revoke-sessions');
+      expect(res.code).toBe(0);
+      expect((res.report as unknown as { revoked: number }).revoked).toBeGreaterThanOrEqual(1);
+      // The same server process, no restart: the access token stops working on the next request.
+      expect((await e.request('/api/users/me', { bearer: token })).status).toBe(401);
+      expect((await e.request('/api/auth/refresh', { method: 'POST', cookie: cookiesFrom(login).header })).status).toBe(401);
+      const events = await e.services.database.client.execute("SELECT detail FROM security_events WHERE type = 'sessions_revoked_all'");
+      expect(JSON.parse(String(events.rows.at(-1)!.detail))).toMatchObject({ by: 'operator' });
+    } finally {
+      e.close();
+    }
+  });
 });
