@@ -36,10 +36,10 @@ export class GroupPage {
     return this.page.getByRole('button', { name: `Approve ${gameName}`, exact: true });
   }
   takeBackButton(gameName: string): Locator {
-    return this.page.getByRole('button', { name: `Take back approval of ${gameName}`, exact: true });
+    return this.page.getByRole('button', { name: `Approved — take back approval of ${gameName}`, exact: true });
   }
   async tally(gameName: string): Promise<number> {
-    return Number(await this.suggestion(gameName).getByTestId('tally').locator('span').first().textContent());
+    return Number(await this.suggestion(gameName).getByTestId('tally-count').textContent());
   }
   async gameOrder(): Promise<string[]> {
     return this.page.getByTestId('game-name').allTextContents();

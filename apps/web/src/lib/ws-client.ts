@@ -43,7 +43,10 @@ export interface LiveClientOptions {
   /** Subprotocols to offer (non-browser clients: `['queuecrew', 'bearer.<access JWT>']`). */
   protocols?: string[];
   onStatus?: (status: LiveStatus) => void;
-  /** After a reconnection (not the first connection), once resubscribed: refetch what may have been missed. */
+  /**
+   * After a reconnection (not the first connection), once the server has answered every resubscription:
+   * refetch what may have been missed.
+   */
   onReconnect?: () => void;
   /** The server confirmed a subscription (after each (re)connection): events of that group now flow. */
   onSubscribed?: (groupId: string) => void;
@@ -93,6 +96,8 @@ export class LiveClient {
   #everOpened = false;
   #openedAt = 0;
   #needsRenewal = false;
+  /** After a reconnection: groups whose resubscription the server has not confirmed yet. */
+  #resubscribing: Set<string> | undefined;
   #onOnline = () => {
     // The network is back: do not wait for the rest of a long backoff.
     if (!this.#stopped && this.#status === 'closed') this.#reconnectNow();
@@ -166,8 +171,11 @@ export class LiveClient {
       const isReconnect = this.#everOpened;
       this.#everOpened = true;
       this.#setStatus('open');
+      // The refetch must start only once every subscription is active again, or an event published
+      // between the refetch's read and the resubscription would be lost.
+      this.#resubscribing = isReconnect ? new Set(this.#handlers.keys()) : undefined;
       for (const groupId of this.#handlers.keys()) this.#send(socket, { type: 'subscribe', groupId });
-      if (isReconnect) this.#safely(() => this.#options.onReconnect?.());
+      this.#settleResubscription(undefined);
     };
     socket.onmessage = (ev) => this.#onMessage(ev.data);
     socket.onerror = () => undefined; // a close event always follows; reconnection is decided there
@@ -195,6 +203,7 @@ export class LiveClient {
     if (message.type === 'subscribed') {
       const { groupId } = message;
       this.#safely(() => this.#options.onSubscribed?.(groupId));
+      this.#settleResubscription(groupId);
       return;
     }
     if (message.type === 'unsubscribed') return;
@@ -202,11 +211,24 @@ export class LiveClient {
       const error: LiveError = { code: message.code, message: message.message };
       if (message.groupId !== undefined) error.groupId = message.groupId;
       this.#safely(() => this.#options.onError?.(error));
+      if (message.groupId !== undefined) this.#settleResubscription(message.groupId);
       return;
     }
     const handlers = this.#handlers.get(message.groupId);
     if (!handlers) return;
     for (const h of [...handlers]) this.#safely(() => h(message));
+  }
+
+  /** Marks a group's resubscription answered; calls onReconnect when none is left. */
+  #settleResubscription(groupId: string | undefined): void {
+    const pending = this.#resubscribing;
+    if (!pending) return;
+    if (groupId !== undefined) pending.delete(groupId);
+    // Handlers removed meanwhile no longer wait for an answer.
+    for (const g of pending) if (!this.#handlers.has(g)) pending.delete(g);
+    if (pending.size > 0) return;
+    this.#resubscribing = undefined;
+    this.#safely(() => this.#options.onReconnect?.());
   }
 
   #scheduleReconnect(): void {

@@ -39,6 +39,23 @@ export function Dialog({ open, onClose, title, description, children, role = 'di
         e.preventDefault();
         onClose();
       }}
+      onKeyDown={(e) => {
+        // showModal() makes the page inert but lets Tab leave for the browser UI; keep it cycling inside.
+        if (e.key !== 'Tab' || !ref.current) return;
+        const items = [
+          ...ref.current.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], [tabindex]:not([tabindex="-1"])'),
+        ].filter((el) => !el.hasAttribute('disabled'));
+        const first = items[0];
+        const last = items[items.length - 1];
+        if (!first || !last) return;
+        if (e.shiftKey && document.activeElement === first) {
+          e.preventDefault();
+          last.focus();
+        } else if (!e.shiftKey && document.activeElement === last) {
+          e.preventDefault();
+          first.focus();
+        }
+      }}
       className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl border border-slate-300 bg-white p-0 text-slate-900 shadow-xl dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
     >
       {open && (

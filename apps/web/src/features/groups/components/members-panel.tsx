@@ -89,31 +89,19 @@ export function MembersPanel({ group, me }: { group: GroupDetail; me: User }) {
               {canTouch && (
                 <div className="flex flex-wrap gap-2">
                   {m.role === 'member' ? (
-                    <Button
-                      variant="secondary"
-                      onClick={() => setAction({ kind: 'promote', member: m })}
-                      aria-label={`Make ${m.username} an admin`}
-                    >
-                      Make admin
+                    <Button variant="secondary" onClick={() => setAction({ kind: 'promote', member: m })}>
+                      Make admin<span className="sr-only">: {m.username}</span>
                     </Button>
                   ) : (
                     isOwner && (
-                      <Button
-                        variant="secondary"
-                        onClick={() => setAction({ kind: 'demote', member: m })}
-                        aria-label={`Make ${m.username} a member`}
-                      >
-                        Make member
+                      <Button variant="secondary" onClick={() => setAction({ kind: 'demote', member: m })}>
+                        Make member<span className="sr-only">: {m.username}</span>
                       </Button>
                     )
                   )}
                   {isOwner && (
-                    <Button
-                      variant="secondary"
-                      onClick={() => setAction({ kind: 'transfer', member: m })}
-                      aria-label={`Make ${m.username} the owner`}
-                    >
-                      Make owner
+                    <Button variant="secondary" onClick={() => setAction({ kind: 'transfer', member: m })}>
+                      Make owner<span className="sr-only">: {m.username}</span>
                     </Button>
                   )}
                   <Button variant="danger" onClick={() => setAction({ kind: 'remove', member: m })} aria-label={`Remove ${m.username}`}>

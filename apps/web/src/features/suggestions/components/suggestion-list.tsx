@@ -67,24 +67,29 @@ export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed 
                     )}
                   </p>
                 </div>
-                <p className="text-right" aria-label={`${s.votes} ${s.votes === 1 ? 'approval' : 'approvals'}`} data-testid="tally">
-                  <span className="block text-2xl leading-none font-extrabold" aria-hidden="true">
+                <p className="flex flex-col items-end text-right" data-testid="tally">
+                  <span className="text-2xl leading-none font-extrabold" data-testid="tally-count">
                     {s.votes}
                   </span>
-                  <span className="text-xs text-slate-700 dark:text-slate-300" aria-hidden="true">
-                    {s.votes === 1 ? 'approval' : 'approvals'}
-                  </span>
+                  <span className="text-xs text-slate-700 dark:text-slate-300">{s.votes === 1 ? 'approval' : 'approvals'}</span>
                 </p>
               </div>
               <div className="mt-3 flex flex-wrap items-center gap-2">
                 <Button
                   variant={s.votedByMe ? 'primary' : 'secondary'}
-                  aria-pressed={s.votedByMe}
-                  aria-label={`${s.votedByMe ? 'Take back approval of' : 'Approve'} ${s.gameName}`}
                   disabled={closed || pending}
                   onClick={() => vote.mutate({ suggestion: s, approve: !s.votedByMe })}
                 >
-                  <span aria-hidden="true">{s.votedByMe ? '✓ Approved' : '+ Approve'}</span>
+                  {/* The name says state and action: "Approved — take back approval of X" / "Approve X". */}
+                  {s.votedByMe ? (
+                    <>
+                      <span aria-hidden="true">✓</span> Approved<span className="sr-only"> — take back approval of {s.gameName}</span>
+                    </>
+                  ) : (
+                    <>
+                      <span aria-hidden="true">+</span> Approve<span className="sr-only"> {s.gameName}</span>
+                    </>
+                  )}
                 </Button>
                 {(s.suggestedBy?.id === me.id || isAdmin) && (
                   <Button variant="ghost" onClick={() => setRemoving(s)} aria-label={`Remove suggestion ${s.gameName}`}>

@@ -1,0 +1,44 @@
+/**
+ * Seeding through the public HTTP API (the same calls the web app makes), for specs whose subject is a
+ * screen rather than the flow that leads to it. Requests go through the browser context, so its cookie
+ * jar holds the session afterwards.
+ */
+import type { BrowserContext } from 'playwright-core';
+import { expect } from 'vitest';
+
+export class Seed {
+  constructor(
+    private readonly context: BrowserContext,
+    private readonly baseUrl: string,
+  ) {}
+
+  async call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    const res = await this.context.request.fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { Origin: this.baseUrl, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      ...(body === undefined ? {} : { data: JSON.stringify(body) }),
+    });
+    expect(res.ok(), `${method} ${path} → ${res.status()} ${await res.text()}`).toBe(true);
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  register(user: { email: string; username: string; password: string }) {
+    return this.call<{ user: { id: string; username: string } }>('POST', '/api/auth/register', user);
+  }
+  createGroup(name: string, timezone = 'Europe/Berlin') {
+    return this.call<{ id: string }>('POST', '/api/groups', { name, description: 'Weekly game night.', timezone });
+  }
+  createInvite(groupId: string) {
+    return this.call<{ code: string; url: string }>('POST', `/api/groups/${groupId}/invites`, { expiresInHours: 48 });
+  }
+  acceptInvite(code: string) {
+    return this.call<{ groupId: string }>('POST', `/api/invites/${code}/accept`);
+  }
+  suggest(groupId: string, gameName: string) {
+    return this.call<{ id: string }>('POST', `/api/groups/${groupId}/suggestions`, { gameName });
+  }
+  vote(suggestionId: string) {
+    return this.call('POST', `/api/suggestions/${suggestionId}/votes`);
+  }
+}
