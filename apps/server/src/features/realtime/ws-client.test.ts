@@ -69,6 +69,7 @@ describe('LiveClient (web ws-client)', () => {
     const events: LiveEvent[] = [];
     let reconnects = 0;
     let subscribed = 0;
+    let subscribedAtReconnect = -1;
     const client = new LiveClient({
       url: t.wsUrl,
       WebSocketImpl: browserSocket(member.cookie),
@@ -80,6 +81,7 @@ describe('LiveClient (web ws-client)', () => {
       },
       onReconnect: () => {
         reconnects += 1;
+        subscribedAtReconnect = subscribed;
         signals.poke();
       },
       onSubscribed: () => {
@@ -101,6 +103,8 @@ describe('LiveClient (web ws-client)', () => {
     await signals.until(() => client.status !== 'open');
     t = await startInstance(dir.dir, { env: { PORT: String(port) } });
     await signals.until(() => reconnects === 1);
+    // The page is told to refetch only once the subscription is active again (nothing can fall in between).
+    expect(subscribedAtReconnect).toBe(2);
     expect(statuses.slice(0, 2)).toEqual(['connecting', 'open']);
     expect(statuses).toContain('closed');
 
