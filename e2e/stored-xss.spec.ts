@@ -1,39 +1,41 @@
 /**
- * Stored XSS in a real browser (SECURITY-TESTS.md "Input and output"): group names, descriptions and game
- * names holding markup are stored through the API and rendered by the web app. They must show up as text:
- * no element is created from them, no script runs, no dialog opens, and the CSP reports nothing.
+ * Stored XSS: markup in a group name, description, game names and a username is shown as text on every
+ * screen that displays it; no script runs, no dialog opens, no element is created from it, and the CSP
+ * reports nothing.
  */
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, newContext, newUserData, startServer, type RunningServer, type TestContext } from './harness.ts';
+import { Seed } from './api-seed.ts';
+import { launchBrowser, newContext, newUserData, screenshot, startServer, type RunningServer, type TestContext } from './harness.ts';
+import { RegisterPage } from './pages/auth-pages.ts';
+import { GroupPage, GroupsPage } from './pages/group-pages.ts';
 
-const GROUP_NAME = '<img src=x onerror=alert(1)>';
-const DESCRIPTION = '<script>alert(2)</script> & "quotes"';
-const GAME = '"><svg onload=alert(3)>';
+const IMG = '<img src=x onerror=alert(1)>';
+const SCRIPT = '<script>alert(2)</script>';
+const GROUP = `${IMG} Crew`;
 
 let server: RunningServer;
 let browser: Browser;
 let ctx: TestContext;
+let friend: TestContext;
 let groupId = '';
+let inviteCode = '';
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await ctx.context.request.fetch(`${server.url}${path}`, {
-    method,
-    headers: { Origin: server.url, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    ...(body === undefined ? {} : { data: JSON.stringify(body) }),
-  });
-  expect(res.ok(), `${method} ${path} → ${res.status()} ${await res.text()}`).toBe(true);
-  return (await res.json()) as T;
+/** Nothing from the payloads became an element. */
+async function noInjectedElements(page: Page) {
+  const found = await page.evaluate(() => ({
+    imgs: document.querySelectorAll('img[src="x"], img[onerror]').length,
+    scripts: [...document.querySelectorAll('script')].filter((s) => s.textContent?.includes('alert')).length,
+    handlers: document.querySelectorAll('[onerror], [onload], [onclick]').length,
+  }));
+  expect(found).toEqual({ imgs: 0, scripts: 0, handlers: 0 });
 }
 
 beforeAll(async () => {
   server = await startServer();
   browser = await launchBrowser();
   ctx = await newContext(browser, server.url);
-  // Seeded through the public API with the browser's own cookie jar (the same calls the web app makes).
-  await api('POST', '/api/auth/register', newUserData('xss'));
-  groupId = (await api<{ id: string }>('POST', '/api/groups', { name: GROUP_NAME, description: DESCRIPTION, timezone: 'UTC' })).id;
-  await api('POST', `/api/groups/${groupId}/suggestions`, { gameName: GAME });
+  friend = await newContext(browser, server.url);
 });
 
 afterAll(async () => {
@@ -41,27 +43,71 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe('markup in user content renders as text', () => {
-  it('on the group page: the group and game names appear literally, and no element is created from stored markup', async () => {
+describe('stored XSS renders as text', () => {
+  it('refuses markup in a username with a message under the field, keeping what was typed', async () => {
     const { page } = ctx;
-    await page.goto(`/groups/${groupId}`);
-    await page.getByText(GAME).first().waitFor();
-    await page.getByText(GROUP_NAME).first().waitFor();
-    expect(await page.locator('img[src="x"]').count()).toBe(0);
-    expect(await page.locator('svg[onload]').count()).toBe(0);
-    expect(await page.locator('script:not([src])').count()).toBe(0);
+    const register = new RegisterPage(page);
+    await register.open();
+    const user = newUserData('xss');
+    await register.register({ ...user, username: SCRIPT });
+    await page.getByText('Username can use letters, digits, and _ . - only.').waitFor();
+    expect(await page.getByLabel('Username').inputValue()).toBe(SCRIPT);
+    expect(await page.getByLabel('Email').inputValue()).toBe(user.email);
+    await noInjectedElements(page);
+    // Fix the username and go on: nothing else had to be typed again.
+    await page.getByLabel('Username').fill(user.username);
+    await register.submit();
+    await page.getByRole('heading', { level: 1, name: 'My groups' }).waitFor();
   });
 
-  it('on the group list', async () => {
+  it('shows markup in group name, description and game names as text everywhere', async () => {
     const { page } = ctx;
+    groupId = await new GroupsPage(page).createGroup(GROUP, `${SCRIPT} ${IMG}`);
+    const group = new GroupPage(page);
+    await group.suggest(IMG);
+    await group.suggestion(IMG).waitFor();
+    await group.suggest(SCRIPT);
+    await group.suggestion(SCRIPT).waitFor();
+    await group.approveButton(IMG).click();
+    await page.getByText(`Leading: ${IMG} with 1 approval.`).waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(GROUP);
+    await page.getByText(`${SCRIPT} ${IMG}`).waitFor();
+    await noInjectedElements(page);
+    await screenshot(page, 'xss-group-page');
+
     await page.goto('/groups');
-    await page.getByText(GROUP_NAME).first().waitFor();
-    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    await page.getByText(GROUP).waitFor();
+    await noInjectedElements(page);
+
+    const seed = new Seed(ctx.context, server.url);
+    inviteCode = (await seed.createInvite(groupId)).code;
+    await page.goto(`/groups/${groupId}/members`);
+    await page.getByRole('heading', { level: 1, name: `Members of ${GROUP}` }).waitFor();
+    await noInjectedElements(page);
   });
 
-  it('no script ran: no dialog, no page error, no CSP violation', () => {
-    expect(ctx.watch.dialogs).toEqual([]);
-    expect(ctx.watch.pageErrors).toEqual([]);
-    expect(ctx.watch.cspViolations).toEqual([]);
+  it('shows the markup group name as text on the invite page and to a second member live', async () => {
+    const { page } = friend;
+    await new Seed(friend.context, server.url).register(newUserData('xssfriend'));
+    await page.goto(`/invite/${inviteCode}`);
+    await page.getByTestId('invite-group-name').waitFor();
+    expect(await page.getByTestId('invite-group-name').textContent()).toBe(GROUP);
+    await page.getByRole('button', { name: `Join ${GROUP}` }).click();
+    await page.getByRole('heading', { level: 1, name: GROUP }).waitFor();
+    // A new markup suggestion arrives live at the first member's page.
+    await ctx.page.goto(`/groups/${groupId}`);
+    await new GroupPage(ctx.page).suggestion(IMG).waitFor();
+    await new GroupPage(page).suggest('"><svg onload=alert(3)>');
+    await new GroupPage(ctx.page).suggestion('"><svg onload=alert(3)>').waitFor();
+    await noInjectedElements(ctx.page);
+    await noInjectedElements(page);
+  });
+
+  it('opened no dialog and reported no CSP violation', () => {
+    for (const c of [ctx, friend]) {
+      expect(c.watch.dialogs).toEqual([]);
+      expect(c.watch.cspViolations).toEqual([]);
+      expect(c.watch.pageErrors).toEqual([]);
+    }
   });
 });
