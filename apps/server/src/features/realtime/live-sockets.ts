@@ -227,6 +227,10 @@ export class LiveSockets {
     try {
       const { database, config } = this.#services;
       verdict = await checkSubscribe(database.db, config, conn.sessionId, conn.userId, groupId);
+    } catch (err) {
+      this.#services.logger.error({ err, socket: conn.id }, 'live subscribe check failed');
+      this.#sendError(conn, 'unavailable', 'The server could not check that just now. Subscribe again in a moment.', groupId);
+      return;
     } finally {
       if (conn.pending.get(groupId) === check) conn.pending.delete(groupId);
     }
