@@ -111,10 +111,7 @@ describe('Redis', () => {
   });
 
   afterAll(async () => {
-    for (const a of apps) {
-      await a.services.rateLimiter.close();
-      await a.close();
-    }
+    for (const a of apps) await a.close();
     for (const c of clients) await c.quit();
     redisProcess?.kill('SIGTERM');
   });

@@ -85,6 +85,8 @@ export async function createTestApp(extraEnv: Record<string, string | undefined>
       });
     },
     async close() {
+      // A Redis-backed limiter (REDIS_URL) holds a connection that would keep the worker alive.
+      await services.rateLimiter.close();
       database.close();
       rmSync(dir, { recursive: true, force: true });
     },
