@@ -8,7 +8,7 @@ import { createRootRouteWithContext, createRoute, createRouter, lazyRouteCompone
 import { AppShell } from './components/layout/app-shell.tsx';
 import { ErrorState } from './components/ui/card.tsx';
 import { Loading } from './components/ui/spinner.tsx';
-import { authQueries, safeRedirect } from './features/auth/api.ts';
+import { authQueries, parseSignInSearch, safeRedirect } from './features/auth/api.ts';
 import { isDay } from './lib/dates.ts';
 
 interface RouterContext {
@@ -34,7 +34,7 @@ const landingRoute = createRoute({
 const signInRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/sign-in',
-  validateSearch: redirectSearch,
+  validateSearch: parseSignInSearch,
   component: lazyRouteComponent(() => import('./routes/sign-in.tsx'), 'SignInPage'),
 });
 
@@ -99,13 +99,19 @@ const accountRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/account.tsx'), 'AccountPage'),
 });
 
+const adminRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/admin',
+  component: lazyRouteComponent(() => import('./routes/admin.tsx'), 'AdminPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   landingRoute,
   signInRoute,
   registerRoute,
   privacyRoute,
   inviteRoute,
-  authedRoute.addChildren([groupsRoute, newGroupRoute, groupRoute, groupMembersRoute, accountRoute]),
+  authedRoute.addChildren([groupsRoute, newGroupRoute, groupRoute, groupMembersRoute, accountRoute, adminRoute]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -60,6 +60,18 @@ export interface GroupDetail {
   createdAt: string;
   role: Role;
   members: Member[];
+  /** Only in the answer to admins and the owner; members get no such field. */
+  discordWebhook?: DiscordWebhook;
+}
+
+/** A group's Discord announcement settings as admins see them: the URL only ever masked. */
+export interface DiscordWebhook {
+  configured: boolean;
+  masked: string | null;
+  onSuggestion: boolean;
+  onWinner: boolean;
+  lastError: string | null;
+  lastErrorAt: string | null;
 }
 
 export interface Invite {

@@ -1,4 +1,5 @@
 import { ActivitySection, DeleteAccountSection, ExportSection } from '../features/account/components/data-section.tsx';
+import { DiscordSection } from '../features/account/components/discord-section.tsx';
 import { PasswordSection } from '../features/account/components/password-section.tsx';
 import { ProfileSection } from '../features/account/components/profile-section.tsx';
 import { SessionsSection } from '../features/account/components/sessions-section.tsx';
@@ -13,6 +14,7 @@ export function AccountPage() {
     <div className="space-y-5">
       <h1 className="text-2xl font-extrabold">Your account</h1>
       <ProfileSection key={me.username} me={me} />
+      <DiscordSection me={me} />
       <PasswordSection me={me} />
       <TwoFactorSection me={me} />
       <SessionsSection />

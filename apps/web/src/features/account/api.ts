@@ -16,6 +16,8 @@ export const accountApi = {
   setup2fa: () => api.post<TwoFactorSetup>('/api/auth/2fa/setup'),
   enable2fa: (code: string) => api.post<{ recoveryCodes: string[] }>('/api/auth/2fa/enable', { code }),
   disable2fa: (body: { code: string } | { password: string }) => api.post<void>('/api/auth/2fa/disable', body),
+  /** 409 `password_required` when the account has no password to sign in with afterwards. */
+  unlinkDiscord: () => api.delete<{ user: User }>('/api/users/me/discord'),
   exportData: () => api.get<unknown>('/api/users/me/export'),
   deleteAccount: (username: string) => api.delete('/api/users/me', { confirm: username }),
 };

@@ -51,7 +51,43 @@ export const authApi = {
   login: (body: LoginBody) => api.post<{ user: User }>('/api/auth/login', body),
   register: (body: RegisterBody) => api.post<{ user: User }>('/api/auth/register', body),
   logout: () => api.post<void>('/api/auth/logout', undefined, { allow401: true }),
+  /**
+   * Finishes a Discord sign-in of an account with two-factor authentication. A 401 here is an answer
+   * (wrong code, or the 5-minute pending sign-in expired), not a reason to leave the page.
+   */
+  discordSecondFactor: (totp: string) => api.post<{ user: User; returnTo: string }>('/api/auth/discord/2fa', { totp }, { allow401: true }),
 };
+
+/**
+ * The address of "Continue with Discord" / "Link Discord". A plain link (full navigation), never fetch:
+ * the server answers with a redirect to Discord and sets the flow cookie on the way.
+ */
+export function discordStartUrl({
+  returnTo,
+  link,
+  invite,
+}: {
+  returnTo?: string | undefined;
+  link?: boolean;
+  invite?: string | undefined;
+}) {
+  const params = new URLSearchParams();
+  if (link) params.set('link', '1');
+  params.set('returnTo', safeRedirect(returnTo) ?? '/groups');
+  if (invite) params.set('invite', invite);
+  return `/api/auth/discord?${params.toString()}`;
+}
+
+/** The invite code when sign-in was reached from an invite page (`/invite/<code>`), so Discord sign-up is admitted. */
+export function inviteCodeFrom(path: string | undefined): string | undefined {
+  const m = path ? /^\/invite\/([^/?#]+)$/.exec(path) : null;
+  if (!m?.[1]) return undefined;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Only same-origin paths are followed after sign-in (never `//evil.com` or `/\evil.com`). */
 export function safeRedirect(value: unknown): string | undefined {
@@ -59,4 +95,28 @@ export function safeRedirect(value: unknown): string | undefined {
   // Control characters and backslashes have no business in a path and confuse URL parsers.
   for (const ch of value) if (ch < ' ' || ch === '\\') return undefined;
   return value;
+}
+
+/** What /sign-in understands in its query: where to go next, and how a Discord round trip ended. */
+export interface SignInSearch {
+  redirect?: string;
+  /** A Discord error code from the callback (see docs/discord.md); unknown codes get a generic message. */
+  error?: string;
+  /** The failed Discord round trip was linking an account, not signing in. */
+  link?: '1';
+  step?: 'discord-2fa';
+}
+
+/**
+ * The server's Discord callback says `returnTo`, the web app's own guards say `redirect`; both mean the
+ * same same-origin path, so they become one `redirect` here.
+ */
+export function parseSignInSearch(search: Record<string, unknown>): SignInSearch {
+  const out: SignInSearch = {};
+  const redirect = safeRedirect(search.redirect) ?? safeRedirect(search.returnTo);
+  if (redirect) out.redirect = redirect;
+  if (typeof search.error === 'string' && /^[a-z0-9_]{1,64}$/.test(search.error)) out.error = search.error;
+  if (search.link === '1' || search.link === 1) out.link = '1';
+  if (search.step === 'discord-2fa') out.step = 'discord-2fa';
+  return out;
 }

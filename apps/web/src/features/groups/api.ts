@@ -25,9 +25,17 @@ export interface CreateGroupBody {
   timezone?: string;
 }
 
+/** PATCH body for a group's Discord announcements; `discordWebhookUrl: null` removes the webhook. */
+export interface WebhookSettingsBody {
+  discordWebhookUrl?: string | null;
+  webhookOnSuggestion?: boolean;
+  webhookOnWinner?: boolean;
+}
+
 export const groupApi = {
   create: (body: CreateGroupBody) => api.post<GroupDetail>('/api/groups', body),
   update: (id: string, body: Partial<CreateGroupBody>) => api.patch<GroupDetail>(g(id), body),
+  updateWebhook: (id: string, body: WebhookSettingsBody) => api.patch<GroupDetail>(g(id), body),
   remove: (id: string) => api.delete(g(id)),
   setRole: (id: string, userId: string, role: Exclude<Role, 'owner'>) =>
     api.patch<Member>(`${g(id)}/members/${encodeURIComponent(userId)}`, { role }),

@@ -8,9 +8,9 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Button, buttonClass } from '../../../components/ui/button.tsx';
 import { Field, FormError } from '../../../components/ui/field.tsx';
 import { isApiError, errorMessage } from '../../../lib/api-client.ts';
-import { authApi, authQueries } from '../api.ts';
+import { authApi, authQueries, discordStartUrl, inviteCodeFrom } from '../api.ts';
 
-export function SignInForm({ redirect }: { redirect: string | undefined }) {
+export function SignInForm({ redirect, discordButton = true }: { redirect: string | undefined; discordButton?: boolean }) {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const config = useQuery(authQueries.config()).data;
@@ -102,8 +102,9 @@ export function SignInForm({ redirect }: { redirect: string | undefined }) {
           )}
         </div>
       </form>
-      {config?.discord && (
-        <a href={`/api/auth/discord?returnTo=${encodeURIComponent(redirect ?? '/groups')}`} className={buttonClass('secondary', 'w-full')}>
+      {config?.discord && discordButton && (
+        // Reached from an invite link: pass its code, so an invite-only instance admits a new Discord account.
+        <a href={discordStartUrl({ returnTo: redirect, invite: inviteCodeFrom(redirect) })} className={buttonClass('secondary', 'w-full')}>
           Continue with Discord
         </a>
       )}
