@@ -212,11 +212,21 @@ export class LiveClient {
       if (message.groupId !== undefined) error.groupId = message.groupId;
       this.#safely(() => this.#options.onError?.(error));
       if (message.groupId !== undefined) this.#settleResubscription(message.groupId);
+      if (message.code === 'unavailable' && message.groupId !== undefined) this.#retrySubscribe(message.groupId);
       return;
     }
     const handlers = this.#handlers.get(message.groupId);
     if (!handlers) return;
     for (const h of [...handlers]) this.#safely(() => h(message));
+  }
+
+  /** The server could not check a subscription just now (database busy): ask again a little later. */
+  #retrySubscribe(groupId: string): void {
+    const socket = this.#socket;
+    const delay = (this.#options.minDelayMs ?? 500) * (1 + (this.#options.random ?? Math.random)());
+    setTimeout(() => {
+      if (this.#socket === socket && socket && this.#handlers.has(groupId)) this.#send(socket, { type: 'subscribe', groupId });
+    }, delay);
   }
 
   /** Marks a group's resubscription answered; calls onReconnect when none is left. */
