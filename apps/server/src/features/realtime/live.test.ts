@@ -254,6 +254,35 @@ describe('GET /api/ws: sessions', () => {
     current.close();
   });
 
+  it('changing the password closes the other sessions’ sockets', async () => {
+    const u = await createUser(t);
+    const other = await t.request('/api/auth/login', { json: { email: u.email, password: u.password } });
+    const otherCookie = other.headers
+      .getSetCookie()
+      .map((l) => l.split(';')[0])
+      .join('; ');
+    const current = await connect(t.wsUrl, { cookie: u.cookie });
+    const elsewhere = await connect(t.wsUrl, { cookie: otherCookie });
+    const res = await t.request('/api/auth/password', {
+      json: { currentPassword: u.password, newPassword: 'a brand new passphrase 77' },
+      cookie: u.cookie,
+    });
+    expect(res.status).toBe(204);
+    expect((await elsewhere.closed).code).toBe(4401);
+    await current.sync();
+    current.close();
+  });
+
+  it('presenting a rotated refresh token again (theft) closes that session’s socket', async () => {
+    const u = await createUser(t);
+    const socket = await connect(t.wsUrl, { cookie: u.cookie });
+    await socket.sync();
+    const stolen = `qc_refresh=${u.refreshToken}`;
+    expect((await t.request('/api/auth/refresh', { method: 'POST', cookie: stolen })).status).toBe(200);
+    expect((await t.request('/api/auth/refresh', { method: 'POST', cookie: stolen })).status).toBe(401);
+    expect((await socket.closed).code).toBe(4401);
+  });
+
   it('a session revoked directly in the database is closed by the periodic re-check', async () => {
     const u = await createUser(t);
     const socket = await connect(sweeper.wsUrl, { cookie: u.cookie });
