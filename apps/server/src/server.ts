@@ -14,6 +14,7 @@ import { openDatabase, type Database } from './db/client.ts';
 import { loadConfig, type Config } from './env.ts';
 import { createLogger } from './lib/logger.ts';
 import { createServices, type Services } from './services.ts';
+import { promoteConfiguredAdmins } from './features/admin/index.ts';
 import { createMetrics } from './lib/metrics.ts';
 import { holdDatabase, startScheduledJobs } from './features/ops/index.ts';
 import { WebhookWorker, type WebhookWorkerOptions } from './features/discord/index.ts';
@@ -50,6 +51,9 @@ export async function startServer(
   const hub = config.redisUrl ? await RedisHub.connect(config.redisUrl, logger) : undefined;
   // Process metrics (CPU, memory, event-loop lag) are collected for a real server only, not per test app.
   const services = createServices(config, database, logger, { metrics: createMetrics({ defaultMetrics: true }), ...(hub ? { hub } : {}) });
+  // ADMIN_EMAILS also promotes accounts that registered before the email was added to the list.
+  const promoted = await promoteConfiguredAdmins(database, config.adminEmails, config.session.secret);
+  if (promoted.length > 0) logger.warn({ userIds: promoted }, 'instance admins added from ADMIN_EMAILS');
   const realtime = new Realtime(services, options.realtime);
   const app = createApp(services, { realtime });
   // Retention daily; backups and restore drills when BACKUP_CRON / RESTORE_DRILL_CRON are set. Started

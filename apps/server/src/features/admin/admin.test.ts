@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/create-test-app.ts';
 import { createUser, login, STRONG_PASSWORD, type TestUser } from '../../test/factories.ts';
+import { promoteConfiguredAdmins } from './mutations.ts';
 
 let t: TestApp;
 let admin: TestUser;
@@ -29,6 +30,24 @@ describe('who is an instance admin', () => {
   it('the first registered account is, the next ones are not', async () => {
     expect((await me(admin)).isInstanceAdmin).toBe(true);
     expect((await me(member)).isInstanceAdmin).toBe(false);
+  });
+
+  it('adding an existing account to ADMIN_EMAILS promotes it at start-up (and records it)', async () => {
+    const later = await createUser(t);
+    expect((await t.request('/api/admin/settings', { cookie: later.cookie })).status).toBe(404);
+    // What server.ts runs at start with config.adminEmails.
+    const promoted = await promoteConfiguredAdmins(
+      t.services.database,
+      [later.email, 'nobody@example.test'],
+      t.services.config.session.secret,
+    );
+    expect(promoted).toEqual([later.id]);
+    expect((await t.request('/api/admin/settings', { cookie: later.cookie })).status).toBe(200);
+    expect(await promoteConfiguredAdmins(t.services.database, [later.email], t.services.config.session.secret)).toEqual([]);
+    const events = (await (await asAdmin(`/security-events?type=role_changed&userId=${later.id}`)).json()) as Page<Event>;
+    expect(events.items.map((e) => e.detail)).toEqual([{ instanceAdmin: true, by: 'ADMIN_EMAILS' }]);
+    // Demoted again for the rest of this file (only through the database: there is no API for it).
+    await t.services.database.client.execute({ sql: 'UPDATE users SET is_instance_admin = 0 WHERE id = ?', args: [later.id] });
   });
 
   it('ADMIN_EMAILS makes a later account an admin too', async () => {
