@@ -92,6 +92,17 @@ const screens: Screen[] = [
       await p.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
     },
   },
+  {
+    name: 'admin',
+    path: () => '/admin',
+    signedIn: true,
+    ready: async (p) => {
+      await heading(p, 'Instance admin');
+      await p.getByText(friend.email).waitFor();
+      await p.getByRole('heading', { name: 'Security events' }).waitFor();
+      await p.getByText('register', { exact: true }).first().waitFor();
+    },
+  },
 ];
 
 async function axe(page: Page) {

@@ -43,6 +43,11 @@ export function AppShell() {
                 <Link to="/account" className={navLink} activeProps={activeNav}>
                   Account
                 </Link>
+                {me.isInstanceAdmin && (
+                  <Link to="/admin" className={navLink} activeProps={activeNav}>
+                    Admin
+                  </Link>
+                )}
                 <button type="button" className={navLink} onClick={() => void signOut()}>
                   Sign out
                 </button>
