@@ -288,6 +288,12 @@ describe('returnTo', () => {
     '\\/evil.com',
     '/%252F%252Fevil.com',
     'evil.com',
+    // Dot segments that collapse into a protocol-relative path once the URL is resolved.
+    '/.//evil.com',
+    '/..//evil.com',
+    '/%2e%2e//evil.com',
+    '/a/../..//evil.com',
+    '/%2E/%2Fevil.com',
   ])('refuses %s (falls back to /)', async (variant) => {
     expect(safeReturnTo(variant, 'http://localhost:3000')).toBe('/');
   });
@@ -297,7 +303,7 @@ describe('returnTo', () => {
     expect(safeReturnTo('/invite/XYZ', 'http://localhost:3000')).toBe('/invite/XYZ');
   });
 
-  it.each(['//evil.com', 'https://evil.com', '/\\evil.com', '%2F%2Fevil.com', '/%5Cevil.com'])(
+  it.each(['//evil.com', 'https://evil.com', '/\\evil.com', '%2F%2Fevil.com', '/%5Cevil.com', '/.//evil.com', '/a/../..//evil.com'])(
     'a full sign-in with returnTo=%s lands on /',
     async (variant) => {
       const { location } = await signInWithDiscord(newDiscordUser().id, variant);

@@ -123,24 +123,26 @@ const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\\\u2028\u2029]/;
  * backslash — in its raw form and after each round of URL-decoding (so `%2F%2Fevil.com` and
  * `/%5Cevil.com` are refused too) — and still resolves to our own origin.
  */
-export function safeReturnTo(raw: string | undefined | null, appOrigin: string): string {
-  if (!raw || raw.length > 1024) return '/';
-  const forms = [raw];
-  let current = raw;
-  for (let i = 0; i < 3; i += 1) {
+/** True when `path` and each of up to three rounds of its URL-decoding is a plain single-slash path. */
+function isPlainPath(path: string): boolean {
+  let current = path;
+  for (let i = 0; i < 4; i += 1) {
+    if (!current.startsWith('/') || current.startsWith('//') || UNSAFE_CHARS.test(current)) return false;
     let decoded: string;
     try {
       decoded = decodeURIComponent(current);
     } catch {
-      return '/';
+      return false;
     }
-    if (decoded === current) break;
-    forms.push(decoded);
+    if (decoded === current) return true;
     current = decoded;
   }
-  for (const form of forms) {
-    if (!form.startsWith('/') || form.startsWith('//') || UNSAFE_CHARS.test(form)) return '/';
-  }
+  // Still changing after three rounds of decoding: nobody links like that on purpose.
+  return false;
+}
+
+export function safeReturnTo(raw: string | undefined | null, appOrigin: string): string {
+  if (!raw || raw.length > 1024 || !isPlainPath(raw)) return '/';
   let url: URL;
   try {
     url = new URL(raw, appOrigin);
@@ -148,7 +150,10 @@ export function safeReturnTo(raw: string | undefined | null, appOrigin: string):
     return '/';
   }
   if (url.origin !== appOrigin) return '/';
-  return `${url.pathname}${url.search}${url.hash}`;
+  // Resolving removes dot segments: `/.//evil.com` and `/a/../..//evil.com` become `//evil.com`, a
+  // protocol-relative Location. So the path we would actually send is checked again, not only the input.
+  const target = `${url.pathname}${url.search}${url.hash}`;
+  return isPlainPath(target) ? target : '/';
 }
 
 /** A one-way handle of a state value, for the replay memory (the state itself is not kept). */
