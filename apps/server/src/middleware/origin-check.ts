@@ -32,7 +32,11 @@ export const originCheck = createMiddleware<AppEnv>(async (c, next) => {
     (origin !== undefined && origin !== config.appOrigin) || (refererOrigin !== undefined && refererOrigin !== config.appOrigin);
   if (site === 'cross-site' || foreign) {
     c.get('logger').warn({ origin: origin ?? refererOrigin, site, path: c.req.path, alert: 'csrf_refused' }, 'cross-site request refused');
-    throw new AppError(403, 'cross_site_request', 'This request came from another site and was refused. Open QueueCrew directly and try again.');
+    throw new AppError(
+      403,
+      'cross_site_request',
+      'This request came from another site and was refused. Open QueueCrew directly and try again.',
+    );
   }
   return next();
 });

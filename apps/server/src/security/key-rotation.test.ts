@@ -48,7 +48,7 @@ async function instance(keys: Record<string, string>, dataDir = dir): Promise<In
   const app = createApp(services);
   return {
     services,
-    request(path, init = {}) {
+    async request(path, init = {}) {
       const headers = new Headers();
       const method = init.method ?? (init.json !== undefined ? 'POST' : 'GET');
       if (init.json !== undefined) headers.set('content-type', 'application/json');
