@@ -8,6 +8,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     sourcemap: false,
+    // dist/.vite/manifest.json lets scripts/bundle-size.mjs measure first-load JS per screen (not served).
+    manifest: true,
     // Inlined assets would become data: URLs in CSS/JS; keep every asset a file the CSP and SRI cover.
     assetsInlineLimit: 0,
     // The entry must stay small (first load ≤ 150 KB gzip); screens are separate chunks.

@@ -1,3 +1,4 @@
 /** Every registered benchmark case, in the order they run. Add a case: a module that calls registerCase(), imported here. */
 import './http.ts';
 import './ws-fanout.ts';
+import './web-bundle.ts';
