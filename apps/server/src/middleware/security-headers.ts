@@ -46,7 +46,8 @@ export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   h.set('X-Frame-Options', 'DENY');
   h.set('X-Content-Type-Options', 'nosniff');
   h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-  h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()');
+  // No powerful features are used; `interest-cohort` (FLoC) is gone from browsers and only made Chrome log errors.
+  h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()');
   h.set('Cross-Origin-Opener-Policy', 'same-origin');
   h.set('Cross-Origin-Resource-Policy', 'same-origin');
   h.set('X-DNS-Prefetch-Control', 'off');
