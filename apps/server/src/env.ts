@@ -26,6 +26,8 @@ const schema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
   DATABASE_ENCRYPTION_KEY: secret.optional(),
+  /** WAL fsync policy of the writer connection (docs/decisions/043-single-writer-connection.md). */
+  DATABASE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
   /** Only for `npm run rotate-keys -- --database`: the key the database file is re-encrypted with. */
   DATABASE_ENCRYPTION_KEY_NEW: secret.optional(),
   SESSION_SECRET: secret.optional(),
@@ -96,6 +98,7 @@ function buildConfig(e: z.infer<typeof schema>, secrets: Record<SecretName, stri
       authToken: e.DATABASE_AUTH_TOKEN,
       encryptionKey: secrets.DATABASE_ENCRYPTION_KEY,
       newEncryptionKey: e.DATABASE_ENCRYPTION_KEY_NEW,
+      synchronous: e.DATABASE_SYNCHRONOUS,
     },
     session: {
       secret: secrets.SESSION_SECRET,

@@ -137,6 +137,17 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     args: [String(config.retentionDays), Date.now()],
   });
 
+  // The one writer connection (ARCHITECTURE.md): a separate single-connection client that only
+  // write() uses, so its per-connection settings stick. synchronous=NORMAL in WAL mode skips the fsync
+  // on every commit — a killed process loses nothing that was acknowledged, a power cut can lose the
+  // last commits (docs/decisions/043-single-writer-connection.md; DATABASE_SYNCHRONOUS=full to fsync).
+  const writer = filePath ? createClient({ url, encryptionKey, timeout: BUSY_TIMEOUT_MS, intMode: 'number', concurrency: 1 }) : client;
+  const writerDb = filePath ? makeDrizzle(writer) : db;
+  const configureWriter = async () => {
+    if (filePath) await writer.execute(`PRAGMA synchronous = ${config.database.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  };
+  await configureWriter();
+
   const mutex = new Mutex();
   const database: Database = {
     db,
@@ -145,7 +156,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       return mutex.run(async () => {
         try {
-          return await db.transaction(fn, { behavior: 'immediate' });
+          return await writerDb.transaction(fn, { behavior: 'immediate' });
         } catch (e) {
           if (!(e instanceof AppError)) database.onError?.(isBusyError(e) ? 'busy' : constraintCode(e) ? 'constraint' : 'other');
           if (isBusyError(e)) {
@@ -156,7 +167,8 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
             // next write starts on a fresh one (proven in features/ops/observability.test.ts).
             try {
               // Typed as void by @libsql/core, async in the sqlite3 client: await covers both.
-              await client.reconnect();
+              await writer.reconnect();
+              await configureWriter();
             } catch (err) {
               logger.error({ err }, 'database reconnect after busy failed');
             }
@@ -175,6 +187,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
       }
     },
     close() {
+      if (writer !== client) writer.close();
       client.close();
     },
   };
