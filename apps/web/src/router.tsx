@@ -4,12 +4,36 @@
  * person was going in `?redirect=`.
  */
 import type { QueryClient } from '@tanstack/react-query';
-import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, redirect } from '@tanstack/react-router';
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  redirect,
+  type ErrorComponentProps,
+} from '@tanstack/react-router';
+import { Button } from './components/ui/button.tsx';
 import { AppShell } from './components/layout/app-shell.tsx';
 import { ErrorState } from './components/ui/card.tsx';
 import { Loading } from './components/ui/spinner.tsx';
 import { authQueries, parseSignInSearch, safeRedirect } from './features/auth/api.ts';
 import { isDay } from './lib/dates.ts';
+
+/** A screen failed to render or load. A chunk that no longer exists means a new version was deployed. */
+function RouteError({ error, reset }: ErrorComponentProps) {
+  const stale =
+    error instanceof Error && /dynamically imported module|Importing a module script failed|Failed to fetch/i.test(error.message);
+  if (stale) {
+    return (
+      <div role="alert" className="space-y-3 rounded-xl border border-slate-300 bg-white p-4 dark:border-slate-700 dark:bg-slate-900">
+        <p className="font-bold">QueueCrew was updated</p>
+        <p>Reload the page to get the new version. Nothing you saved is lost.</p>
+        <Button onClick={() => window.location.reload()}>Reload</Button>
+      </div>
+    );
+  }
+  return <ErrorState error={error} onRetry={reset} />;
+}
 
 interface RouterContext {
   queryClient: QueryClient;
@@ -123,7 +147,7 @@ export function createAppRouter(queryClient: QueryClient) {
     defaultPreloadStaleTime: 0,
     scrollRestoration: true,
     defaultPendingComponent: () => <Loading />,
-    defaultErrorComponent: ({ error, reset }) => <ErrorState error={error} onRetry={reset} />,
+    defaultErrorComponent: RouteError,
   });
 }
 

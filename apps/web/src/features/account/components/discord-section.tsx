@@ -5,7 +5,7 @@
  * section says so and moves focus to the password form below.
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button, buttonClass } from '../../../components/ui/button.tsx';
 import { Card } from '../../../components/ui/card.tsx';
 import { ConfirmDialog } from '../../../components/ui/dialog.tsx';
@@ -31,6 +31,12 @@ export function DiscordSection({ me }: { me: User }) {
   const [needsPassword, setNeedsPassword] = useState(false);
   // Set inside the confirmation; acted on once the dialog has closed and handed focus back to its opener.
   const passwordRequired = useRef(false);
+  const [focusPassword, setFocusPassword] = useState(0);
+  // Runs after the commit that closed the dialog: the <dialog> (a child, so its effect runs first) has
+  // already returned focus to "Unlink Discord…"; now move it on to the password form.
+  useEffect(() => {
+    if (focusPassword > 0) focusPasswordForm();
+  }, [focusPassword]);
 
   const unlink = async () => {
     try {
@@ -53,8 +59,7 @@ export function DiscordSection({ me }: { me: User }) {
     if (passwordRequired.current) {
       passwordRequired.current = false;
       setNeedsPassword(true);
-      // After the native <dialog> has returned focus to "Unlink Discord…", move it on to the password form.
-      requestAnimationFrame(focusPasswordForm);
+      setFocusPassword((n) => n + 1);
     }
   };
 

@@ -62,7 +62,10 @@ export function DiscordWebhookSettings({ group, webhook }: { group: GroupDetail;
 
   const save = async (body: WebhookSettingsBody) => {
     const updated = await groupApi.updateWebhook(group.id, body);
-    qc.setQueryData(groupKeys.detail(group.id), updated);
+    // The PATCH answer is the group without its member list: take only the webhook view from it.
+    qc.setQueryData<GroupDetail>(groupKeys.detail(group.id), (old) =>
+      old && updated.discordWebhook ? { ...old, discordWebhook: updated.discordWebhook } : old,
+    );
     await qc.invalidateQueries({ queryKey: groupKeys.detail(group.id) });
   };
 
@@ -116,7 +119,7 @@ export function DiscordWebhookSettings({ group, webhook }: { group: GroupDetail;
               The last announcement could not be delivered{webhook.lastErrorAt ? ` (${formatInstant(webhook.lastErrorAt)})` : ''}.
             </p>
             <p className="break-words">{webhook.lastError}</p>
-            <p>If the webhook was deleted in Discord, create a new one and paste its URL below.</p>
+            <p>Fix it by pasting a new webhook URL below.</p>
           </div>
         )}
         <form onSubmit={(e) => void submit(e)} className="space-y-4" noValidate aria-label="Discord announcements">
