@@ -89,9 +89,9 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
   });
   app.route('/', webApp(services));
 
-  app.notFound(() => {
-    throw notFound('This page');
-  });
+  // Answer, do not throw: an error thrown by the not-found handler skips the "after next()" half of every
+  // middleware above (security headers), so a POST / or OPTIONS /healthz went out with no CSP at all.
+  app.notFound((c) => errorResponse(c, notFound('This page')));
   app.onError((err, c) => errorResponse(c, err));
   return app;
 }

@@ -1,9 +1,13 @@
 /**
  * CSRF defence for every content type (Hono's csrf() only checks form content types): a state-changing
  * request whose Origin is not the app's own, or whose Sec-Fetch-Site is cross-site, is refused.
- * Requests with neither header (curl, server-to-server with a Bearer token) carry no ambient browser
- * credentials problem only when they authenticate with a Bearer header; cookie-authenticated browser
- * requests always send Origin on unsafe methods.
+ *
+ * A request that carries cookies (ambient credentials: the session, the Discord sign-in flow) must also
+ * prove where it came from: its own Origin, or — when Origin is missing — `Sec-Fetch-Site: same-origin` or a
+ * same-origin Referer. Every current browser sends Origin on POST/PUT/PATCH/DELETE, so only very old
+ * browsers (which may also ignore SameSite) or scripts send neither; scripts authenticate with a Bearer
+ * header or send an Origin. A request with an Authorization header needs no proof: a cross-site page
+ * cannot add that header without a CORS preflight we never grant. (docs/decisions/080-red-team-review.md)
  */
 import { createMiddleware } from 'hono/factory';
 import { AppError } from '../lib/errors.ts';
@@ -30,7 +34,14 @@ export const originCheck = createMiddleware<AppEnv>(async (c, next) => {
   const refererOrigin = referer ? originOf(referer) : undefined;
   const foreign =
     (origin !== undefined && origin !== config.appOrigin) || (refererOrigin !== undefined && refererOrigin !== config.appOrigin);
-  if (site === 'cross-site' || foreign) {
+  // Cookies without any proof of origin: refused unless the caller authenticates with its own header.
+  const unproven =
+    origin === undefined &&
+    site !== 'same-origin' &&
+    refererOrigin === undefined &&
+    c.req.header('cookie') !== undefined &&
+    c.req.header('authorization') === undefined;
+  if (site === 'cross-site' || foreign || unproven) {
     c.get('logger').warn({ origin: origin ?? refererOrigin, site, path: c.req.path, alert: 'csrf_refused' }, 'cross-site request refused');
     throw new AppError(
       403,
