@@ -54,7 +54,15 @@ const screens: Screen[] = [
   { name: 'not-found', path: () => '/no/such/page', signedIn: false, ready: (p) => heading(p, 'Page not found') },
   { name: 'groups', path: () => '/groups', signedIn: true, ready: (p) => p.getByRole('link', { name: /Game Night/ }).waitFor() },
   { name: 'group-new', path: () => '/groups/new', signedIn: true, ready: (p) => heading(p, 'Create a group') },
-  { name: 'group', path: () => `/groups/${groupId}`, signedIn: true, ready: (p) => p.getByTestId('suggestion').first().waitFor() },
+  {
+    name: 'group',
+    path: () => `/groups/${groupId}`,
+    signedIn: true,
+    ready: async (p) => {
+      await p.getByTestId('suggestion').first().waitFor();
+      await p.getByText('Among Us').waitFor(); // yesterday's winner, in the history
+    },
+  },
   {
     name: 'group-past-day',
     path: () => `/groups/${groupId}?day=2026-01-15`,
@@ -130,6 +138,10 @@ beforeAll(async () => {
   await o.vote(a.id);
   await f.vote(a.id);
   await f.vote(b.id);
+  // Yesterday (in the group's timezone) still takes suggestions: it becomes a past winner in the history.
+  const yesterday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(Date.now() - 86_400_000));
+  const past = await o.suggest(groupId, 'Among Us', yesterday);
+  await f.vote(past.id);
   await ownerCtx.close();
   await friendCtx.close();
 });

@@ -35,8 +35,8 @@ export class Seed {
   acceptInvite(code: string) {
     return this.call<{ groupId: string }>('POST', `/api/invites/${code}/accept`);
   }
-  suggest(groupId: string, gameName: string) {
-    return this.call<{ id: string }>('POST', `/api/groups/${groupId}/suggestions`, { gameName });
+  suggest(groupId: string, gameName: string, date?: string) {
+    return this.call<{ id: string }>('POST', `/api/groups/${groupId}/suggestions`, { gameName, ...(date ? { date } : {}) });
   }
   vote(suggestionId: string) {
     return this.call('POST', `/api/suggestions/${suggestionId}/votes`);

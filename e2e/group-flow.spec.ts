@@ -141,11 +141,13 @@ describe('group flow across two people', () => {
     await a.openMembers();
     const members = new MembersPage(alice.page);
     expect(await members.members().count()).toBe(2);
+    // Bob has the group open while he is removed: his page says so without a reload.
+    await new GroupPage(bob.page).open(groupId);
+    await bob.page.getByTestId('live-status').and(bob.page.locator('[data-status="open"]')).waitFor();
     await members.removeMember(bobUser.username);
     await expect.poll(() => members.members().count()).toBe(1);
-
-    await bob.page.goto(`/groups/${groupId}`);
     await bob.page.getByRole('heading', { name: 'Group not found' }).waitFor();
+    await screenshot(bob.page, 'group-removed');
     await bob.page.goto('/groups');
     await bob.page.getByText('You are not in any group yet').waitFor();
   });

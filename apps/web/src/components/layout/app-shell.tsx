@@ -6,7 +6,7 @@ import { useSignOut } from '../../features/auth/use-session.ts';
 import { ThemeToggle } from './theme-toggle.tsx';
 
 const navLink =
-  'inline-flex min-h-11 items-center rounded-lg px-3 text-sm font-semibold text-slate-800 no-underline hover:bg-slate-200 hover:no-underline dark:text-slate-200 dark:hover:bg-slate-800';
+  'inline-flex min-h-11 items-center rounded-lg px-2 text-sm sm:px-3 font-semibold text-slate-800 no-underline hover:bg-slate-200 hover:no-underline dark:text-slate-200 dark:hover:bg-slate-800';
 const activeNav = { className: 'bg-slate-200 dark:bg-slate-800', 'aria-current': 'page' as const };
 
 export function AppShell() {
