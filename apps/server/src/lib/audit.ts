@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { schema, type Db, type Tx } from '../db/client.ts';
 import { hmacSha256 } from './crypto.ts';
 import type { AppEnv } from './context.ts';
+import { limit, RULES } from './rate-limit.ts';
 
 export type SecurityEventType =
   | 'register'
@@ -73,4 +74,18 @@ export async function auditRequest(c: Context<AppEnv>, event: Omit<SecurityEvent
     ip: c.get('ip'),
     userAgent: c.req.header('user-agent') ?? null,
   });
+}
+
+/**
+ * Audits a refused request (`permission_denied`) in its own write, after counting it against the
+ * caller's refusal budget: past the budget the request gets 429 and nothing is written, so a loop of
+ * refused requests (reads are not otherwise rate-limited) cannot become unbounded writes to the
+ * append-only log through the single writer.
+ */
+export async function auditRefusal(
+  c: Context<AppEnv>,
+  event: Omit<SecurityEventInput, 'type' | 'ip' | 'userAgent' | 'userId'> & { userId: string },
+): Promise<void> {
+  await limit(c, RULES.refusalsUser, event.userId);
+  await c.get('services').database.write((tx) => auditRequest(c, { ...event, type: 'permission_denied' }, tx));
 }

@@ -163,6 +163,11 @@ export const RULES = {
   writesUser: { name: 'writes_user', limit: 120, windowMs: MINUTE },
   /** Live-update socket (re)connections: a reconnecting tab needs a few a minute, a loop needs many. */
   wsConnectUser: { name: 'ws_connect_user', limit: 60, windowMs: MINUTE },
+  /**
+   * Refusals (403/404 from a permission check) are audited with a write each, GETs included: past this
+   * budget the caller gets 429 and no further row, so probing cannot flood the single writer or the log.
+   */
+  refusalsUser: { name: 'refusals_user', limit: 30, windowMs: MINUTE },
 } as const satisfies Record<string, RateLimitRule>;
 
 /** Progressive lockout: after LOCK_AFTER failures in FAILURE_WINDOW, each further failure locks longer. */

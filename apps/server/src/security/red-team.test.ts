@@ -6,7 +6,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schema } from '../db/client.ts';
+import { RULES } from '../lib/rate-limit.ts';
 import { createTestApp, TEST_ORIGIN, type TestApp } from '../test/create-test-app.ts';
 import { createUser, type TestUser } from '../test/factories.ts';
 
@@ -163,5 +166,57 @@ describe('CSRF: a cookie-authenticated write must prove its origin', () => {
       body: JSON.stringify({ email: user.email, password: user.password }),
     });
     expect(res.status).toBe(200);
+  });
+});
+
+describe('refusals cannot be turned into unbounded audit writes', () => {
+  // Every refusal writes a permission_denied row (append-only) through the single writer, and reads are
+  // not rate-limited: a plain GET loop of any signed-in user wrote one row per request.
+  let limited: TestApp;
+  beforeAll(async () => {
+    limited = await createTestApp({ RATE_LIMITS: 'on' });
+    // The first account of an instance becomes its admin; the probes below are ordinary users.
+    await createUser(limited);
+  });
+  afterAll(async () => {
+    await limited.close();
+  });
+
+  async function deniedRows(userId: string) {
+    const rows = await limited.services.database.db
+      .select({ id: schema.securityEvents.id })
+      .from(schema.securityEvents)
+      .where(and(eq(schema.securityEvents.type, 'permission_denied'), eq(schema.securityEvents.userId, userId)));
+    return rows.length;
+  }
+
+  it('the admin API probed by a normal user: 404s are audited up to the budget, then 429 without a write', async () => {
+    const probe = await createUser(limited);
+    const budget = RULES.refusalsUser.limit;
+    for (let i = 0; i < budget; i += 1) expect((await limited.request('/api/admin/users', { cookie: probe.cookie })).status).toBe(404);
+    const over = await limited.request('/api/admin/users', { cookie: probe.cookie });
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await deniedRows(probe.id)).toBe(budget);
+  });
+
+  it('a member probing admin-only group routes: 403s are audited up to the budget, then 429', async () => {
+    const owner = await createUser(limited);
+    const member = await createUser(limited);
+    const group = (await (await limited.request('/api/groups', { json: { name: 'Probed' }, cookie: owner.cookie })).json()) as {
+      id: string;
+    };
+    const invite = (await (await limited.request(`/api/groups/${group.id}/invites`, { json: {}, cookie: owner.cookie })).json()) as {
+      code: string;
+    };
+    expect((await limited.request(`/api/invites/${invite.code}/accept`, { method: 'POST', cookie: member.cookie })).status).toBe(200);
+    const budget = RULES.refusalsUser.limit;
+    for (let i = 0; i < budget; i += 1) {
+      expect((await limited.request(`/api/groups/${group.id}/invites`, { cookie: member.cookie })).status).toBe(403);
+    }
+    expect((await limited.request(`/api/groups/${group.id}/invites`, { cookie: member.cookie })).status).toBe(429);
+    expect(await deniedRows(member.id)).toBe(budget);
+    // The owner is not affected by the member's budget.
+    expect((await limited.request(`/api/groups/${group.id}/invites`, { cookie: owner.cookie })).status).toBe(200);
   });
 });

@@ -6,7 +6,7 @@
 import type { Context } from 'hono';
 import { eq } from 'drizzle-orm';
 import { schema } from '../../db/client.ts';
-import { auditRequest } from '../../lib/audit.ts';
+import { auditRefusal } from '../../lib/audit.ts';
 import { requireUser } from '../../lib/auth-guard.ts';
 import type { AppEnv } from '../../lib/context.ts';
 import { notFound } from '../../lib/errors.ts';
@@ -20,13 +20,7 @@ export async function requireInstanceAdmin(c: Context<AppEnv>): Promise<{ userId
     .where(eq(schema.users.id, auth.userId))
     .get();
   if (!row?.isInstanceAdmin || row.disabledAt !== null) {
-    await database.write((tx) =>
-      auditRequest(
-        c,
-        { type: 'permission_denied', userId: auth.userId, detail: { area: 'admin', method: c.req.method, path: c.req.path } },
-        tx,
-      ),
-    );
+    await auditRefusal(c, { userId: auth.userId, detail: { area: 'admin', method: c.req.method, path: c.req.path } });
     throw notFound('This endpoint');
   }
   return auth;

@@ -7,7 +7,7 @@
 import type { Context } from 'hono';
 import { and, eq, sql } from 'drizzle-orm';
 import { preparedFor, schema } from '../../db/client.ts';
-import { auditRequest } from '../../lib/audit.ts';
+import { auditRefusal } from '../../lib/audit.ts';
 import { requireUser } from '../../lib/auth-guard.ts';
 import type { AppEnv } from '../../lib/context.ts';
 import { AppError, forbidden, notFound } from '../../lib/errors.ts';
@@ -45,18 +45,11 @@ export async function requireMember(c: Context<AppEnv>, groupId: string): Promis
 
 /** Records the refusal as a security event and returns the 403 to throw. */
 export async function denied(c: Context<AppEnv>, membership: Membership, reason: string, message?: string): Promise<AppError> {
-  await c.get('services').database.write((tx) =>
-    auditRequest(
-      c,
-      {
-        type: 'permission_denied',
-        userId: membership.userId,
-        groupId: membership.groupId,
-        detail: { method: c.req.method, route: c.req.routePath, role: membership.role, reason },
-      },
-      tx,
-    ),
-  );
+  await auditRefusal(c, {
+    userId: membership.userId,
+    groupId: membership.groupId,
+    detail: { method: c.req.method, route: c.req.routePath, role: membership.role, reason },
+  });
   return forbidden(message);
 }
 
