@@ -4,6 +4,18 @@
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
 
+/**
+ * Paths that carry a secret in a segment: an invite code lets whoever holds it join the group, so the
+ * API routes and the web page that take one in the path are logged with the code masked.
+ */
+const SECRET_PATH_SEGMENTS = [/^(\/api\/invites\/)[^/]+/, /^(\/invite\/)[^/]+/];
+
+/** The request path as it may be written to a log line. */
+export function loggablePath(path: string): string {
+  for (const pattern of SECRET_PATH_SEGMENTS) if (pattern.test(path)) return path.replace(pattern, '$1[redacted]');
+  return path;
+}
+
 export const REDACT_PATHS = [
   'password',
   'currentPassword',

@@ -12,6 +12,7 @@
 import { createMiddleware } from 'hono/factory';
 import { AppError } from '../lib/errors.ts';
 import type { AppEnv } from '../lib/context.ts';
+import { loggablePath } from '../lib/logger.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -42,7 +43,10 @@ export const originCheck = createMiddleware<AppEnv>(async (c, next) => {
     c.req.header('cookie') !== undefined &&
     c.req.header('authorization') === undefined;
   if (site === 'cross-site' || foreign || unproven) {
-    c.get('logger').warn({ origin: origin ?? refererOrigin, site, path: c.req.path, alert: 'csrf_refused' }, 'cross-site request refused');
+    c.get('logger').warn(
+      { origin: origin ?? refererOrigin, site, path: loggablePath(c.req.path), alert: 'csrf_refused' },
+      'cross-site request refused',
+    );
     throw new AppError(
       403,
       'cross_site_request',

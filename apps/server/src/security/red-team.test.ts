@@ -220,3 +220,26 @@ describe('refusals cannot be turned into unbounded audit writes', () => {
     expect((await limited.request(`/api/groups/${group.id}/invites`, { cookie: owner.cookie })).status).toBe(200);
   });
 });
+
+describe('invite codes stay out of the logs', () => {
+  // An invite code is a bearer secret (whoever holds it joins the group), and it travels in the path:
+  // the access log wrote `"path":"/api/invites/<code>/accept"` for every preview and accept.
+  it('the access log masks the code of /api/invites/:code, /api/invites/:code/accept and the /invite/:code page', async () => {
+    const owner = await createUser(t);
+    const guest = await createUser(t);
+    const group = (await (await t.request('/api/groups', { json: { name: 'Secret door' }, cookie: owner.cookie })).json()) as {
+      id: string;
+    };
+    const invite = (await (await t.request(`/api/groups/${group.id}/invites`, { json: {}, cookie: owner.cookie })).json()) as {
+      code: string;
+    };
+    const before = t.logs.lines.length;
+    expect((await t.request(`/api/invites/${invite.code}`, { cookie: guest.cookie })).status).toBe(200);
+    expect((await t.request(`/api/invites/${invite.code}/accept`, { method: 'POST', cookie: guest.cookie })).status).toBe(200);
+    expect((await t.request(`/invite/${invite.code}`)).status).toBe(200);
+    const written = t.logs.lines.slice(before).join('');
+    expect(written).not.toContain(invite.code);
+    expect(written).toContain('"path":"/api/invites/[redacted]/accept"');
+    expect(written).toContain('"path":"/invite/[redacted]"');
+  });
+});
