@@ -1,8 +1,8 @@
 /**
  * The web app's side of Discord (issue 7) in a real browser, against the real server and the fake Discord
  * (a real HTTP server): the sign-in page explains every callback error and offers to try again; the
- * second step for accounts with 2FA; linking and unlinking from the account page (including a
- * Discord-only account that must add a password first); an admin's webhook settings, masked, with the
+ * second step for accounts with 2FA; linking and unlinking from the account page (a Discord-only account
+ * without email is not offered unlinking); an admin's webhook settings, masked, with the
  * last delivery error. Every new state is checked with axe (WCAG 2.1 AA) in light and dark mode.
  */
 import { AxeBuilder } from '@axe-core/playwright';
@@ -254,7 +254,7 @@ describe('account page: link and unlink', () => {
     await context.close();
   });
 
-  it('a Discord-only account is told to add a password first, lands in the password form, and can then unlink', async () => {
+  it('a Discord-only account (no email) is not offered unlinking, and can add a password', async () => {
     const { page, context, watch } = await newContext(browser, server.url);
     await page.goto('/sign-in?redirect=%2Faccount');
     await page.getByRole('link', { name: 'Continue with Discord' }).click();
@@ -263,28 +263,18 @@ describe('account page: link and unlink', () => {
     await page.waitForURL(`${server.url}/account`);
     const section = page.getByRole('region', { name: 'Discord' });
     await section.getByText('Linked.').waitFor();
+    expect(await (await context.request.get(`${server.url}/api/users/me`)).json()).toMatchObject({ email: null, hasPassword: false });
+    // Password sign-in needs an email, which this account does not have: unlinking would lock it out.
+    await section.getByTestId('discord-unlink-unavailable').waitFor();
+    expect(await section.getByRole('button', { name: /Unlink/ }).count()).toBe(0);
+    await checkAccessible(page, 'account-discord-only');
+
     await page.getByRole('heading', { name: 'Add a password' }).waitFor();
-
-    await section.getByRole('button', { name: 'Unlink Discord…' }).click();
-    await page.getByRole('alertdialog').getByRole('button', { name: 'Unlink Discord' }).click();
-    const alert = section.getByRole('alert');
-    await alert.getByText('Set a password first').waitFor();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('autocomplete'))).toBe('new-password');
-    expect(await (await context.request.get(`${server.url}/api/users/me`)).json()).toMatchObject({
-      discordLinked: true,
-      hasPassword: false,
-    });
-    await checkAccessible(page, 'account-password-required');
-
-    await page.keyboard.type('a long enough password for cy 42');
+    await page.getByLabel('New password').fill('a long enough password for cy 42');
     await page.getByRole('button', { name: 'Add password' }).click();
     await page.getByRole('heading', { name: 'Change password' }).waitFor();
-    expect(await alert.count()).toBe(0);
-    await section.getByRole('button', { name: 'Unlink Discord…' }).click();
-    await page.getByRole('alertdialog').getByRole('button', { name: 'Unlink Discord' }).click();
-    await section.getByText('Not linked.').waitFor();
     expect(await (await context.request.get(`${server.url}/api/users/me`)).json()).toMatchObject({
-      discordLinked: false,
+      discordLinked: true,
       hasPassword: true,
     });
     expect(watch.pageErrors).toEqual([]);

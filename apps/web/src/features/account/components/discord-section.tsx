@@ -2,7 +2,8 @@
  * Link or unlink Discord. Linking is a full navigation through Discord (`/api/auth/discord?link=1`), which
  * comes back here on success or to /sign-in with an explained error. Unlinking needs a password to sign
  * in with afterwards; when the account has none, the server answers 409 `password_required` and this
- * section says so and moves focus to the password form below.
+ * section says so and moves focus to the password form below. An account without an email address
+ * (created through Discord) is not offered unlinking at all: password sign-in needs an email.
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
@@ -81,9 +82,18 @@ export function DiscordSection({ me }: { me: User }) {
                 form below, then unlink Discord.
               </p>
             )}
-            <Button variant="secondary" onClick={() => setConfirming(true)}>
-              Unlink Discord…
-            </Button>
+            {me.email === null ? (
+              // Sign-in with a password needs an email address, and an account created through Discord has
+              // none (nor a way to add one yet): after unlinking, nobody could sign in to it again.
+              <p className="text-slate-700 dark:text-slate-300" data-testid="discord-unlink-unavailable">
+                Your account was created with Discord and has no email address, so Discord is how you sign in. It cannot be unlinked:
+                without it there would be no way back into this account.
+              </p>
+            ) : (
+              <Button variant="secondary" onClick={() => setConfirming(true)}>
+                Unlink Discord…
+              </Button>
+            )}
           </>
         ) : (
           <>
