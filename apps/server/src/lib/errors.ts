@@ -34,7 +34,9 @@ export interface ErrorBody {
 
 /** Turns a zod issue path list into the `details` map of field → message. */
 export function fieldDetails(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: string[] }>) {
-  const details: Record<string, string> = {};
+  // No prototype: a body key like `__proto__` or `constructor` must become an own entry (and so be named
+  // in the 400), not find an inherited value and silently vanish.
+  const details = Object.create(null) as Record<string, string>;
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys' && issue.keys) {
       for (const k of issue.keys) {

@@ -243,3 +243,21 @@ describe('invite codes stay out of the logs', () => {
     expect(written).toContain('"path":"/invite/[redacted]"');
   });
 });
+
+describe('prototype keys in bodies', () => {
+  // `details` was a plain object: `details.__proto__ ??= …` and `details.constructor ??= …` found the
+  // inherited value and wrote nothing, so the 400 named no field at all.
+  it.each(['__proto__', 'constructor', 'toString'])('%s is refused by name, and nothing is polluted', async (key) => {
+    const res = await t.request('/api/groups', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"name":"Proto","${key}":{"isAdmin":true}}`,
+      cookie: user.cookie,
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { code: string; details: Record<string, unknown> };
+    expect(body.code).toBe('invalid_input');
+    expect(Object.keys(body.details)).toEqual([key]);
+    expect(({} as Record<string, unknown>)['isAdmin']).toBeUndefined();
+  });
+});
