@@ -41,7 +41,7 @@ async function axe(page: Page) {
   return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-/** axe in light and dark mode, and no horizontal scrolling at 320 px, for the state the page is in now. */
+/** axe in light and dark mode; at 320 px no horizontal scrolling and 44 px targets; for the state the page is in now. */
 async function checkAccessible(page: Page, name: string) {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
@@ -52,6 +52,18 @@ async function checkAccessible(page: Page, name: string) {
   const viewport = page.viewportSize();
   await page.setViewportSize({ width: 320, height: 640 });
   expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at 320 px`).toBeLessThanOrEqual(320);
+  // Every visible button and form control is at least 44×44 CSS px (the same rule as accessibility.spec.ts).
+  const small = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('button, [role=button], input:not([type=hidden]), select, textarea')]
+      .filter((el) => el.offsetParent !== null && !el.closest('[aria-hidden=true]'))
+      .map((el) => ({ el, r: el.getBoundingClientRect() }))
+      .filter(({ r }) => r.width > 0 && (r.height < 44 || r.width < 44))
+      .map(
+        ({ el, r }) =>
+          `${el.tagName} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim()}" ${Math.round(r.width)}×${Math.round(r.height)}`,
+      ),
+  );
+  expect(small, `${name}: small targets at 320 px`).toEqual([]);
   if (viewport) await page.setViewportSize(viewport);
 }
 

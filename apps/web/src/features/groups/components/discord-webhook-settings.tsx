@@ -29,16 +29,25 @@ function Toggle({
 }) {
   const id = useId();
   return (
-    // The whole row is the label, so the touch target is the row (well over 44 px), not the 20 px box.
-    <label htmlFor={id} className="flex min-h-11 cursor-pointer items-start gap-3 rounded-lg py-2">
+    // The real checkbox is transparent and covers the whole row, so the touch target is the row (44 px+)
+    // and assistive technology sees a plain checkbox; the drawn box beside the text follows its state.
+    <label htmlFor={id} className="relative flex min-h-11 cursor-pointer items-start gap-3 rounded-lg py-2">
       <input
         id={id}
         type="checkbox"
         checked={checked}
         onChange={(e) => onChange(e.target.checked)}
         aria-describedby={`${id}-hint`}
-        className="mt-0.5 size-5 shrink-0 accent-indigo-700 dark:accent-indigo-400"
+        className="peer absolute inset-0 size-full cursor-pointer opacity-0"
       />
+      <span
+        aria-hidden="true"
+        className="mt-0.5 flex size-5 shrink-0 items-center justify-center rounded border-2 border-slate-600 bg-white text-white peer-checked:border-indigo-700 peer-checked:bg-indigo-700 peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-indigo-600 peer-checked:[&>svg]:block dark:border-slate-300 dark:bg-slate-900 dark:text-slate-950 dark:peer-checked:border-indigo-400 dark:peer-checked:bg-indigo-400 dark:peer-focus-visible:outline-indigo-300"
+      >
+        <svg viewBox="0 0 16 16" className="hidden size-4" fill="none" stroke="currentColor" strokeWidth="2.5">
+          <path d="M3 8.5l3.2 3L13 4.5" strokeLinecap="round" strokeLinejoin="round" />
+        </svg>
+      </span>
       <span>
         <span className="block font-semibold">{label}</span>
         <span id={`${id}-hint`} className="block text-sm text-slate-700 dark:text-slate-300">
