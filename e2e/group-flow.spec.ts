@@ -135,12 +135,40 @@ describe('group flow across two people', () => {
     await expect.poll(() => a.tally('Deep Rock Galactic')).toBe(1);
   });
 
+  it('rolls an approval back when the server refuses it, and says what to do', async () => {
+    const { page } = alice;
+    const a = new GroupPage(page);
+    await a.open(groupId);
+    const before = await a.tally('Deep Rock Galactic');
+    // The network answers 503 for this one vote (a fault injected in the browser, not in our code).
+    await page.route('**/api/suggestions/*/votes', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: 'The server is busy. Try again in a moment.', code: 'busy' }),
+      }),
+    );
+    await a.approveButton('Deep Rock Galactic').click();
+    await page.getByText('did not go through: The server is busy. Try again in a moment.').first().waitFor();
+    await a.approveButton('Deep Rock Galactic').waitFor();
+    expect(await a.tally('Deep Rock Galactic')).toBe(before);
+    await page.unroute('**/api/suggestions/*/votes');
+  });
+
   it('lets the admin remove the member, who then loses access', async () => {
     const a = new GroupPage(alice.page);
     await a.open(groupId);
     await a.openMembers();
     const members = new MembersPage(alice.page);
     expect(await members.members().count()).toBe(2);
+    // Promote, then demote again, each after a confirmation.
+    const bobRow = members.members().filter({ hasText: bobUser.username });
+    await bobRow.getByRole('button', { name: /^Make admin/ }).click();
+    await members.confirm('Make admin');
+    await bobRow.getByText('Admin', { exact: true }).waitFor();
+    await bobRow.getByRole('button', { name: /^Make member/ }).click();
+    await members.confirm('Remove admin rights');
+    await bobRow.getByText('Member', { exact: true }).waitFor();
     // Bob has the group open while he is removed: his page says so without a reload.
     await new GroupPage(bob.page).open(groupId);
     await bob.page.getByTestId('live-status').and(bob.page.locator('[data-status="open"]')).waitFor();
