@@ -7,11 +7,14 @@
 #
 # Needs: bash, curl, jq, and an instance where registration is open (the default outside production).
 # Every step prints the request, the status and the JSON answer; the script stops at the first
-# unexpected status. Cookies are kept in temporary jars, like a browser would; curl sends no Origin
-# header, which the CSRF check accepts (it refuses only foreign origins).
+# unexpected status. Cookies are kept in temporary jars, like a browser would, and each request sends
+# the app's own Origin like a browser does: the CSRF check refuses cookie-authenticated writes that
+# prove no origin (decision 080).
 set -euo pipefail
 
 BASE=${BASE:-http://localhost:3000}
+# The Origin the server expects is its APP_URL (the same as BASE unless a proxy sits in front).
+ORIGIN=${ORIGIN:-$BASE}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 RUN="$(date +%s)$RANDOM"
@@ -20,7 +23,7 @@ PASSWORD='walkthrough: correct horse battery staple'
 # call JAR EXPECTED_STATUS METHOD PATH [JSON_BODY] → prints the response body on stdout.
 call() {
   local jar=$1 expected=$2 method=$3 path=$4 body=${5-}
-  local args=(-sS -b "$jar" -c "$jar" -X "$method" -o "$WORK/body" -w '%{http_code}' -H 'Accept: application/json')
+  local args=(-sS -b "$jar" -c "$jar" -X "$method" -o "$WORK/body" -w '%{http_code}' -H 'Accept: application/json' -H "Origin: $ORIGIN")
   if [[ -n $body ]]; then args+=(-H 'Content-Type: application/json' --data "$body"); fi
   local status
   status=$(curl "${args[@]}" "$BASE$path")

@@ -29,7 +29,7 @@ describe('configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
-    for (const name of ['DATABASE_ENCRYPTION_KEY', 'SESSION_SECRET', 'FIELD_ENCRYPTION_KEY', 'BACKUP_KEY']) {
+    for (const name of ['DATABASE_ENCRYPTION_KEY', 'SESSION_SECRET', 'FIELD_ENCRYPTION_KEY', 'BACKUP_KEY', 'METRICS_TOKEN']) {
       expect(problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
     }
   });
@@ -62,6 +62,7 @@ describe('configuration', () => {
       SESSION_SECRET: strong('session'),
       FIELD_ENCRYPTION_KEY: strong('field'),
       BACKUP_KEY: strong('backup'),
+      METRICS_TOKEN: 'metrics-token-0123456789abcdef',
     });
     expect(config.registration).toBe('invite-only');
     expect(config.isHttps).toBe(true);

@@ -199,6 +199,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }
     const distinct = new Set(SECRET_NAMES.map((n) => e[n]).filter(Boolean));
     if (distinct.size < SECRET_NAMES.filter((n) => e[n]).length) problems.push('secrets: each secret must be different');
+    // /metrics reveals versions, traffic and sign-in failure counts: never public in production.
+    if (!e.METRICS_TOKEN) problems.push('METRICS_TOKEN: is required when NODE_ENV=production (generate one with: openssl rand -hex 24)');
     if (!e.APP_URL.startsWith('https://'))
       warnings.push('APP_URL is not https: cookies will not be Secure. Serve QueueCrew behind TLS in production.');
   } else if (missing.length > 0) {
