@@ -50,6 +50,27 @@ describe('who is an instance admin', () => {
     await t.services.database.client.execute({ sql: 'UPDATE users SET is_instance_admin = 0 WHERE id = ?', args: [later.id] });
   });
 
+  it('a fresh invite-only instance lets its first account (or an ADMIN_EMAILS address) register, then nobody without an invite', async () => {
+    const fresh = await createTestApp({ REGISTRATION: 'invite-only' });
+    const listed = await createTestApp({ REGISTRATION: 'closed', ADMIN_EMAILS: 'owner@example.test' });
+    try {
+      const first = await createUser(fresh);
+      expect(
+        (await fresh.request('/api/users/me', { cookie: first.cookie }).then((r) => r.json())) as { isInstanceAdmin: boolean },
+      ).toMatchObject({
+        isInstanceAdmin: true,
+      });
+      await expect(createUser(fresh)).rejects.toThrow(/403/);
+      // With ADMIN_EMAILS set, the first stranger is neither let in nor made admin; the listed owner is.
+      await expect(createUser(listed)).rejects.toThrow(/403/);
+      const owner = await createUser(listed, { email: 'owner@example.test' });
+      expect((await listed.request('/api/admin/settings', { cookie: owner.cookie })).status).toBe(200);
+    } finally {
+      await fresh.close();
+      await listed.close();
+    }
+  });
+
   it('ADMIN_EMAILS makes a later account an admin too', async () => {
     const other = await createTestApp({ ADMIN_EMAILS: 'Boss@Example.test' });
     try {

@@ -49,7 +49,13 @@ export const register: H<typeof routes.register> = async (c) => {
   const input = c.req.valid('json');
   const services = c.get('services');
   await limit(c, RULES.registerAccount, accountKey(input.email));
-  const policy = await getRegistrationPolicy(services);
+  // Bootstrap: an email in ADMIN_EMAILS may always register; without ADMIN_EMAILS the very first account
+  // may (it becomes the instance admin), so a fresh invite-only instance is not locked out of itself.
+  const listedAdmin = services.config.adminEmails.includes(input.email);
+  const firstAccount =
+    services.config.adminEmails.length === 0 &&
+    !(await services.database.db.select({ id: schema.users.id }).from(schema.users).limit(1).get());
+  const policy = listedAdmin || firstAccount ? 'open' : await getRegistrationPolicy(services);
   if (policy === 'closed') {
     throw new AppError(403, 'registration_closed', 'This QueueCrew instance is not accepting new accounts. Ask its administrator.');
   }
@@ -73,7 +79,8 @@ export const register: H<typeof routes.register> = async (c) => {
         email: input.email,
         username: input.username,
         passwordHash,
-        isInstanceAdmin: !anyUser || config.adminEmails.includes(input.email),
+        // With ADMIN_EMAILS set, only those emails are admins; without it, the first account is.
+        isInstanceAdmin: config.adminEmails.length > 0 ? config.adminEmails.includes(input.email) : !anyUser,
       })
       .returning();
     const session = await createSession(tx, config, id, meta);
