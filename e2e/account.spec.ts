@@ -46,6 +46,20 @@ describe('account', () => {
     await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
     expect(await cookieNames()).toContain('qc_access');
 
+    // Two tabs whose access cookie expired together: the refreshes take turns (Web Locks), so no tab
+    // presents an already-rotated refresh token, which would revoke the whole session.
+    const stillValid = (await context.cookies()).filter((c) => !c.name.includes('qc_access'));
+    await context.clearCookies();
+    await context.addCookies(stillValid);
+    const second = await context.newPage();
+    await Promise.all([page.goto('/account'), second.goto('/account')]);
+    await Promise.all([
+      page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor(),
+      second.getByRole('heading', { level: 1, name: 'Your account' }).waitFor(),
+    ]);
+    expect((await context.request.get(`${server.url}/api/users/me`)).status()).toBe(200);
+    await second.close();
+
     // No session at all: to sign-in with ?redirect=, then back to the account page.
     await context.clearCookies();
     await page.goto('/account');

@@ -26,6 +26,11 @@ function clientErrors(values: Record<FieldName, string>): Partial<Record<FieldNa
   return out;
 }
 
+/** After the error messages render, put the keyboard on the first field that needs fixing. */
+function focusFirstInvalid(form: HTMLFormElement) {
+  requestAnimationFrame(() => form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+}
+
 export function RegisterForm({ redirect }: { redirect: string | undefined }) {
   const qc = useQueryClient();
   const navigate = useNavigate();
@@ -49,12 +54,14 @@ export function RegisterForm({ redirect }: { redirect: string | undefined }) {
     setServerErrors((s) => ({ ...s, [f]: undefined }));
   };
 
-  const submit = async (e: FormEvent) => {
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
+    const form = e.currentTarget;
     setTouched({ email: true, username: true, password: true, inviteCode: true });
     setFormError(undefined);
     if (Object.keys(local).length > 0) {
       setFormError('Some fields need attention: fix the ones marked below, then try again.');
+      focusFirstInvalid(e.currentTarget);
       return;
     }
     setPending(true);
@@ -73,6 +80,7 @@ export function RegisterForm({ redirect }: { redirect: string | undefined }) {
         const fields = err.fieldErrors;
         if (err.status === 409 && Object.keys(fields).length === 0) fields.email = err.message;
         setServerErrors(fields);
+        focusFirstInvalid(form);
         setFormError(
           Object.keys(fields).length > 0 ? 'Some fields need attention: fix the ones marked below, then try again.' : err.message,
         );
