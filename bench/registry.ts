@@ -6,6 +6,8 @@
  * bundle size). Register cases in bench/cases/index.ts; see bench/README.md.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import autocannon, { type Request } from 'autocannon';
 
@@ -31,6 +33,14 @@ export interface LoadResult {
   requests: number;
   non2xx: number;
   errors: number;
+  /**
+   * CPU time the server process used per answered request (user + system, all threads), in µs; null
+   * where /proc is not available. Unlike req/s it does not depend on how much CPU other processes on
+   * a shared machine left over, so it is the figure to compare across runs.
+   */
+  serverCpuUsPerReq: number | null;
+  /** 1-minute load average when the case ended: how busy the machine was. */
+  loadAvg1: number;
 }
 
 export interface FigureResult {
@@ -75,6 +85,27 @@ export function registeredCases(): readonly BenchCase[] {
   return cases;
 }
 
+/** Server processes by base URL (registered by the runner), for CPU accounting. */
+const serverPids = new Map<string, number>();
+
+export function registerServerPid(baseUrl: string, pid: number): void {
+  serverPids.set(new URL(baseUrl).origin, pid);
+}
+
+/** utime + stime of a process in clock ticks (Linux /proc; fields 14 and 15 after the command name). */
+function cpuTicks(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
+}
+/** USER_HZ: 100 on every Linux ABI Node supports. */
+const TICKS_PER_SEC = 100;
+
 export async function runLoad(
   url: string,
   options: Omit<LoadOptions, 'baseUrl'>,
@@ -82,6 +113,8 @@ export async function runLoad(
 ): Promise<LoadResult> {
   const target = new URL(options.path, url);
   if (target.hostname !== '127.0.0.1') throw new Error(`benchmarks load 127.0.0.1 only, not ${target.hostname}`);
+  const pid = serverPids.get(target.origin);
+  const ticksBefore = cpuTicks(pid);
   let next = 0;
   const result = await autocannon({
     url: target.toString(),
@@ -97,6 +130,12 @@ export async function runLoad(
         }
       : undefined,
   });
+  const ticksAfter = cpuTicks(pid);
+  const answered = result.requests.total;
+  const serverCpuUsPerReq =
+    ticksBefore !== null && ticksAfter !== null && answered > 0
+      ? Math.round(((ticksAfter - ticksBefore) / TICKS_PER_SEC / answered) * 1e6)
+      : null;
   return {
     kind: 'load',
     reqPerSec: Math.round(result.requests.average),
@@ -105,6 +144,8 @@ export async function runLoad(
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    serverCpuUsPerReq,
+    loadAvg1: Math.round(loadavg()[0]! * 100) / 100,
   };
 }
 

@@ -12,11 +12,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import './cases/index.ts';
-import { ROOT, registeredCases, runLoad, type AppFixture, type FigureResult, type LoadResult } from './registry.ts';
+import { ROOT, registeredCases, registerServerPid, runLoad, type AppFixture, type FigureResult, type LoadResult } from './registry.ts';
 
 const RUN_DEADLINE_MS = 10 * 60_000;
 const SUGGESTIONS = 50;
@@ -66,7 +66,9 @@ async function startBaseline(): Promise<string> {
     createInterface({ input: child.stdout! }).once('line', res);
     child.once('exit', (code) => rej(new Error(`baseline server exited (${code})`)));
   });
-  return `http://127.0.0.1:${port.trim()}`;
+  const url = `http://127.0.0.1:${port.trim()}`;
+  if (child.pid !== undefined) registerServerPid(url, child.pid);
+  return url;
 }
 
 async function startApp(): Promise<string> {
@@ -95,6 +97,7 @@ async function startApp(): Promise<string> {
     'ignore',
     profile ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/results/profiles')] : [],
   );
+  if (child.pid !== undefined) registerServerPid(url, child.pid);
   const exited = new Promise<never>((_, rej) => child.once('exit', (code) => rej(new Error(`QueueCrew exited (${code}) during start`))));
   const ready = (async () => {
     for (let i = 0; i < 300; i++) {
@@ -167,11 +170,23 @@ async function fixture(url: string): Promise<AppFixture> {
   return { url, origin: url, authHeaders, groupId: group.id, suggestionIds };
 }
 
-const fmt = (n: number, w: number) => String(n).padStart(w);
+const fmt = (n: number | string, w: number) => String(n).padStart(w);
+
+/**
+ * Baseline CPU per request ÷ the case's: the req/s ratio both servers would reach with the same CPU.
+ * On a shared machine the req/s ratio also measures how much CPU each server happened to get.
+ */
+function cpuRatio(baseline: LoadResult, result: LoadResult): number | null {
+  if (baseline.serverCpuUsPerReq === null || !result.serverCpuUsPerReq) return null;
+  return Math.round((baseline.serverCpuUsPerReq / result.serverCpuUsPerReq) * 1000) / 1000;
+}
 
 async function main() {
   const settings = { durationSec, connections };
-  console.log(`QueueCrew bench: ${durationSec} s per case, ${connections} connections, node ${process.version}, ${cpus().length} CPUs`);
+  const loadAtStart = loadavg().map((n) => Math.round(n * 100) / 100);
+  console.log(
+    `QueueCrew bench: ${durationSec} s per case, ${connections} connections, node ${process.version}, ${cpus().length} CPUs, load average ${loadAtStart.join(' ')}`,
+  );
   const baselineUrl = await startBaseline();
   const appUrl = await startApp();
   const app = await fixture(appUrl);
@@ -180,25 +195,40 @@ async function main() {
   await runLoad(app.url, { path: `/api/groups/${app.groupId}/results`, headers: app.authHeaders }, { durationSec: 1, connections });
 
   const baseline = await runLoad(baselineUrl, { path: '/' }, settings);
-  const rows: Array<{ name: string; description: string; goalRatio?: number; result: LoadResult | FigureResult; ratio?: number }> = [];
+  const rows: Array<{
+    name: string;
+    description: string;
+    goalRatio?: number;
+    result: LoadResult | FigureResult;
+    ratio?: number;
+    cpuRatio?: number | null;
+  }> = [];
   for (const c of registeredCases().filter((x) => x.name.includes(only))) {
     const result = await c.run({ app, ...settings, load: (o) => runLoad(o.baseUrl ?? app.url, o, settings) });
     const ratio = result.kind === 'load' ? Math.round((result.reqPerSec / baseline.reqPerSec) * 1000) / 1000 : undefined;
-    rows.push({ name: c.name, description: c.description, goalRatio: c.goalRatio, result, ratio });
+    rows.push({
+      name: c.name,
+      description: c.description,
+      goalRatio: c.goalRatio,
+      result,
+      ratio,
+      cpuRatio: result.kind === 'load' ? cpuRatio(baseline, result) : undefined,
+    });
   }
 
   console.log('');
   console.log(
-    `${'case'.padEnd(22)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)}  non-2xx  goal`,
+    `${'case'.padEnd(22)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)} ${'cpu µs/req'.padStart(10)} ${'cpu ratio'.padStart(9)}  non-2xx  load  goal`,
   );
+  const cpuCell = (r: LoadResult) => fmt(r.serverCpuUsPerReq ?? '-', 10);
   console.log(
-    `${'baseline (hono hello)'.padEnd(22)} ${fmt(baseline.reqPerSec, 8)} ${fmt(baseline.p50Ms, 7)} ${fmt(baseline.p99Ms, 7)} ${fmt(1, 6)}  ${fmt(baseline.non2xx, 7)}`,
+    `${'baseline (hono hello)'.padEnd(22)} ${fmt(baseline.reqPerSec, 8)} ${fmt(baseline.p50Ms, 7)} ${fmt(baseline.p99Ms, 7)} ${fmt(1, 6)} ${cpuCell(baseline)} ${fmt(1, 9)}  ${fmt(baseline.non2xx + baseline.errors, 7)} ${fmt(baseline.loadAvg1, 5)}`,
   );
   for (const r of rows) {
     if (r.result.kind === 'load') {
       const goal = r.goalRatio === undefined ? '' : `${r.ratio! >= r.goalRatio ? 'met' : 'NOT met'} (≥ ${r.goalRatio * 100} %)`;
       console.log(
-        `${r.name.padEnd(22)} ${fmt(r.result.reqPerSec, 8)} ${fmt(r.result.p50Ms, 7)} ${fmt(r.result.p99Ms, 7)} ${fmt(r.ratio!, 6)}  ${fmt(r.result.non2xx + r.result.errors, 7)}  ${goal}`,
+        `${r.name.padEnd(22)} ${fmt(r.result.reqPerSec, 8)} ${fmt(r.result.p50Ms, 7)} ${fmt(r.result.p99Ms, 7)} ${fmt(r.ratio!, 6)} ${cpuCell(r.result)} ${fmt(r.cpuRatio ?? '-', 9)}  ${fmt(r.result.non2xx + r.result.errors, 7)} ${fmt(r.result.loadAvg1, 5)}  ${goal}`,
       );
     } else {
       console.log(
@@ -208,6 +238,7 @@ async function main() {
       );
     }
   }
+  const failedBaseline = baseline.non2xx + baseline.errors > 0;
   const failed = rows.filter((r) => r.result.kind === 'load' && r.result.non2xx + r.result.errors > 0);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   const out = {
@@ -216,13 +247,23 @@ async function main() {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown',
     settings,
+    loadAverageAtStart: loadAtStart,
+    loadAverageAtEnd: loadavg().map((n) => Math.round(n * 100) / 100),
     baseline: { name: 'baseline (hono hello-world)', ...baseline },
-    cases: rows.map((r) => ({ name: r.name, description: r.description, goalRatio: r.goalRatio, ratio: r.ratio, ...r.result })),
+    cases: rows.map((r) => ({
+      name: r.name,
+      description: r.description,
+      goalRatio: r.goalRatio,
+      ratio: r.ratio,
+      cpuRatio: r.cpuRatio,
+      ...r.result,
+    })),
   };
   writeFileSync(join(ROOT, 'bench/results/latest.json'), `${JSON.stringify(out, null, 2)}\n`);
   console.log(`\nwrote bench/results/latest.json`);
-  if (failed.length > 0) {
-    console.error(`errors or non-2xx answers in: ${failed.map((r) => r.name).join(', ')} — the figures above are not valid`);
+  if (failed.length > 0 || failedBaseline) {
+    const names = [...(failedBaseline ? ['baseline'] : []), ...failed.map((r) => r.name)];
+    console.error(`errors or non-2xx answers in: ${names.join(', ')} — the figures above are not valid`);
     process.exitCode = 1;
   }
 }
