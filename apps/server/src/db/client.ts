@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../env.ts';
 import { AppError } from '../lib/errors.ts';
 import * as schema from './schema/index.ts';
+import { CachedSqliteClient } from './sqlite-client.ts';
 
 export { schema };
 
@@ -124,9 +125,8 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     throw new DatabaseStartError(`Cannot open the database at ${filePath ?? url}: ${(e as Error).message}`);
   }
 
-  const db = makeDrizzle(client);
   try {
-    await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+    await migrate(makeDrizzle(client), { migrationsFolder: MIGRATIONS_DIR });
   } catch (e) {
     throw new DatabaseStartError(`Database migration failed: ${(e as Error).message}`);
   }
@@ -141,7 +141,12 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
   // write() uses, so its per-connection settings stick. synchronous=NORMAL in WAL mode skips the fsync
   // on every commit — a killed process loses nothing that was acknowledged, a power cut can lose the
   // last commits (docs/decisions/043-single-writer-connection.md; DATABASE_SYNCHRONOUS=full to fsync).
-  const writer = filePath ? createClient({ url, encryptionKey, timeout: BUSY_TIMEOUT_MS, intMode: 'number', concurrency: 1 }) : client;
+  // Reads and the writer run on clients that keep their prepared statements (db/sqlite-client.ts,
+  // docs/decisions/095-statement-cache-client.md); `client` stays for migrations, ping and callers
+  // that want @libsql/client itself.
+  const reader: Client = filePath ? new CachedSqliteClient(filePath, { encryptionKey, timeout: BUSY_TIMEOUT_MS }) : client;
+  const db = makeDrizzle(reader);
+  const writer: Client = filePath ? new CachedSqliteClient(filePath, { encryptionKey, timeout: BUSY_TIMEOUT_MS }) : client;
   const writerDb = filePath ? makeDrizzle(writer) : db;
   const configureWriter = async () => {
     if (filePath) await writer.execute(`PRAGMA synchronous = ${config.database.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
@@ -188,6 +193,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     },
     close() {
       if (writer !== client) writer.close();
+      if (reader !== client) reader.close();
       client.close();
     },
   };
