@@ -286,6 +286,14 @@ export const unlinkDiscordHandler: H<typeof routes.unlinkDiscord> = async (c) =>
         'Set a password first (Settings → Password), so you can still sign in after unlinking Discord.',
       );
     }
+    if (me.email === null) {
+      // Password sign-in needs an email; a Discord-only account has none, so unlinking would lock it out.
+      throw new AppError(
+        409,
+        'email_required',
+        'This account has no email address to sign in with, so Discord is its only way in and cannot be unlinked.',
+      );
+    }
     await unlinkDiscord(tx, me);
     await auditRequest(c, { type: 'discord_unlinked', userId: me.id, detail: { discordId: me.discordId } }, tx);
     return getUser(tx, me.id);

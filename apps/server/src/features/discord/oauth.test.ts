@@ -431,7 +431,7 @@ describe('linking', () => {
     expect((await me(other.cookie)).body).toMatchObject({ discordLinked: false });
   });
 
-  it('keeps Discord linked until a Discord-only account sets a password, then unlinks', async () => {
+  it('never unlinks a Discord-only account: without a password, and without an email even after setting one', async () => {
     const { session } = await signInWithDiscord(newDiscordUser().id);
     const refused = await t.request('/api/users/me/discord', { method: 'DELETE', cookie: session });
     expect(refused.status).toBe(409);
@@ -440,8 +440,9 @@ describe('linking', () => {
     const set = await t.request('/api/auth/password', { json: { newPassword: STRONG_PASSWORD }, cookie: session });
     expect(set.status).toBe(204);
     const res = await t.request('/api/users/me/discord', { method: 'DELETE', cookie: session });
-    expect(res.status).toBe(200);
-    expect((await me(session)).body).toMatchObject({ discordLinked: false, hasPassword: true });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ code: 'email_required' });
+    expect((await me(session)).body).toMatchObject({ discordLinked: true, hasPassword: true });
   });
 
   it('needs a session to unlink', async () => {
