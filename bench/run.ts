@@ -90,6 +90,7 @@ async function startApp(): Promise<string> {
       SESSION_SECRET: secret(),
       FIELD_ENCRYPTION_KEY: secret(),
       BACKUP_KEY: secret(),
+      METRICS_TOKEN: secret(),
       REGISTRATION: 'open',
       RATE_LIMITS: 'off',
       LOG_LEVEL: 'info',

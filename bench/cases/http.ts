@@ -31,3 +31,9 @@ registerCase({
   description: "today's 50 suggestions with votes, voters and votedByMe",
   run: (ctx) => ctx.load({ path: `/api/groups/${ctx.app.groupId}/suggestions`, headers: ctx.app.authHeaders }),
 });
+
+registerCase({
+  name: 'healthz GET',
+  description: 'no database, no auth: what the middleware chain (ids, logger, metrics, headers) costs on its own',
+  run: (ctx) => ctx.load({ path: '/healthz' }),
+});
