@@ -41,5 +41,10 @@ export const requestId = createMiddleware<AppEnv>(async (c, next) => {
   c.set('logger', services.logger.child({ requestId: id }));
   c.header('X-Request-Id', id);
   await next();
-  c.header('X-Request-Id', id);
+  // Again on the final response (a handler may return a Response of its own, which drops the header
+  // set above). Through c.res.headers, not c.header(): on a finished response c.header() reads
+  // `bodyUsed`, which turns @hono/node-server's lightweight response into a full WHATWG Response with
+  // a stream body — measured at about a third of the CPU of a small request (bench healthz GET,
+  // docs/decisions/096-response-fast-path.md).
+  c.res.headers.set('X-Request-Id', id);
 });

@@ -2,9 +2,9 @@
  * Security headers on every response, in one place. Hono's secureHeaders() defaults are not enough
  * (HSTS 180 days, no CSP, X-Frame-Options SAMEORIGIN), so the values are spelled out here.
  */
-import { randomBytes } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../lib/context.ts';
+import { randomIdBytes } from '../lib/ids.ts';
 
 /**
  * The HTML policy: scripts only from our origin or with this response's nonce (no 'unsafe-inline', no
@@ -31,7 +31,7 @@ export function contentSecurityPolicy(nonce: string, connectOrigins: string, htt
 
 export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   const { config } = c.get('services');
-  const nonce = randomBytes(16).toString('base64');
+  const nonce = randomIdBytes(16).toString('base64');
   c.set('cspNonce', nonce);
   await next();
   const wsOrigin = config.appOrigin.replace(/^http/, 'ws');
