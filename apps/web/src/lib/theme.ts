@@ -18,6 +18,7 @@ export function readTheme(): ThemeChoice {
 export function applyTheme(choice: ThemeChoice) {
   const dark = choice === 'dark' || (choice === 'system' && media().matches);
   document.documentElement.classList.toggle('dark', dark);
+  document.documentElement.classList.toggle('light', !dark);
 }
 
 export function saveTheme(choice: ThemeChoice) {
