@@ -6,8 +6,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createClient, LibsqlError, type Client } from '@libsql/client';
+import { createClient, LibsqlError, type Client, type ResultSet } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { Logger } from 'pino';
 import type { Config } from '../env.ts';
@@ -26,6 +27,8 @@ function makeDrizzle(client: Client) {
 export type Db = ReturnType<typeof makeDrizzle>;
 /** The handle a write transaction receives. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** What the read handle and a write transaction have in common: enough to build and run a query. */
+export type Queryable = BaseSQLiteDatabase<'async', ResultSet, typeof schema>;
 
 export class DatabaseStartError extends Error {
   override name = 'DatabaseStartError';
@@ -63,10 +66,13 @@ export function constraintCode(e: unknown): string | undefined {
 
 /**
  * A drizzle prepared statement built once per database handle: hot-path queries (session lookup,
- * membership check) skip rebuilding their SQL on every request. Use `sql.placeholder('name')` for values.
+ * membership check, suggestion, group, voters) skip rebuilding their SQL on every request — drizzle's
+ * query building was ≈ 18 % of a vote's CPU (docs/operations.md, Performance). Use
+ * `sql.placeholder('name')` for values. Called with a write transaction, it is built once for that
+ * transaction (and collected with it), which costs what building the query inline costs.
  */
-export function preparedFor<T>(build: (db: Db) => T): (db: Db) => T {
-  const cache = new WeakMap<Db, T>();
+export function preparedFor<T>(build: (db: Queryable) => T): (db: Queryable) => T {
+  const cache = new WeakMap<Queryable, T>();
   return (db) => {
     let statement = cache.get(db);
     if (!statement) {

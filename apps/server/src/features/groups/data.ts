@@ -1,7 +1,7 @@
 /** Reading groups and members, and shaping them for the API. */
 import { z } from '@hono/zod-openapi';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { schema, type Db, type Tx } from '../../db/client.ts';
+import { preparedFor, schema, type Db, type Tx } from '../../db/client.ts';
 import { DiscordWebhookSchema } from '../discord/index.ts';
 
 export type Role = 'owner' | 'admin' | 'member';
@@ -54,8 +54,17 @@ export function toGroupDto(g: GroupRow, role: Role): GroupDto {
   return { ...toGroupEventData(g), role };
 }
 
+/** Read on every group and vote request, so prepared once. */
+const groupById = preparedFor((db) =>
+  db
+    .select()
+    .from(schema.groups)
+    .where(eq(schema.groups.id, sql.placeholder('groupId')))
+    .prepare(),
+);
+
 export async function findGroup(db: Db | Tx, groupId: string): Promise<GroupRow | undefined> {
-  return db.select().from(schema.groups).where(eq(schema.groups.id, groupId)).get();
+  return groupById(db).get({ groupId });
 }
 
 /** Owner first, then admins, then members; within a role, longest-standing first. */

@@ -4,7 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
-import { schema, type Db, type Tx } from '../../db/client.ts';
+import { preparedFor, schema, type Db, type Tx } from '../../db/client.ts';
 
 export const VoterSchema = z.object({ id: z.string(), username: z.string(), avatarUrl: z.string().nullable() }).openapi('Voter');
 export type Voter = z.infer<typeof VoterSchema>;
@@ -47,8 +47,16 @@ export type HistoryDayDto = z.infer<typeof HistoryDaySchema>;
 
 export type SuggestionRow = typeof schema.suggestions.$inferSelect;
 
+const suggestionById = preparedFor((db) =>
+  db
+    .select()
+    .from(schema.suggestions)
+    .where(eq(schema.suggestions.id, sql.placeholder('id')))
+    .prepare(),
+);
+
 export async function findSuggestion(db: Db | Tx, id: string): Promise<SuggestionRow | undefined> {
-  return db.select().from(schema.suggestions).where(eq(schema.suggestions.id, id)).get();
+  return suggestionById(db).get({ id });
 }
 
 export async function findSuggestionByKey(db: Db | Tx, groupId: string, day: string, gameKey: string) {
@@ -61,19 +69,31 @@ export async function findSuggestionByKey(db: Db | Tx, groupId: string, day: str
 
 const voterColumns = { id: schema.users.id, username: schema.users.username, avatarUrl: schema.users.avatarUrl };
 
-/** Who approved one suggestion, in the order they voted. */
-export async function votersOf(db: Db | Tx, suggestionId: string): Promise<Voter[]> {
-  return db
+const votersQuery = preparedFor((db) =>
+  db
     .select(voterColumns)
     .from(schema.votes)
     .innerJoin(schema.users, eq(schema.users.id, schema.votes.userId))
-    .where(eq(schema.votes.suggestionId, suggestionId))
+    .where(eq(schema.votes.suggestionId, sql.placeholder('suggestionId')))
     .orderBy(asc(schema.votes.createdAt), asc(schema.users.username))
-    .all();
+    .prepare(),
+);
+
+/** Who approved one suggestion, in the order they voted. */
+export async function votersOf(db: Db | Tx, suggestionId: string): Promise<Voter[]> {
+  return votersQuery(db).all({ suggestionId });
 }
 
+const voteCountQuery = preparedFor((db) =>
+  db
+    .select({ n: count() })
+    .from(schema.votes)
+    .where(eq(schema.votes.suggestionId, sql.placeholder('suggestionId')))
+    .prepare(),
+);
+
 export async function voteCount(db: Db | Tx, suggestionId: string): Promise<number> {
-  const row = await db.select({ n: count() }).from(schema.votes).where(eq(schema.votes.suggestionId, suggestionId)).get();
+  const row = await voteCountQuery(db).get({ suggestionId });
   return row?.n ?? 0;
 }
 
