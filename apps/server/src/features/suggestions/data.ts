@@ -97,15 +97,12 @@ export async function voteCount(db: Db | Tx, suggestionId: string): Promise<numb
   return row?.n ?? 0;
 }
 
-/**
- * A day's suggestions for one viewer, sorted by approvals then age: one aggregate query for the
- * suggestions and one query for all of the day's voters, whatever the number of suggestions.
- */
-export async function listSuggestions(db: Db, groupId: string, day: string, viewerId: string): Promise<SuggestionDto[]> {
-  const s = schema.suggestions;
-  const votes = sql<number>`(SELECT count(*) FROM ${schema.votes} v WHERE v.suggestion_id = ${s.id})`;
-  const votedByMe = sql<number>`EXISTS (SELECT 1 FROM ${schema.votes} v WHERE v.suggestion_id = ${s.id} AND v.user_id = ${viewerId})`;
-  const rows = await db
+const s = schema.suggestions;
+const votesOfSuggestion = sql<number>`(SELECT count(*) FROM ${schema.votes} v WHERE v.suggestion_id = ${s.id})`;
+
+/** The day's suggestions with their tally and whether the viewer approved; prepared once (hot path). */
+const daySuggestionsQuery = preparedFor((db) =>
+  db
     .select({
       id: s.id,
       gameName: s.gameName,
@@ -113,24 +110,37 @@ export async function listSuggestions(db: Db, groupId: string, day: string, view
       createdAt: s.createdAt,
       suggestedById: schema.users.id,
       suggestedByName: schema.users.username,
-      votes,
-      votedByMe,
+      votes: votesOfSuggestion,
+      votedByMe: sql<number>`EXISTS (SELECT 1 FROM ${schema.votes} v WHERE v.suggestion_id = ${s.id} AND v.user_id = ${sql.placeholder('viewerId')})`,
     })
     .from(s)
     .leftJoin(schema.users, eq(schema.users.id, s.suggestedBy))
-    .where(and(eq(s.groupId, groupId), eq(s.day, day)))
-    .orderBy(desc(votes), asc(s.createdAt), asc(s.id))
-    .all();
-  if (rows.length === 0) return [];
+    .where(and(eq(s.groupId, sql.placeholder('groupId')), eq(s.day, sql.placeholder('day'))))
+    .orderBy(desc(votesOfSuggestion), asc(s.createdAt), asc(s.id))
+    .prepare(),
+);
 
-  const voterRows = await db
+/** Everyone who voted on the day's suggestions, in the order they voted; prepared once (hot path). */
+const dayVotersQuery = preparedFor((db) =>
+  db
     .select({ suggestionId: schema.votes.suggestionId, ...voterColumns })
     .from(schema.votes)
     .innerJoin(s, eq(s.id, schema.votes.suggestionId))
     .innerJoin(schema.users, eq(schema.users.id, schema.votes.userId))
-    .where(and(eq(s.groupId, groupId), eq(s.day, day)))
+    .where(and(eq(s.groupId, sql.placeholder('groupId')), eq(s.day, sql.placeholder('day'))))
     .orderBy(asc(schema.votes.createdAt), asc(schema.users.username))
-    .all();
+    .prepare(),
+);
+
+/**
+ * A day's suggestions for one viewer, sorted by approvals then age: one aggregate query for the
+ * suggestions and one query for all of the day's voters, whatever the number of suggestions.
+ */
+export async function listSuggestions(db: Db, groupId: string, day: string, viewerId: string): Promise<SuggestionDto[]> {
+  const rows = await daySuggestionsQuery(db).all({ groupId, day, viewerId });
+  if (rows.length === 0) return [];
+
+  const voterRows = await dayVotersQuery(db).all({ groupId, day });
   const votersBySuggestion = new Map<string, Voter[]>();
   for (const { suggestionId, ...voter } of voterRows) {
     const list = votersBySuggestion.get(suggestionId) ?? [];
