@@ -2,24 +2,12 @@
  * Rate limits: the two stores behave the same (memory; Redis against a real redis-server started here),
  * and the HTTP limits answer 429 with Retry-After on every route family they cover.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/create-test-app.ts';
 import { createUser, STRONG_PASSWORD } from '../test/factories.ts';
+import { freePort, startRedisServer, type TestRedis } from '../test/processes.ts';
 import { lockDurationMs, MemoryRateLimitStore, RedisRateLimitStore, type RateLimitStore } from './rate-limit.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function storeContract(name: string, make: () => { store: RateLimitStore; advance?: (ms: number) => void }) {
   describe(`${name} store`, () => {
@@ -83,37 +71,20 @@ describe('memory store expiry and bounds', () => {
 });
 
 describe('Redis', () => {
-  let redisProcess: ChildProcess | undefined;
+  let redis: TestRedis | undefined;
   let port = 0;
   const clients: Redis[] = [];
   const apps: TestApp[] = [];
 
   beforeAll(async () => {
-    const ensure = spawnSync('bash', ['scripts/ensure-redis.sh'], { stdio: 'inherit' });
-    if (ensure.status !== 0) throw new Error('redis-server is not available (scripts/ensure-redis.sh failed)');
-    port = await freePort();
-    redisProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
-    // Wait until it answers (bounded).
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => undefined); // connection refused until the server is up: retried below
-    for (let i = 0; i < 100; i++) {
-      try {
-        await probe.connect();
-        if ((await probe.ping()) === 'PONG') break;
-      } catch {
-        probe.disconnect();
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    await probe.quit();
+    redis = await startRedisServer();
+    port = redis.port;
   });
 
   afterAll(async () => {
     for (const a of apps) await a.close();
     for (const c of clients) await c.quit();
-    redisProcess?.kill('SIGTERM');
+    redis?.stop();
   });
 
   storeContract('redis', () => {

@@ -3,44 +3,14 @@
  * stopped afterwards; `bash scripts/ensure-redis.sh` installs it when missing): a vote on instance A
  * reaches a browser on instance B, and revocations on A act on B's sockets at once.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../test/factories.ts';
 import { addMembers, createGroup } from '../../test/group-factories.ts';
+import { startRedisServer, type TestRedis } from '../../test/processes.ts';
 import { connect, startInstance, tempDir, type Instance, type LiveMessage } from './live-test-helpers.ts';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Waits (bounded) until redis answers PING. */
-async function waitForRedis(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      await probe.ping();
-      probe.disconnect();
-      return;
-    } catch {
-      probe.disconnect();
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error(`redis-server did not start at ${url}`);
-}
-
-let redis: ChildProcess;
+let redis: TestRedis;
 let redisUrl: string;
 let admin: Redis;
 let a: Instance;
@@ -50,15 +20,8 @@ let owner: TestUser;
 let member: TestUser;
 
 beforeAll(async () => {
-  if (spawnSync('redis-server', ['--version']).error) {
-    throw new Error('redis-server is not installed: run `bash scripts/ensure-redis.sh` (npm test does it).');
-  }
-  const port = await freePort();
-  redisUrl = `redis://127.0.0.1:${port}`;
-  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-  await waitForRedis(redisUrl);
+  redis = await startRedisServer();
+  redisUrl = redis.url;
   admin = new Redis(redisUrl);
   const tmp = tempDir();
   cleanup = tmp.remove;
@@ -73,7 +36,7 @@ afterAll(async () => {
   await a?.stop();
   await b?.stop();
   admin?.disconnect();
-  redis?.kill('SIGTERM');
+  redis?.stop();
   cleanup?.();
 });
 
