@@ -14,10 +14,7 @@ let browser: Browser;
 beforeAll(async () => {
   fake = await startFakeDiscord();
   server = await startServer({
-    DISCORD_CLIENT_ID: fake.clientId,
-    DISCORD_CLIENT_SECRET: fake.clientSecret,
-    DISCORD_API_URL: `${fake.url}/api`,
-    DISCORD_AUTHORIZE_URL: `${fake.url}/oauth2/authorize`,
+    ...fake.env,
   });
   browser = await launchBrowser();
 });

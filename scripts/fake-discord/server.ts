@@ -63,6 +63,8 @@ export interface FakeDiscord {
   switches: FakeDiscordSwitches;
   /** Every token request seen (without secrets), for assertions. */
   tokenRequests: Array<{ grantType: string | null; clientAuth: 'basic' | 'body' | 'none'; status: number }>;
+  /** The server environment that points QueueCrew's Discord sign-in at this fake. */
+  env: Record<'DISCORD_CLIENT_ID' | 'DISCORD_CLIENT_SECRET' | 'DISCORD_API_URL' | 'DISCORD_AUTHORIZE_URL', string>;
   stop(): Promise<void>;
 }
 
@@ -360,8 +362,15 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url,
+    env: {
+      DISCORD_CLIENT_ID: clientId,
+      DISCORD_CLIENT_SECRET: clientSecret,
+      DISCORD_API_URL: `${url}/api`,
+      DISCORD_AUTHORIZE_URL: `${url}/oauth2/authorize`,
+    },
     port,
     clientId,
     clientSecret,

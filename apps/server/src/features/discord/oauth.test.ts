@@ -20,10 +20,7 @@ let nextDiscordId = 200000000000000000n;
 beforeAll(async () => {
   fake = await startFakeDiscord();
   t = await createTestApp({
-    DISCORD_CLIENT_ID: fake.clientId,
-    DISCORD_CLIENT_SECRET: fake.clientSecret,
-    DISCORD_API_URL: `${fake.url}/api`,
-    DISCORD_AUTHORIZE_URL: `${fake.url}/oauth2/authorize`,
+    ...fake.env,
   });
 });
 afterAll(async () => {
@@ -150,10 +147,7 @@ describe('authorize redirect', () => {
   it('uses a Secure, __Secure- prefixed cookie when the app is served over https', async () => {
     const https = await createTestApp({
       APP_URL: 'https://queuecrew.example',
-      DISCORD_CLIENT_ID: fake.clientId,
-      DISCORD_CLIENT_SECRET: fake.clientSecret,
-      DISCORD_API_URL: `${fake.url}/api`,
-      DISCORD_AUTHORIZE_URL: `${fake.url}/oauth2/authorize`,
+      ...fake.env,
     });
     try {
       const res = await https.request('/api/auth/discord');

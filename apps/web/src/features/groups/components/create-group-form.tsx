@@ -1,19 +1,18 @@
 /** New group: name, optional description, timezone defaulting to the browser's. */
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { Field, FormError, SelectField, TextareaField } from '../../../components/ui/field.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
-import { timezoneList } from '../../../lib/dates.ts';
 import { groupApi, groupKeys } from '../api.ts';
+import { TimezoneOptions } from './timezone-options.tsx';
 
 const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 export function CreateGroupForm() {
   const qc = useQueryClient();
   const navigate = useNavigate();
-  const zones = useMemo(() => timezoneList(browserZone), []);
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [timezone, setTimezone] = useState(browserZone);
@@ -76,11 +75,7 @@ export function CreateGroupForm() {
         error={errors.timezone}
         hint="“Today” for suggestions and votes follows this timezone. We picked yours."
       >
-        {zones.map((z) => (
-          <option key={z} value={z}>
-            {z.replaceAll('_', ' ')}
-          </option>
-        ))}
+        <TimezoneOptions include={browserZone} />
       </SelectField>
       <Button type="submit" pending={pending}>
         Create group

@@ -1,7 +1,7 @@
 /** Admins edit the group; anyone but the owner can leave; the owner can delete it. */
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { Card } from '../../../components/ui/card.tsx';
 import { ConfirmDialog } from '../../../components/ui/dialog.tsx';
@@ -9,13 +9,12 @@ import { Field, FormError, SelectField, TextareaField } from '../../../component
 import { useToast } from '../../../components/ui/toast.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
 import type { GroupDetail, User } from '../../../lib/api-types.ts';
-import { timezoneList } from '../../../lib/dates.ts';
 import { groupApi, groupKeys } from '../api.ts';
+import { TimezoneOptions } from './timezone-options.tsx';
 
 export function EditGroupForm({ group }: { group: GroupDetail }) {
   const qc = useQueryClient();
   const toast = useToast();
-  const zones = useMemo(() => timezoneList(group.timezone), [group.timezone]);
   const [name, setName] = useState(group.name);
   const [description, setDescription] = useState(group.description ?? '');
   const [timezone, setTimezone] = useState(group.timezone);
@@ -52,11 +51,7 @@ export function EditGroupForm({ group }: { group: GroupDetail }) {
           error={errors.description}
         />
         <SelectField label="Timezone" value={timezone} onChange={(e) => setTimezone(e.target.value)} error={errors.timezone}>
-          {zones.map((z) => (
-            <option key={z} value={z}>
-              {z.replaceAll('_', ' ')}
-            </option>
-          ))}
+          <TimezoneOptions include={group.timezone} />
         </SelectField>
         <Button type="submit" pending={pending}>
           Save changes
