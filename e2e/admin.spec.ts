@@ -43,7 +43,7 @@ describe('instance admin', () => {
     const policy = page.getByLabel('Who can create an account');
     await policy.waitFor();
     await policy.selectOption('closed');
-    await page.getByText('Registration policy saved.').waitFor();
+    await page.getByText('Registration policy saved.').first().waitFor(); // the toast and its live announcement both match
     const visitor = await newContext(browser, server.url);
     await visitor.page.goto('/register');
     await visitor.page.getByText('not accepting new accounts right now').waitFor();
