@@ -6,7 +6,16 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Seed } from './api-seed.ts';
-import { launchBrowser, newContext, newUserData, screenshot, startServer, type RunningServer, type TestContext } from './harness.ts';
+import {
+  launchBrowser,
+  newContext,
+  newUserData,
+  screenshot,
+  smallTargets,
+  startServer,
+  type RunningServer,
+  type TestContext,
+} from './harness.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -203,17 +212,7 @@ describe('320 px wide', () => {
     await screen.ready(page);
     await screenshot(page, `${screen.name}-320`);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
-    // Every visible button and button-styled control is at least 44×44 CSS px (WCAG 2.5.5 as the issue asks).
-    const small = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>('button, [role=button], input:not([type=hidden]), select, textarea')]
-        .filter((el) => el.offsetParent !== null && !el.closest('[aria-hidden=true]'))
-        .map((el) => ({ el, r: el.getBoundingClientRect() }))
-        .filter(({ r }) => r.width > 0 && (r.height < 44 || r.width < 44))
-        .map(
-          ({ el, r }) =>
-            `${el.tagName} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim()}" ${Math.round(r.width)}×${Math.round(r.height)}`,
-        ),
-    );
+    const small = await smallTargets(page);
     expect(small).toEqual([]);
     expect(await axe(page)).toEqual([]);
   });

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from '../scripts/fake-discord/server.ts';
 import { Seed } from './api-seed.ts';
-import { launchBrowser, newContext, newUserData, screenshot, startServer, type RunningServer } from './harness.ts';
+import { launchBrowser, newContext, newUserData, screenshot, smallTargets, startServer, type RunningServer } from './harness.ts';
 
 let fake: FakeDiscord;
 let server: RunningServer;
@@ -49,17 +49,7 @@ async function checkAccessible(page: Page, name: string) {
   const viewport = page.viewportSize();
   await page.setViewportSize({ width: 320, height: 640 });
   expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at 320 px`).toBeLessThanOrEqual(320);
-  // Every visible button and form control is at least 44×44 CSS px (the same rule as accessibility.spec.ts).
-  const small = await page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('button, [role=button], input:not([type=hidden]), select, textarea')]
-      .filter((el) => el.offsetParent !== null && !el.closest('[aria-hidden=true]'))
-      .map((el) => ({ el, r: el.getBoundingClientRect() }))
-      .filter(({ r }) => r.width > 0 && (r.height < 44 || r.width < 44))
-      .map(
-        ({ el, r }) =>
-          `${el.tagName} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim()}" ${Math.round(r.width)}×${Math.round(r.height)}`,
-      ),
-  );
+  const small = await smallTargets(page);
   expect(small, `${name}: small targets at 320 px`).toEqual([]);
   if (viewport) await page.setViewportSize(viewport);
 }

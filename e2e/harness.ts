@@ -146,3 +146,20 @@ export function newUserData(prefix = 'player') {
   const tag = `${Date.now().toString(36)}${counter}`;
   return { email: `${prefix}-${tag}@example.test`, username: `${prefix}_${tag}`.slice(0, 32), password: `correct horse battery ${tag}` };
 }
+
+/**
+ * Visible buttons and form controls smaller than 44×44 CSS px (WCAG 2.5.5, as the issue asks), described
+ * as `TAG "label" W×H`; an empty list means every target is big enough.
+ */
+export function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('button, [role=button], input:not([type=hidden]), select, textarea')]
+      .filter((el) => el.offsetParent !== null && !el.closest('[aria-hidden=true]'))
+      .map((el) => ({ el, r: el.getBoundingClientRect() }))
+      .filter(({ r }) => r.width > 0 && (r.height < 44 || r.width < 44))
+      .map(
+        ({ el, r }) =>
+          `${el.tagName} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim()}" ${Math.round(r.width)}×${Math.round(r.height)}`,
+      ),
+  );
+}

@@ -7,7 +7,7 @@ import { connect as tcpConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { schema } from '../../db/client.ts';
-import { createUser, type TestUser } from '../../test/factories.ts';
+import { createUser, login, type TestUser } from '../../test/factories.ts';
 import { addMembers, createGroup } from '../../test/group-factories.ts';
 import { TEST_ORIGIN } from '../../test/create-test-app.ts';
 import { connect, refusedStatus, startInstance, tempDir, type Instance, type LiveMessage } from './live-test-helpers.ts';
@@ -241,11 +241,7 @@ describe('GET /api/ws: sessions', () => {
 
   it('"sign out everywhere else" closes the other sessions’ sockets and keeps the current one', async () => {
     const u = await createUser(t);
-    const other = await t.request('/api/auth/login', { json: { email: u.email, password: u.password } });
-    const otherCookie = other.headers
-      .getSetCookie()
-      .map((l) => l.split(';')[0])
-      .join('; ');
+    const { cookie: otherCookie } = await login(t, u.email, u.password);
     const current = await connect(t.wsUrl, { cookie: u.cookie });
     const elsewhere = await connect(t.wsUrl, { cookie: otherCookie });
     expect((await t.request('/api/auth/sessions', { method: 'DELETE', cookie: u.cookie })).status).toBe(204);
@@ -256,11 +252,7 @@ describe('GET /api/ws: sessions', () => {
 
   it('changing the password closes the other sessions’ sockets', async () => {
     const u = await createUser(t);
-    const other = await t.request('/api/auth/login', { json: { email: u.email, password: u.password } });
-    const otherCookie = other.headers
-      .getSetCookie()
-      .map((l) => l.split(';')[0])
-      .join('; ');
+    const { cookie: otherCookie } = await login(t, u.email, u.password);
     const current = await connect(t.wsUrl, { cookie: u.cookie });
     const elsewhere = await connect(t.wsUrl, { cookie: otherCookie });
     const res = await t.request('/api/auth/password', {
