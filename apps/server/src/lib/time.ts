@@ -42,3 +42,65 @@ export function addDays(day: string, delta: number): string {
   d.setUTCDate(d.getUTCDate() + delta);
   return d.toISOString().slice(0, 10);
 }
+
+const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** True for a wall-clock time "HH:MM" (00:00–23:59). */
+export function isValidTime(time: string): boolean {
+  return TIME_RE.test(time);
+}
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+/** The offset of `timezone` from UTC at `instantMs`, in milliseconds (positive east of Greenwich). */
+function offsetAt(timezone: string, instantMs: number): number {
+  let f = offsetFormatters.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    offsetFormatters.set(timezone, f);
+  }
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(new Date(instantMs))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  return asUtc - Math.floor(instantMs / 1000) * 1000;
+}
+
+/**
+ * The instant at which the wall clock in `timezone` reads `time` on `day`. Across a DST change it
+ * behaves like Temporal's "compatible" disambiguation: a time skipped by a spring-forward gap moves
+ * forward by the gap (02:30 → 03:30), a time that occurs twice in a fall-back overlap is the earlier one.
+ */
+export function zonedInstant(timezone: string, day: string, time: string): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const [hh, mm] = time.split(':').map(Number) as [number, number];
+  const wall = Date.UTC(y, m - 1, d, hh, mm);
+  // The offsets a day and more either side of the wall time bracket any transition near it (the instant
+  // lies within ±14 h of the wall time read as UTC; transitions are months apart).
+  const before = offsetAt(timezone, wall - 30 * 3_600_000);
+  const after = offsetAt(timezone, wall + 30 * 3_600_000);
+  const candidates = [...new Set([before, after])]
+    .map((offset) => wall - offset)
+    .filter((instant) => instant + offsetAt(timezone, instant) === wall)
+    .sort((a, b) => a - b);
+  // Overlap: two candidates, take the earlier. Gap: none matches, shift forward by the gap.
+  return new Date(candidates[0] ?? wall - before);
+}
+
+/** A night's start and voting deadline from the group's defaults ("HH:MM" start, minutes before). */
+export function nightInstants(
+  timezone: string,
+  day: string,
+  startTime: string,
+  closeBeforeMinutes: number,
+): { startsAt: Date; closesAt: Date } {
+  const startsAt = zonedInstant(timezone, day, startTime);
+  return { startsAt, closesAt: new Date(startsAt.getTime() - closeBeforeMinutes * 60_000) };
+}

@@ -127,6 +127,23 @@ export const groups = sqliteTable('groups', {
   webhookOnWinner: integer('webhook_on_winner', { mode: 'boolean' }).notNull().default(true),
   webhookLastError: text('webhook_last_error'),
   webhookLastErrorAt: integer('webhook_last_error_at', { mode: 'timestamp_ms' }),
+  // Night defaults (shared/API.md "Game nights"): every date is a night with these until it is changed.
+  /** "HH:MM" in the group's timezone. */
+  nightStartTime: text('night_start_time').notNull().default('20:00'),
+  /** Voting closes this many minutes before the start (0–720). */
+  nightCloseBeforeMinutes: integer('night_close_before_minutes').notNull().default(30),
+  nightTieBreak: text('night_tie_break', { enum: ['random', 'least_recent', 'admin'] })
+    .notNull()
+    .default('random'),
+  nightResultsVisibility: text('night_results_visibility', { enum: ['live', 'after_close'] })
+    .notNull()
+    .default('live'),
+  /** Reminder this many minutes before the close (0 = off, up to 720). */
+  nightReminderBeforeMinutes: integer('night_reminder_before_minutes').notNull().default(60),
+  nightMethod: text('night_method', { enum: ['approval', 'ranked'] })
+    .notNull()
+    .default('approval'),
+  nightVetoes: integer('night_vetoes').notNull().default(0),
   createdAt: createdAt(),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
 });
@@ -215,7 +232,7 @@ export const webhookOutbox = sqliteTable(
     groupId: text('group_id')
       .notNull()
       .references(() => groups.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['suggestion', 'winner'] }).notNull(),
+    kind: text('kind', { enum: ['suggestion', 'winner', 'reminder', 'nudge'] }).notNull(),
     /** Idempotency key, e.g. `winner:<day>`, so one announcement is queued once. */
     dedupeKey: text('dedupe_key'),
     payload: text('payload').notNull(),
@@ -230,4 +247,104 @@ export const webhookOutbox = sqliteTable(
     index('webhook_outbox_due_idx').on(t.deliveredAt, t.failedAt, t.nextAttemptAt),
     uniqueIndex('webhook_outbox_dedupe_unique').on(t.groupId, t.dedupeKey),
   ],
+);
+
+/**
+ * A game night: one per group and date, created the first time the night changes (a suggestion, an
+ * RSVP, an admin edit); until then the night is "virtual", computed from the group's defaults.
+ * `startsAt`/`closesAt` are instants computed in the group's timezone; `timesEdited` marks a night an
+ * admin moved by hand, which later changes of the group's timezone or defaults leave alone.
+ */
+export const nights = sqliteTable(
+  'nights',
+  {
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    day: text('day').notNull(),
+    startsAt: integer('starts_at', { mode: 'timestamp_ms' }).notNull(),
+    closesAt: integer('closes_at', { mode: 'timestamp_ms' }).notNull(),
+    /** When the automatic reminder is due (closesAt − reminderBeforeMinutes); null = none. */
+    remindAt: integer('remind_at', { mode: 'timestamp_ms' }),
+    timesEdited: integer('times_edited', { mode: 'boolean' }).notNull().default(false),
+    status: text('status', { enum: ['open', 'closed', 'cancelled'] })
+      .notNull()
+      .default('open'),
+    /** The rules the night was decided by, frozen at the close (null while open: the group's defaults). */
+    method: text('method', { enum: ['approval', 'ranked'] }),
+    tieBreak: text('tie_break', { enum: ['random', 'least_recent', 'admin'] }),
+    resultsVisibility: text('results_visibility', { enum: ['live', 'after_close'] }),
+    winnerSuggestionId: text('winner_suggestion_id').references(() => suggestions.id, { onDelete: 'set null' }),
+    /** Kept with the night so the history survives the suggestion being deleted. */
+    winnerGameName: text('winner_game_name'),
+    winnerVotes: integer('winner_votes'),
+    decidedBy: text('decided_by', { enum: ['votes', 'random', 'least_recent', 'admin'] }),
+    /** JSON array of the suggestion ids that tied for the most approvals (empty when none). */
+    tied: text('tied').notNull().default('[]'),
+    tieBreakSeed: text('tie_break_seed'),
+    closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
+    /** How many times the night has been closed: a reopen + close announces the new result once. */
+    closeCount: integer('close_count').notNull().default(0),
+    reminderSentAt: integer('reminder_sent_at', { mode: 'timestamp_ms' }),
+    lastNudgeAt: integer('last_nudge_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.day] }),
+    // The closer and the reminder scan only these: cheap when nothing is due.
+    index('nights_open_close_idx').on(t.status, t.closesAt),
+    index('nights_open_remind_idx').on(t.status, t.remindAt),
+  ],
+);
+
+/** Who's in: one answer per member and night. */
+export const rsvps = sqliteTable(
+  'rsvps',
+  {
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    day: text('day').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['in', 'maybe', 'out'] }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.day, t.userId] }), index('rsvps_user_idx').on(t.userId)],
+);
+
+/** In-app notifications (shared/API.md "Notifications"), one row per user it is for. */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['night_closing_soon', 'night_closed', 'nudge', 'removed_from_group', 'role_changed'] }).notNull(),
+    /** No foreign key: "removed from <group>" must outlive the group. */
+    groupId: text('group_id'),
+    day: text('day'),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    url: text('url').notNull(),
+    createdAt: createdAt(),
+    readAt: integer('read_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)],
+);
+
+/** A user's private calendar feed: the URL is the secret, stored as a SHA-256 hash. */
+export const calendarFeeds = sqliteTable(
+  'calendar_feeds',
+  {
+    userId: text('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('calendar_feeds_token_unique').on(t.tokenHash)],
 );
