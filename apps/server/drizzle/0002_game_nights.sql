@@ -36,6 +36,13 @@ CREATE TABLE `nights` (
 --> statement-breakpoint
 CREATE INDEX `nights_open_close_idx` ON `nights` (`status`,`closes_at`);--> statement-breakpoint
 CREATE INDEX `nights_open_remind_idx` ON `nights` (`status`,`remind_at`);--> statement-breakpoint
+CREATE TABLE `notification_settings` (
+	`user_id` text PRIMARY KEY NOT NULL,
+	`push` text DEFAULT '{}' NOT NULL,
+	`updated_at` integer,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
 CREATE TABLE `notifications` (
 	`id` text PRIMARY KEY NOT NULL,
 	`user_id` text NOT NULL,
@@ -47,10 +54,42 @@ CREATE TABLE `notifications` (
 	`url` text NOT NULL,
 	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
 	`read_at` integer,
+	`push_queued_at` integer,
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
 CREATE INDEX `notifications_user_idx` ON `notifications` (`user_id`,`created_at`);--> statement-breakpoint
+CREATE INDEX `notifications_push_pending_idx` ON `notifications` (`created_at`) WHERE push_queued_at IS NULL;--> statement-breakpoint
+CREATE TABLE `push_outbox` (
+	`id` text PRIMARY KEY NOT NULL,
+	`subscription_id` text NOT NULL,
+	`notification_id` text NOT NULL,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`next_attempt_at` integer NOT NULL,
+	`last_error` text,
+	`delivered_at` integer,
+	`failed_at` integer,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	FOREIGN KEY (`subscription_id`) REFERENCES `push_subscriptions`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`notification_id`) REFERENCES `notifications`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `push_outbox_once` ON `push_outbox` (`subscription_id`,`notification_id`);--> statement-breakpoint
+CREATE INDEX `push_outbox_due_idx` ON `push_outbox` (`delivered_at`,`failed_at`,`next_attempt_at`);--> statement-breakpoint
+CREATE TABLE `push_subscriptions` (
+	`id` text PRIMARY KEY NOT NULL,
+	`user_id` text NOT NULL,
+	`endpoint_hash` text NOT NULL,
+	`endpoint_enc` text NOT NULL,
+	`keys_enc` text NOT NULL,
+	`user_agent` text,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`last_success_at` integer,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `push_subscriptions_endpoint_unique` ON `push_subscriptions` (`endpoint_hash`);--> statement-breakpoint
+CREATE INDEX `push_subscriptions_user_idx` ON `push_subscriptions` (`user_id`);--> statement-breakpoint
 CREATE TABLE `rsvps` (
 	`group_id` text NOT NULL,
 	`day` text NOT NULL,
@@ -69,7 +108,8 @@ ALTER TABLE `groups` ADD `night_tie_break` text DEFAULT 'random' NOT NULL;--> st
 ALTER TABLE `groups` ADD `night_results_visibility` text DEFAULT 'live' NOT NULL;--> statement-breakpoint
 ALTER TABLE `groups` ADD `night_reminder_before_minutes` integer DEFAULT 60 NOT NULL;--> statement-breakpoint
 ALTER TABLE `groups` ADD `night_method` text DEFAULT 'approval' NOT NULL;--> statement-breakpoint
-ALTER TABLE `groups` ADD `night_vetoes` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `groups` ADD `night_vetoes` integer DEFAULT 0 NOT NULL;
+--> statement-breakpoint
 -- Existing data: every day with suggestions whose voting had ended under the old rule ("a day takes
 -- votes until the end of the next day") becomes a closed night, with the winner that rule gave: the most
 -- approvals (at least one), the earliest suggestion among equals, `tied` listing all equals by id.

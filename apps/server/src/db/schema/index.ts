@@ -332,9 +332,69 @@ export const notifications = sqliteTable(
     url: text('url').notNull(),
     createdAt: createdAt(),
     readAt: integer('read_at', { mode: 'timestamp_ms' }),
+    /** Set once the push worker has queued this notification for the user's devices (null = not yet). */
+    pushQueuedAt: integer('push_queued_at', { mode: 'timestamp_ms' }),
   },
-  (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)],
+  (t) => [
+    index('notifications_user_idx').on(t.userId, t.createdAt),
+    index('notifications_push_pending_idx')
+      .on(t.createdAt)
+      .where(sql`push_queued_at IS NULL`),
+  ],
 );
+
+/** A device's Web Push subscription (RFC 8030); the keys are encrypted with FIELD_ENCRYPTION_KEY. */
+export const pushSubscriptions = sqliteTable(
+  'push_subscriptions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** SHA-256 of the endpoint URL, for lookup and uniqueness; the URL itself is kept encrypted. */
+    endpointHash: text('endpoint_hash').notNull(),
+    endpointEnc: text('endpoint_enc').notNull(),
+    /** JSON {p256dh, auth}, encrypted. */
+    keysEnc: text('keys_enc').notNull(),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+    lastSuccessAt: integer('last_success_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [uniqueIndex('push_subscriptions_endpoint_unique').on(t.endpointHash), index('push_subscriptions_user_idx').on(t.userId)],
+);
+
+/** Outbox of push deliveries: one row per (notification, device), retried with backoff by the worker. */
+export const pushOutbox = sqliteTable(
+  'push_outbox',
+  {
+    id: text('id').primaryKey(),
+    subscriptionId: text('subscription_id')
+      .notNull()
+      .references(() => pushSubscriptions.id, { onDelete: 'cascade' }),
+    notificationId: text('notification_id')
+      .notNull()
+      .references(() => notifications.id, { onDelete: 'cascade' }),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull(),
+    lastError: text('last_error'),
+    deliveredAt: integer('delivered_at', { mode: 'timestamp_ms' }),
+    failedAt: integer('failed_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('push_outbox_once').on(t.subscriptionId, t.notificationId),
+    index('push_outbox_due_idx').on(t.deliveredAt, t.failedAt, t.nextAttemptAt),
+  ],
+);
+
+/** Per-user notification preferences: JSON `{push: {<kind>: boolean}}` (missing kinds = on). */
+export const notificationSettings = sqliteTable('notification_settings', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  push: text('push').notNull().default('{}'),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+});
 
 /** A user's private calendar feed: the URL is the secret, stored as a SHA-256 hash. */
 export const calendarFeeds = sqliteTable(
