@@ -6,6 +6,7 @@
  * tests write those rows directly — the same rows the nights API writes — and everything else goes
  * through the real endpoints.
  */
+import fc from 'fast-check';
 import ICAL from 'ical.js';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -276,6 +277,39 @@ describe('calendar feed — attacks', () => {
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
     const head = await t.request(feed.path, { method: 'HEAD' });
     expect(head.status).toBe(200);
+  });
+});
+
+describe('calendar feed — fuzzing and the contract', () => {
+  it('answers any path segment with 200 or 404 in the error format, never a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.string(), fc.stringMatching(/^[A-Za-z0-9_-]{40,46}(\.ics)?$/), fc.string({ unit: 'grapheme' })),
+        async (seg) => {
+          const res = await fetchFeed(`/api/calendar/${encodeURIComponent(seg)}`);
+          expect(res.status, seg).toBeLessThan(500);
+          if (res.status !== 200) expect(((await res.json()) as { code: string }).code).toMatch(/^[a-z_]+$/);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('never answers a 5xx to a random body on create or revoke', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('POST', 'DELETE'), fc.jsonValue(), async (method, json) => {
+        const res = await t.request('/api/users/me/calendar', { method, json, cookie: owner.cookie });
+        expect(res.status).toBeLessThan(500);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('publishes the three routes in the OpenAPI document', async () => {
+    const doc = (await (await t.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(doc.paths['/api/users/me/calendar']?.post).toBeTruthy();
+    expect(doc.paths['/api/users/me/calendar']?.delete).toBeTruthy();
+    expect(doc.paths['/api/calendar/{token}']?.get).toBeTruthy();
   });
 });
 
