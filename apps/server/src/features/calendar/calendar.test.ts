@@ -196,6 +196,20 @@ describe('calendar feed — attacks', () => {
     expect(rows.map((r) => r.type)).toEqual(expect.arrayContaining(['calendar_feed_created', 'calendar_feed_revoked']));
   });
 
+  it('stops the feed of a disabled account, and removes it with a deleted one', async () => {
+    const u = await createUser(t);
+    const feed = await createFeed(u);
+    await t.services.database.write((tx) => tx.update(schema.users).set({ disabledAt: clock.now() }).where(eq(schema.users.id, u.id)));
+    expect((await fetchFeed(feed.path)).status).toBe(404);
+    await t.services.database.write((tx) => tx.update(schema.users).set({ disabledAt: null }).where(eq(schema.users.id, u.id)));
+    expect((await fetchFeed(feed.path)).status).toBe(200);
+    const del = await t.request('/api/users/me', { method: 'DELETE', json: { confirm: u.username }, cookie: u.cookie });
+    expect(del.status).toBe(204);
+    expect((await fetchFeed(feed.path)).status).toBe(404);
+    const rows = await t.services.database.db.select().from(schema.calendarFeeds).where(eq(schema.calendarFeeds.userId, u.id));
+    expect(rows).toEqual([]);
+  });
+
   it('answers a guessed, short or malformed token with 404 in the error format, never 500', async () => {
     const feed = await createFeed(owner);
     const guesses = [
