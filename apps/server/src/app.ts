@@ -6,6 +6,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { adminRouter } from './features/admin/index.ts';
 import { authRouter } from './features/auth/index.ts';
+import { calendarRouter } from './features/calendar/index.ts';
 import { suggestionsRouter } from './features/suggestions/index.ts';
 import { discordRouter } from './features/discord/index.ts';
 import { invitesRouter } from './features/invites/index.ts';
@@ -69,6 +70,9 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
   // Discord sign-in (/api/auth/discord…, /api/auth/config) and unlinking (/api/users/me/discord).
   app.route('/api', discordRouter);
   app.route('/api/users', usersRouter);
+  // Calendar feed: /api/users/me/calendar (signed in) and GET /api/calendar/:token.ics, where the URL is
+  // the secret (no cookie; the origin check passes GETs; the access log masks the token).
+  app.route('/api', calendarRouter);
   // Instance administration: every route re-checks isInstanceAdmin from the database (404 for others).
   app.route('/api/admin', adminRouter);
   app.route('/api', suggestionsRouter);

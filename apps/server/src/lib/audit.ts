@@ -38,7 +38,10 @@ export type SecurityEventType =
   | 'account_disabled'
   | 'account_enabled'
   | 'registration_policy_changed'
-  | 'webhook_changed';
+  | 'webhook_changed'
+  | 'calendar_feed_created'
+  | 'calendar_feed_rotated'
+  | 'calendar_feed_revoked';
 
 export interface SecurityEventInput {
   type: SecurityEventType;

@@ -6,9 +6,10 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 
 /**
  * Paths that carry a secret in a segment: an invite code lets whoever holds it join the group, so the
- * API routes and the web page that take one in the path are logged with the code masked.
+ * API routes and the web page that take one in the path are logged with the code masked; so is the
+ * token of a calendar feed URL (the URL is its holder's only credential).
  */
-const SECRET_PATH_SEGMENTS = [/^(\/api\/invites\/)[^/]+/, /^(\/invite\/)[^/]+/];
+const SECRET_PATH_SEGMENTS = [/^(\/api\/invites\/)[^/]+/, /^(\/invite\/)[^/]+/, /^(\/api\/calendar\/)[^/]+/];
 
 /** The request path as it may be written to a log line. */
 export function loggablePath(path: string): string {

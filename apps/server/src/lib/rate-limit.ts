@@ -168,6 +168,12 @@ export const RULES = {
    * budget the caller gets 429 and no further row, so probing cannot flood the single writer or the log.
    */
   refusalsUser: { name: 'refusals_user', limit: 30, windowMs: MINUTE },
+  /**
+   * Calendar feed fetches (GET /api/calendar/:token.ics, no session): calendar services fetch many users'
+   * feeds from a few addresses, so the per-address budget is wide; one feed polled in a loop hits its own.
+   */
+  calendarFeedIp: { name: 'calendar_feed_ip', limit: 120, windowMs: MINUTE },
+  calendarFeedToken: { name: 'calendar_feed_token', limit: 60, windowMs: 15 * MINUTE },
 } as const satisfies Record<string, RateLimitRule>;
 
 /** Progressive lockout: after LOCK_AFTER failures in FAILURE_WINDOW, each further failure locks longer. */

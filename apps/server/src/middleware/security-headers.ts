@@ -45,7 +45,8 @@ export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   );
   h.set('X-Frame-Options', 'DENY');
   h.set('X-Content-Type-Options', 'nosniff');
-  h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+  // A response may only make this stricter: the calendar feed (whose URL is a secret) sends no-referrer.
+  if (h.get('Referrer-Policy') !== 'no-referrer') h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
   // No powerful features are used; `interest-cohort` (FLoC) is gone from browsers and only made Chrome log errors.
   h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()');
   h.set('Cross-Origin-Opener-Policy', 'same-origin');

@@ -31,6 +31,11 @@ export interface Session {
   current: boolean;
 }
 
+/** POST /api/users/me/calendar: the private feed URL (shown once; the server keeps only its hash). */
+export interface CalendarFeed {
+  url: string;
+}
+
 export interface ActivityEvent {
   type: string;
   at: string;

@@ -1,3 +1,4 @@
+import { CalendarSection } from '../features/account/components/calendar-section.tsx';
 import { ActivitySection, DeleteAccountSection, ExportSection } from '../features/account/components/data-section.tsx';
 import { DiscordSection } from '../features/account/components/discord-section.tsx';
 import { PasswordSection } from '../features/account/components/password-section.tsx';
@@ -17,6 +18,7 @@ export function AccountPage() {
       <DiscordSection me={me} />
       <PasswordSection me={me} />
       <TwoFactorSection me={me} />
+      <CalendarSection />
       <SessionsSection />
       <ActivitySection />
       <ExportSection />

@@ -1,7 +1,7 @@
 /** The signed-in person's own data: profile, sessions, password, two-factor, activity, export, deletion. */
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../lib/api-client.ts';
-import type { ActivityEvent, Session, TwoFactorSetup, User } from '../../lib/api-types.ts';
+import type { ActivityEvent, CalendarFeed, Session, TwoFactorSetup, User } from '../../lib/api-types.ts';
 
 export const accountQueries = {
   sessions: () => queryOptions({ queryKey: ['me', 'sessions'], queryFn: () => api.get<Session[]>('/api/auth/sessions') }),
@@ -20,7 +20,13 @@ export const accountApi = {
   unlinkDiscord: () => api.delete<{ user: User }>('/api/users/me/discord'),
   exportData: () => api.get<unknown>('/api/users/me/export'),
   deleteAccount: (username: string) => api.delete('/api/users/me', { confirm: username }),
+  /** Creates the calendar feed URL, or rotates it: the URL made before stops working at once. */
+  createCalendarFeed: () => api.post<CalendarFeed>('/api/users/me/calendar'),
+  revokeCalendarFeed: () => api.delete('/api/users/me/calendar'),
 };
+
+/** The same feed for calendar apps that subscribe through the webcal: scheme (Apple Calendar, Outlook). */
+export const webcalUrl = (url: string) => url.replace(/^https?:/, 'webcal:');
 
 /** Human wording for security event types; unknown types are shown tidied up rather than hidden. */
 export function describeEvent(type: string): string {
@@ -40,6 +46,9 @@ export function describeEvent(type: string): string {
     discord_linked: 'Discord linked',
     discord_unlinked: 'Discord unlinked',
     account_exported: 'Data exported',
+    calendar_feed_created: 'Calendar link created',
+    calendar_feed_rotated: 'Calendar link replaced (the old one stopped working)',
+    calendar_feed_revoked: 'Calendar sharing stopped',
   };
   return known[type] ?? type.replace(/[._]/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
 }

@@ -1,0 +1,2 @@
+/** What other features may use from calendar. */
+export { calendarRouter } from './router.ts';
