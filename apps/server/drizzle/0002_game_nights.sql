@@ -6,6 +6,34 @@ CREATE TABLE `calendar_feeds` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `calendar_feeds_token_unique` ON `calendar_feeds` (`token_hash`);--> statement-breakpoint
+CREATE TABLE `discord_channels` (
+	`group_id` text PRIMARY KEY NOT NULL,
+	`guild_id` text NOT NULL,
+	`channel_id` text NOT NULL,
+	`linked_by` text,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	FOREIGN KEY (`group_id`) REFERENCES `groups`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `discord_channels_channel_unique` ON `discord_channels` (`guild_id`,`channel_id`);--> statement-breakpoint
+CREATE TABLE `discord_interactions` (
+	`id` text PRIMARY KEY NOT NULL,
+	`received_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `discord_interactions_received_idx` ON `discord_interactions` (`received_at`);--> statement-breakpoint
+CREATE TABLE `discord_link_codes` (
+	`code_hash` text PRIMARY KEY NOT NULL,
+	`group_id` text NOT NULL,
+	`created_by` text,
+	`expires_at` integer NOT NULL,
+	`used_at` integer,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	FOREIGN KEY (`group_id`) REFERENCES `groups`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`created_by`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null
+);
+--> statement-breakpoint
+CREATE INDEX `discord_link_codes_group_idx` ON `discord_link_codes` (`group_id`);--> statement-breakpoint
 CREATE TABLE `nights` (
 	`group_id` text NOT NULL,
 	`day` text NOT NULL,
@@ -108,7 +136,8 @@ ALTER TABLE `groups` ADD `night_tie_break` text DEFAULT 'random' NOT NULL;--> st
 ALTER TABLE `groups` ADD `night_results_visibility` text DEFAULT 'live' NOT NULL;--> statement-breakpoint
 ALTER TABLE `groups` ADD `night_reminder_before_minutes` integer DEFAULT 60 NOT NULL;--> statement-breakpoint
 ALTER TABLE `groups` ADD `night_method` text DEFAULT 'approval' NOT NULL;--> statement-breakpoint
-ALTER TABLE `groups` ADD `night_vetoes` integer DEFAULT 0 NOT NULL;
+ALTER TABLE `groups` ADD `night_vetoes` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `groups` ADD `discord_join_policy` text DEFAULT 'members' NOT NULL;
 --> statement-breakpoint
 -- Existing data: every day with suggestions whose voting had ended under the old rule ("a day takes
 -- votes until the end of the next day") becomes a closed night, with the winner that rule gave: the most

@@ -144,6 +144,10 @@ export const groups = sqliteTable('groups', {
     .notNull()
     .default('approval'),
   nightVetoes: integer('night_vetoes').notNull().default(0),
+  /** Who may act from the linked Discord channel: `members` (linked accounts only) or `channel` (anyone there). */
+  discordJoinPolicy: text('discord_join_policy', { enum: ['members', 'channel'] })
+    .notNull()
+    .default('members'),
   createdAt: createdAt(),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
 });
@@ -407,4 +411,45 @@ export const calendarFeeds = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('calendar_feeds_token_unique').on(t.tokenHash)],
+);
+
+/** The Discord channel bound to a group by `/queuecrew link` (one channel per group, one group per channel). */
+export const discordChannels = sqliteTable(
+  'discord_channels',
+  {
+    groupId: text('group_id')
+      .primaryKey()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    guildId: text('guild_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    linkedBy: text('linked_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('discord_channels_channel_unique').on(t.guildId, t.channelId)],
+);
+
+/** Single-use, short-lived codes an admin creates to bind a channel; stored as SHA-256 hashes. */
+export const discordLinkCodes = sqliteTable(
+  'discord_link_codes',
+  {
+    codeHash: text('code_hash').primaryKey(),
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    usedAt: integer('used_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('discord_link_codes_group_idx').on(t.groupId)],
+);
+
+/** Interaction ids already handled: a retry or a second instance cannot apply one twice. */
+export const discordInteractions = sqliteTable(
+  'discord_interactions',
+  {
+    id: text('id').primaryKey(),
+    receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('discord_interactions_received_idx').on(t.receivedAt)],
 );
