@@ -35,8 +35,13 @@ export class PushEndpointError extends Error {
   override name = 'PushEndpointError';
 }
 
-/** Special-use ranges (IANA IPv4/IPv6 special-purpose registries) that a push service never lives in. */
-const blocked = new BlockList();
+/**
+ * Special-use ranges (IANA IPv4/IPv6 special-purpose registries) that a push service never lives in. Two
+ * lists: a BlockList holding IPv6 rules also matches IPv4 addresses through their mapped form
+ * (::ffff:0:0/96 would block every IPv4 address).
+ */
+const blocked4 = new BlockList();
+const blocked6 = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8], // "this network", unspecified
   ['10.0.0.0', 8], // private
@@ -57,7 +62,7 @@ for (const [net, prefix] of [
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, broadcast
 ] as const)
-  blocked.addSubnet(net, prefix, 'ipv4');
+  blocked4.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
   ['::', 96], // unspecified, loopback, IPv4-compatible
   ['::ffff:0:0', 96], // IPv4-mapped
@@ -74,7 +79,7 @@ for (const [net, prefix] of [
   ['fec0::', 10], // site-local (deprecated)
   ['ff00::', 8], // multicast
 ] as const)
-  blocked.addSubnet(net, prefix, 'ipv6');
+  blocked6.addSubnet(net, prefix, 'ipv6');
 /** Global unicast IPv6 is 2000::/3; anything outside it is not a public address. */
 const globalUnicast6 = new BlockList();
 globalUnicast6.addSubnet('2000::', 3, 'ipv6');
@@ -82,8 +87,8 @@ globalUnicast6.addSubnet('2000::', 3, 'ipv6');
 /** True only for a public unicast address. */
 export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
-  if (family === 4) return !blocked.check(address, 'ipv4');
-  if (family === 6) return globalUnicast6.check(address, 'ipv6') && !blocked.check(address, 'ipv6');
+  if (family === 4) return !blocked4.check(address, 'ipv4');
+  if (family === 6) return globalUnicast6.check(address, 'ipv6') && !blocked6.check(address, 'ipv6');
   return false;
 }
 
@@ -129,7 +134,8 @@ export function parsePushEndpoint(raw: string, rules: EndpointRules): CheckedEnd
     throw new PushEndpointError('The push endpoint host name is not valid.');
   // A last label of digits only would be read as an IPv4 number by some resolvers.
   if (/^[0-9]+$/.test(labels[labels.length - 1]!)) throw new PushEndpointError('The push endpoint must use a host name, not an IP address.');
-  if (SPECIAL_SUFFIXES.some((s) => `.${name}`.endsWith(s))) throw new PushEndpointError('The push endpoint host name is not a public host.');
+  // (`localhost` itself is left to the resolver, which answers loopback and is refused there.)
+  if (SPECIAL_SUFFIXES.some((s) => name.endsWith(s))) throw new PushEndpointError('The push endpoint host name is not a public host.');
   return { url, allowance: false };
 }
 
