@@ -123,7 +123,8 @@ function verifyVapid(header: string | undefined, origin: string, nowSeconds: num
   if (claims.aud !== origin) throw new Refusal(403, `aud is ${String(claims.aud)}, not ${origin}`);
   if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds || claims.exp > nowSeconds + 24 * 3600)
     throw new Refusal(403, 'exp must be in the future and at most 24 hours ahead');
-  if (typeof claims.sub !== 'string' || !/^(mailto:|https:)/.test(claims.sub)) throw new Refusal(403, 'sub must be a mailto: or https: URL');
+  if (typeof claims.sub !== 'string' || !/^(mailto:|https:)/.test(claims.sub))
+    throw new Refusal(403, 'sub must be a mailto: or https: URL');
   return { claims: claims as ReceivedPush['claims'], key: k };
 }
 

@@ -190,7 +190,9 @@ function vapidProblems(v: VapidConfig): string[] {
   const pub = BASE64URL.test(v.publicKey) ? Buffer.from(v.publicKey, 'base64url') : Buffer.alloc(0);
   const priv = BASE64URL.test(v.privateKey) ? Buffer.from(v.privateKey, 'base64url') : Buffer.alloc(0);
   if (pub.length !== 65 || pub[0] !== 4)
-    problems.push('VAPID_PUBLIC_KEY: must be a base64url P-256 public key (65 bytes; generate a pair with: npx web-push generate-vapid-keys)');
+    problems.push(
+      'VAPID_PUBLIC_KEY: must be a base64url P-256 public key (65 bytes; generate a pair with: npx web-push generate-vapid-keys)',
+    );
   if (priv.length !== 32) problems.push('VAPID_PRIVATE_KEY: must be a base64url P-256 private key (32 bytes)');
   if (problems.length === 0) {
     try {

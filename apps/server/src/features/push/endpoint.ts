@@ -120,7 +120,8 @@ export function parsePushEndpoint(raw: string, rules: EndpointRules): CheckedEnd
   } catch {
     throw new PushEndpointError('The push endpoint is not a URL.');
   }
-  if (url.username !== '' || url.password !== '') throw new PushEndpointError('The push endpoint must not contain a user name or password.');
+  if (url.username !== '' || url.password !== '')
+    throw new PushEndpointError('The push endpoint must not contain a user name or password.');
   if (url.hash !== '') throw new PushEndpointError('The push endpoint must not contain a fragment.');
   if (rules.allowedOrigin !== undefined && url.origin === rules.allowedOrigin) return { url, allowance: true };
   if (url.protocol !== 'https:') throw new PushEndpointError('The push endpoint must be an https: URL.');
@@ -130,10 +131,10 @@ export function parsePushEndpoint(raw: string, rules: EndpointRules): CheckedEnd
   if (host.startsWith('[') || isIP(host) !== 0) throw new PushEndpointError('The push endpoint must use a host name, not an IP address.');
   const name = host.endsWith('.') ? host.slice(0, -1) : host;
   const labels = name.split('.');
-  if (name === '' || !labels.every((l) => LABEL.test(l)))
-    throw new PushEndpointError('The push endpoint host name is not valid.');
+  if (name === '' || !labels.every((l) => LABEL.test(l))) throw new PushEndpointError('The push endpoint host name is not valid.');
   // A last label of digits only would be read as an IPv4 number by some resolvers.
-  if (/^[0-9]+$/.test(labels[labels.length - 1]!)) throw new PushEndpointError('The push endpoint must use a host name, not an IP address.');
+  if (/^[0-9]+$/.test(labels[labels.length - 1]!))
+    throw new PushEndpointError('The push endpoint must use a host name, not an IP address.');
   // (`localhost` itself is left to the resolver, which answers loopback and is refused there.)
   if (SPECIAL_SUFFIXES.some((s) => name.endsWith(s))) throw new PushEndpointError('The push endpoint host name is not a public host.');
   return { url, allowance: false };

@@ -13,7 +13,12 @@ export interface NewSubscription {
   userAgent: string | null;
 }
 
-export async function saveSubscription(tx: Tx, cipher: FieldCipher, input: NewSubscription, now: Date): Promise<{ id: string; createdAt: Date }> {
+export async function saveSubscription(
+  tx: Tx,
+  cipher: FieldCipher,
+  input: NewSubscription,
+  now: Date,
+): Promise<{ id: string; createdAt: Date }> {
   const hash = endpointHash(input.url);
   const existing = await tx.select().from(schema.pushSubscriptions).where(eq(schema.pushSubscriptions.endpointHash, hash)).get();
   // The same device again (a re-subscribe after key rotation, or a page reload): update in place.

@@ -109,7 +109,9 @@ describe('the resolution check (with an injected resolver)', () => {
       Promise.resolve(addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
 
   it('accepts a public name with a default or explicit port', async () => {
-    await expect(checkPushEndpoint('https://push.example.com/x', {}, answering('93.184.215.14'))).resolves.toMatchObject({ allowance: false });
+    await expect(checkPushEndpoint('https://push.example.com/x', {}, answering('93.184.215.14'))).resolves.toMatchObject({
+      allowance: false,
+    });
     await expect(checkPushEndpoint('https://push.example.com:8443/x', {}, answering('2606:4700::1111'))).resolves.toBeDefined();
   });
 
@@ -147,7 +149,9 @@ describe('send-time refusals', () => {
   async function queueFor(userId: string) {
     const id = newId();
     await t.services.database.write((tx) =>
-      tx.insert(schema.notifications).values({ id, userId, kind: 'nudge', title: 'Vote!', body: 'Voting closes soon.', url: '/', createdAt: t.services.clock.now() }),
+      tx
+        .insert(schema.notifications)
+        .values({ id, userId, kind: 'nudge', title: 'Vote!', body: 'Voting closes soon.', url: '/', createdAt: t.services.clock.now() }),
     );
     return id;
   }

@@ -294,7 +294,9 @@ export class PushWorker {
   ): Promise<Outcome> {
     const backoff = () => Math.min(this.options.baseDelayMs * 2 ** (attempts - 1), this.options.maxDelayMs);
     const retryOrFail = (error: string, at = now.getTime() + backoff()): Outcome =>
-      attempts >= this.options.maxAttempts ? { kind: 'failed', error: `${error} Gave up after ${attempts} attempts.` } : { kind: 'retry', error, at };
+      attempts >= this.options.maxAttempts
+        ? { kind: 'failed', error: `${error} Gave up after ${attempts} attempts.` }
+        : { kind: 'retry', error, at };
     let url: URL;
     let allowance: boolean;
     try {
@@ -318,7 +320,8 @@ export class PushWorker {
       return retryOrFail(`The push service could not be reached (${e instanceof Error ? e.message : 'error'}).`);
     }
     if (res.status >= 200 && res.status < 300) return { kind: 'delivered' };
-    if (res.status === 404 || res.status === 410) return { kind: 'gone', error: `The push service answered ${res.status}: the device unsubscribed.` };
+    if (res.status === 404 || res.status === 410)
+      return { kind: 'gone', error: `The push service answered ${res.status}: the device unsubscribed.` };
     if (res.status === 429) {
       const header = res.headers['retry-after'];
       const value = Array.isArray(header) ? header[0] : header;
@@ -327,7 +330,8 @@ export class PushWorker {
       return retryOrFail('The push service rate-limited us.', now.getTime() + wait);
     }
     if (res.status >= 500) return retryOrFail(`The push service answered ${res.status}.`);
-    if (res.status >= 300 && res.status < 400) return { kind: 'failed', error: `The push service answered ${res.status}; redirects are not followed.` };
+    if (res.status >= 300 && res.status < 400)
+      return { kind: 'failed', error: `The push service answered ${res.status}; redirects are not followed.` };
     return { kind: 'failed', error: `The push service refused the message (${res.status}).` };
   }
 
@@ -383,7 +387,8 @@ export class PushWorker {
     });
     metrics.pushDeliveries.inc({ outcome: outcome.kind });
     if (outcome.kind === 'delivered') logger.debug(log, 'push delivered');
-    else if (outcome.kind === 'retry') logger.warn({ ...log, error: outcome.error, retryAt: new Date(outcome.at).toISOString() }, 'push failed; will retry');
+    else if (outcome.kind === 'retry')
+      logger.warn({ ...log, error: outcome.error, retryAt: new Date(outcome.at).toISOString() }, 'push failed; will retry');
     else if (outcome.kind === 'gone') logger.info({ ...log, error: outcome.error }, 'push subscription removed');
     else logger.warn({ ...log, error: outcome.error }, 'push given up');
   }
