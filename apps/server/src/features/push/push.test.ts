@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
+import fc from 'fast-check';
 import webpush from 'web-push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakePush, type FakePush, type FakePushDevice } from '../../../../../scripts/fake-push/server.ts';
@@ -442,6 +443,46 @@ describe('notification settings', () => {
 
   it('needs a session', async () => {
     expect((await t.request('/api/users/me/notification-settings')).status).toBe(401);
+  });
+});
+
+describe('fuzzing', () => {
+  // Endpoints are strings that are not resolvable https URLs (no DNS here): the point is the shapes.
+  const endpoint = fc.oneof(
+    fc.string(),
+    fc.constantFrom(
+      'https://',
+      'https://[',
+      'https://a..b/x',
+      'http://0/',
+      'https://%00/',
+      'https://xn--/',
+      `${'https://a.b/'.padEnd(3000, 'x')}`,
+    ),
+  );
+  const keyValue = fc.oneof(fc.string(), fc.base64String(), fc.constant(null), fc.integer(), fc.array(fc.string()));
+
+  it('never answers 5xx to any subscription or settings body, always the error format', async () => {
+    const user = await createUser(t);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.record({ endpoint, keys: fc.record({ p256dh: keyValue, auth: keyValue }) }, { requiredKeys: [] }), fc.anything()),
+        fc.oneof(fc.record({ push: fc.dictionary(fc.string(), fc.oneof(fc.boolean(), fc.string())) }), fc.anything()),
+        async (subscription, settings) => {
+          for (const [path, method, json] of [
+            ['/api/push/subscriptions', 'POST', subscription],
+            ['/api/push/subscriptions', 'DELETE', subscription],
+            ['/api/users/me/notification-settings', 'PATCH', settings],
+          ] as const) {
+            const res = await t.request(path, { method, json: json ?? null, cookie: user.cookie });
+            expect(res.status, `${method} ${path} ${JSON.stringify(json)}`).toBeLessThan(500);
+            if (res.status >= 400) expect(Object.keys((await res.json()) as object)).toEqual(expect.arrayContaining(['error', 'code']));
+            else await res.body?.cancel();
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
 
