@@ -115,7 +115,7 @@ describe('account', () => {
     const account = new AccountPage(page);
     await account.open();
     await expect.poll(() => page.getByTestId('session').count()).toBeGreaterThanOrEqual(2);
-    await page.getByText('This device').waitFor();
+    await page.getByText('This device', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => page.getByTestId('session').count()).toBe(1);

@@ -12,6 +12,7 @@ import { discordRouter } from './features/discord/index.ts';
 import { invitesRouter } from './features/invites/index.ts';
 import { groupsRouter } from './features/groups/index.ts';
 import { opsRouter } from './features/ops/index.ts';
+import { pushRouter } from './features/push/index.ts';
 import { usersRouter } from './features/users/index.ts';
 import type { Realtime } from './features/realtime/index.ts';
 import type { AppEnv } from './lib/context.ts';
@@ -69,6 +70,8 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
   app.route('/api/auth', authRouter);
   // Discord sign-in (/api/auth/discord…, /api/auth/config) and unlinking (/api/users/me/discord).
   app.route('/api', discordRouter);
+  // Web Push devices and preferences (/api/push/*, /api/users/me/notification-settings).
+  app.route('/api', pushRouter);
   app.route('/api/users', usersRouter);
   // Calendar feed: /api/users/me/calendar (signed in) and GET /api/calendar/:token.ics, where the URL is
   // the secret (no cookie; the origin check passes GETs; the access log masks the token).

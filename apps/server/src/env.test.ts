@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './env.ts';
+import { ConfigError, generateVapidKeys, loadConfig } from './env.ts';
 
 const strong = (tag: string) => `${tag}-Zq8w3Lr5Tx9Vb2Nm7Kp4Hj6Gf1Dc0Sa`;
 
@@ -17,6 +17,10 @@ describe('configuration', () => {
     expect(second.session.secret).toBe(first.session.secret);
     expect(second.warnings).toHaveLength(0);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveProperty('DATABASE_ENCRYPTION_KEY', first.database.encryptionKey);
+    // A VAPID key pair for Web Push is generated with them, once.
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveProperty('VAPID_PUBLIC_KEY', first.push.vapid.publicKey);
+    expect(Buffer.from(first.push.vapid.publicKey, 'base64url')).toHaveLength(65);
+    expect(second.push.vapid).toEqual(first.push.vapid);
   });
 
   it('requires every secret in production and reports each problem on its own line', () => {
@@ -29,7 +33,16 @@ describe('configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
-    for (const name of ['DATABASE_ENCRYPTION_KEY', 'SESSION_SECRET', 'FIELD_ENCRYPTION_KEY', 'BACKUP_KEY', 'METRICS_TOKEN']) {
+    for (const name of [
+      'DATABASE_ENCRYPTION_KEY',
+      'SESSION_SECRET',
+      'FIELD_ENCRYPTION_KEY',
+      'BACKUP_KEY',
+      'METRICS_TOKEN',
+      'VAPID_PUBLIC_KEY',
+      'VAPID_PRIVATE_KEY',
+      'VAPID_SUBJECT',
+    ]) {
       expect(problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
     }
   });
@@ -63,9 +76,39 @@ describe('configuration', () => {
       FIELD_ENCRYPTION_KEY: strong('field'),
       BACKUP_KEY: strong('backup'),
       METRICS_TOKEN: 'metrics-token-0123456789abcdef',
+      ...vapidEnv(),
     });
     expect(config.registration).toBe('invite-only');
     expect(config.isHttps).toBe(true);
+  });
+
+  it('validates the VAPID keys and subject in production', () => {
+    const base = {
+      NODE_ENV: 'production',
+      APP_URL: 'https://qc.example',
+      DATABASE_ENCRYPTION_KEY: strong('db'),
+      SESSION_SECRET: strong('session'),
+      FIELD_ENCRYPTION_KEY: strong('field'),
+      BACKUP_KEY: strong('backup'),
+      METRICS_TOKEN: 'metrics-token-0123456789abcdef',
+    };
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+    };
+    const other = generateVapidKeys();
+    expect(problems({ ...base, ...vapidEnv(), VAPID_PUBLIC_KEY: other.publicKey }).join('\n')).toMatch(/VAPID_PUBLIC_KEY: does not belong/);
+    expect(problems({ ...base, ...vapidEnv(), VAPID_PUBLIC_KEY: 'abc' }).join('\n')).toMatch(/VAPID_PUBLIC_KEY: must be a base64url P-256/);
+    expect(problems({ ...base, ...vapidEnv(), VAPID_PRIVATE_KEY: 'abc' }).join('\n')).toMatch(/VAPID_PRIVATE_KEY/);
+    expect(problems({ ...base, ...vapidEnv(), VAPID_SUBJECT: 'http://qc.example' }).join('\n')).toMatch(/VAPID_SUBJECT: must be a mailto:/);
+    expect(problems({ ...base, ...vapidEnv(), PUSH_ENDPOINT_BASE_URL: 'http://127.0.0.1:4020' }).join('\n')).toMatch(
+      /PUSH_ENDPOINT_BASE_URL: is for development and tests only/,
+    );
+    expect(problems({ ...base, ...vapidEnv() })).toEqual([]);
   });
 
   it('rejects malformed values with the variable name', () => {
@@ -73,3 +116,8 @@ describe('configuration', () => {
     expect(() => loadConfig({ REGISTRATION: 'sometimes', DATA_DIR: mkdtempSync(join(tmpdir(), 'qc-env-')) })).toThrow(/REGISTRATION/);
   });
 });
+
+function vapidEnv() {
+  const pair = generateVapidKeys();
+  return { VAPID_PUBLIC_KEY: pair.publicKey, VAPID_PRIVATE_KEY: pair.privateKey, VAPID_SUBJECT: 'mailto:ops@qc.example' };
+}

@@ -4,7 +4,7 @@
  * In development, missing secrets are generated once into `data/secrets.json` (mode 0600) so that
  * `npm start` works on a fresh machine. With NODE_ENV=production every secret must be given and strong.
  */
-import { randomBytes } from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
@@ -64,6 +64,16 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_DIST_DIR: z.string().min(1).optional(),
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  /** Web Push (RFC 8292) application server keys: base64url P-256 public point (65 bytes) and private scalar (32 bytes). */
+  VAPID_PUBLIC_KEY: z.string().min(1).optional(),
+  VAPID_PRIVATE_KEY: z.string().min(1).optional(),
+  /** Who push services contact about our pushes: a mailto: address or an https: URL. */
+  VAPID_SUBJECT: z.string().min(1).optional(),
+  /**
+   * Development/tests only: one extra origin (e.g. http://127.0.0.1:4020 of scripts/fake-push) accepted as a
+   * push endpoint besides public https hosts. Refused in production.
+   */
+  PUSH_ENDPOINT_BASE_URL: z.url().optional(),
 });
 
 export type Config = ReturnType<typeof buildConfig>;
@@ -75,7 +85,13 @@ export class ConfigError extends Error {
   }
 }
 
-function buildConfig(e: z.infer<typeof schema>, secrets: Record<SecretName, string>, warnings: string[]) {
+export interface VapidConfig {
+  publicKey: string;
+  privateKey: string;
+  subject: string;
+}
+
+function buildConfig(e: z.infer<typeof schema>, secrets: Record<SecretName, string>, vapid: VapidConfig, warnings: string[]) {
   const appUrl = new URL(e.APP_URL);
   const dataDir = resolve(e.DATA_DIR);
   const isHttps = appUrl.protocol === 'https:';
@@ -142,6 +158,11 @@ function buildConfig(e: z.infer<typeof schema>, secrets: Record<SecretName, stri
     logLevel: e.LOG_LEVEL,
     webDistDir: resolve(e.WEB_DIST_DIR ?? resolve(import.meta.dirname, '../../web/dist')),
     rateLimits: e.RATE_LIMITS === 'on',
+    push: {
+      vapid,
+      /** The one extra origin allowed as a push endpoint (never in production). */
+      endpointBaseUrl: e.PUSH_ENDPOINT_BASE_URL && e.NODE_ENV !== 'production' ? new URL(e.PUSH_ENDPOINT_BASE_URL).origin : undefined,
+    },
     warnings,
   } as const;
 }
@@ -154,7 +175,46 @@ function weakness(value: string): string | undefined {
   return undefined;
 }
 
-function loadOrCreateDevSecrets(dataDir: string, missing: SecretName[], warnings: string[]): Record<string, string> {
+/** A fresh VAPID key pair (P-256), base64url: the same format `npx web-push generate-vapid-keys` prints. */
+export function generateVapidKeys(): { publicKey: string; privateKey: string } {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  return { publicKey: ecdh.getPublicKey().toString('base64url'), privateKey: ecdh.getPrivateKey().toString('base64url') };
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/** Problems with a VAPID configuration: key formats, the pair matching, and the subject's scheme. */
+function vapidProblems(v: VapidConfig): string[] {
+  const problems: string[] = [];
+  const pub = BASE64URL.test(v.publicKey) ? Buffer.from(v.publicKey, 'base64url') : Buffer.alloc(0);
+  const priv = BASE64URL.test(v.privateKey) ? Buffer.from(v.privateKey, 'base64url') : Buffer.alloc(0);
+  if (pub.length !== 65 || pub[0] !== 4)
+    problems.push(
+      'VAPID_PUBLIC_KEY: must be a base64url P-256 public key (65 bytes; generate a pair with: npx web-push generate-vapid-keys)',
+    );
+  if (priv.length !== 32) problems.push('VAPID_PRIVATE_KEY: must be a base64url P-256 private key (32 bytes)');
+  if (problems.length === 0) {
+    try {
+      const ecdh = createECDH('prime256v1');
+      ecdh.setPrivateKey(priv);
+      if (!ecdh.getPublicKey().equals(pub)) problems.push('VAPID_PUBLIC_KEY: does not belong to VAPID_PRIVATE_KEY');
+    } catch {
+      problems.push('VAPID_PRIVATE_KEY: is not a valid P-256 private key');
+    }
+  }
+  let subject: URL | undefined;
+  try {
+    subject = new URL(v.subject);
+  } catch {
+    subject = undefined;
+  }
+  if (!subject || !['mailto:', 'https:'].includes(subject.protocol))
+    problems.push('VAPID_SUBJECT: must be a mailto: address or an https: URL (push services use it to contact you)');
+  return problems;
+}
+
+function loadOrCreateDevSecrets(dataDir: string, missing: SecretName[], warnings: string[], wantVapid = false): Record<string, string> {
   const file = resolve(dataDir, 'secrets.json');
   let stored: Record<string, string> = {};
   if (existsSync(file)) {
@@ -167,11 +227,19 @@ function loadOrCreateDevSecrets(dataDir: string, missing: SecretName[], warnings
       changed = true;
     }
   }
+  const generated: string[] = [...missing];
+  if (wantVapid && (!stored.VAPID_PUBLIC_KEY || !stored.VAPID_PRIVATE_KEY)) {
+    const pair = generateVapidKeys();
+    stored.VAPID_PUBLIC_KEY = pair.publicKey;
+    stored.VAPID_PRIVATE_KEY = pair.privateKey;
+    generated.push('VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY');
+    changed = true;
+  }
   if (changed) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
     chmodSync(file, 0o600);
-    warnings.push(`Generated development secrets (${missing.join(', ')}) into ${file}. Set them in the environment for production.`);
+    warnings.push(`Generated development secrets (${generated.join(', ')}) into ${file}. Set them in the environment for production.`);
   }
   return stored;
 }
@@ -189,6 +257,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const warnings: string[] = [];
   const missing = SECRET_NAMES.filter((n) => !e[n]);
   let secrets: Record<string, string | undefined> = Object.fromEntries(SECRET_NAMES.map((n) => [n, e[n]]));
+  let devVapid: { publicKey: string; privateKey: string } | undefined;
 
   if (e.NODE_ENV === 'production') {
     for (const n of missing) problems.push(`${n}: is required when NODE_ENV=production (generate one with: openssl rand -base64 32)`);
@@ -203,10 +272,26 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     if (!e.METRICS_TOKEN) problems.push('METRICS_TOKEN: is required when NODE_ENV=production (generate one with: openssl rand -hex 24)');
     if (!e.APP_URL.startsWith('https://'))
       warnings.push('APP_URL is not https: cookies will not be Secure. Serve QueueCrew behind TLS in production.');
-  } else if (missing.length > 0) {
-    const stored = loadOrCreateDevSecrets(resolve(e.DATA_DIR), missing, warnings);
+  } else if (missing.length > 0 || !e.VAPID_PUBLIC_KEY || !e.VAPID_PRIVATE_KEY) {
+    const wantVapid = !e.VAPID_PUBLIC_KEY && !e.VAPID_PRIVATE_KEY;
+    const stored = loadOrCreateDevSecrets(resolve(e.DATA_DIR), missing, warnings, wantVapid);
     secrets = { ...secrets, ...Object.fromEntries(missing.map((n) => [n, stored[n]])) };
+    if (wantVapid) devVapid = { publicKey: stored.VAPID_PUBLIC_KEY!, privateKey: stored.VAPID_PRIVATE_KEY! };
   }
+  // Web Push: required in production; in development a key pair is generated once into data/secrets.json.
+  if (e.NODE_ENV === 'production') {
+    for (const n of ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT'] as const)
+      if (!e[n]) problems.push(`${n}: is required when NODE_ENV=production (generate a key pair with: npx web-push generate-vapid-keys)`);
+    if (e.PUSH_ENDPOINT_BASE_URL) problems.push('PUSH_ENDPOINT_BASE_URL: is for development and tests only; unset it in production');
+  } else if (!e.VAPID_PUBLIC_KEY !== !e.VAPID_PRIVATE_KEY) {
+    problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY: set both or neither');
+  }
+  const vapid: VapidConfig = {
+    publicKey: e.VAPID_PUBLIC_KEY ?? devVapid?.publicKey ?? '',
+    privateKey: e.VAPID_PRIVATE_KEY ?? devVapid?.privateKey ?? '',
+    subject: e.VAPID_SUBJECT ?? (e.NODE_ENV === 'production' ? '' : 'mailto:push@queuecrew.invalid'),
+  };
+  if (vapid.publicKey && vapid.privateKey && vapid.subject) problems.push(...vapidProblems(vapid));
   if ((e.TLS_CERT_FILE && !e.TLS_KEY_FILE) || (!e.TLS_CERT_FILE && e.TLS_KEY_FILE)) {
     problems.push('TLS_CERT_FILE and TLS_KEY_FILE: set both or neither');
   }
@@ -214,5 +299,5 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (e.NODE_ENV === 'production' && e.DISCORD_WEBHOOK_BASE_URL)
     problems.push('DISCORD_WEBHOOK_BASE_URL: is for development and tests only; unset it in production');
   if (problems.length > 0) throw new ConfigError(problems);
-  return buildConfig(e, secrets as Record<SecretName, string>, warnings);
+  return buildConfig(e, secrets as Record<SecretName, string>, vapid, warnings);
 }

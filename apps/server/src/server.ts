@@ -19,6 +19,7 @@ import { createMetrics } from './lib/metrics.ts';
 import { holdDatabase, startScheduledJobs } from './features/ops/index.ts';
 import { WebhookWorker, type WebhookWorkerOptions } from './features/discord/index.ts';
 import { Realtime, RedisHub, type RealtimeOptions } from './features/realtime/index.ts';
+import { PushWorker, type PushWorkerOptions } from './features/push/index.ts';
 
 export interface RunningServer {
   url: string;
@@ -27,6 +28,8 @@ export interface RunningServer {
   server: ServerType;
   /** Posts queued Discord announcements (started with the server, stopped before the database closes). */
   webhookWorker: WebhookWorker;
+  /** Queues and delivers Web Push messages (started with the server, stopped before the database closes). */
+  pushWorker: PushWorker;
   /** The plain-http server that redirects to https (only with HTTP_REDIRECT_PORT). */
   redirectServer?: HttpServer;
   stop(): Promise<void>;
@@ -39,6 +42,8 @@ export async function startServer(
     logDestination?: DestinationStream;
     /** Discord webhook delivery loop options; false leaves the loop stopped (tests drive runOnce()). */
     webhooks?: Partial<WebhookWorkerOptions> | false;
+    /** Web Push loop options; false leaves the loop stopped (tests drive runOnce()). */
+    push?: Partial<PushWorkerOptions> | false;
     /** Live-update limits and intervals (tests shorten the heartbeat and sweep). */
     realtime?: Partial<RealtimeOptions>;
   } = {},
@@ -87,6 +92,8 @@ export async function startServer(
   const redirectServer = config.httpRedirectPort ? await startRedirectServer(config, config.httpRedirectPort) : undefined;
   const webhookWorker = new WebhookWorker(services, options.webhooks || {});
   if (options.webhooks !== false) webhookWorker.start();
+  const pushWorker = new PushWorker(services, options.push || {});
+  if (options.push !== false) pushWorker.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -105,11 +112,12 @@ export async function startServer(
       await services.rateLimiter.close();
       // The delivery loop finishes its current pass (rows it could not finish stay queued).
       await webhookWorker.stop();
+      await pushWorker.stop();
       database.close();
       releaseDatabase();
       logger.info('stopped');
     })());
-  return { url, port, services, server, webhookWorker, redirectServer, stop };
+  return { url, port, services, server, webhookWorker, pushWorker, redirectServer, stop };
 }
 
 function readTlsFiles(files: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {

@@ -25,6 +25,13 @@ setUnauthenticatedHandler(() => {
   void router.navigate({ to: '/sign-in', search: { redirect: here.href } });
 });
 
+// The service worker (public/sw.js): offline page, Web Push notifications. Failure only costs those.
+if ('serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => undefined);
+  });
+}
+
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(

@@ -15,6 +15,7 @@ import type { FieldCipher } from '../lib/crypto.ts';
 import { totpAad } from '../features/auth/totp.ts';
 import { inviteAad } from '../features/invites/data.ts';
 import { webhookAad } from '../features/discord/webhooks.ts';
+import { pushEndpointAad, pushKeysAad } from '../features/push/index.ts';
 
 interface EncryptedValue {
   id: string;
@@ -85,6 +86,44 @@ export const ENCRYPTED_FIELDS: EncryptedField[] = [
           .set({ discordWebhookEnc: next })
           .where(and(eq(schema.groups.id, row.id), eq(schema.groups.discordWebhookEnc, row.value)))
           .returning({ id: schema.groups.id }),
+      );
+      return done.length === 1;
+    },
+  },
+  {
+    name: 'push_subscriptions.endpoint_enc',
+    async read(database) {
+      const rows = await database.db
+        .select({ id: schema.pushSubscriptions.id, value: schema.pushSubscriptions.endpointEnc })
+        .from(schema.pushSubscriptions);
+      return rows.map((r) => ({ id: r.id, value: r.value, aad: pushEndpointAad(r.id) }));
+    },
+    async write(database, row, next) {
+      const done = await database.write((tx) =>
+        tx
+          .update(schema.pushSubscriptions)
+          .set({ endpointEnc: next })
+          .where(and(eq(schema.pushSubscriptions.id, row.id), eq(schema.pushSubscriptions.endpointEnc, row.value)))
+          .returning({ id: schema.pushSubscriptions.id }),
+      );
+      return done.length === 1;
+    },
+  },
+  {
+    name: 'push_subscriptions.keys_enc',
+    async read(database) {
+      const rows = await database.db
+        .select({ id: schema.pushSubscriptions.id, value: schema.pushSubscriptions.keysEnc })
+        .from(schema.pushSubscriptions);
+      return rows.map((r) => ({ id: r.id, value: r.value, aad: pushKeysAad(r.id) }));
+    },
+    async write(database, row, next) {
+      const done = await database.write((tx) =>
+        tx
+          .update(schema.pushSubscriptions)
+          .set({ keysEnc: next })
+          .where(and(eq(schema.pushSubscriptions.id, row.id), eq(schema.pushSubscriptions.keysEnc, row.value)))
+          .returning({ id: schema.pushSubscriptions.id }),
       );
       return done.length === 1;
     },

@@ -47,6 +47,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    pushDeliveries: new Counter({
+      name: 'queuecrew_push_deliveries_total',
+      help: 'Web Push delivery attempts by outcome (delivered, retry, failed, gone)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     dbErrors: new Counter({
       name: 'queuecrew_db_errors_total',
       help: 'Database errors by kind',

@@ -29,6 +29,13 @@ export function contentSecurityPolicy(nonce: string, connectOrigins: string, htt
   ].join('; ');
 }
 
+/**
+ * The service worker's own policy (a worker is governed by the CSP of its script's response): it may
+ * fetch and cache same-origin resources (the offline page, navigations) and show our icons, nothing else.
+ */
+export const SERVICE_WORKER_CSP =
+  "default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   const { config } = c.get('services');
   const nonce = randomIdBytes(16).toString('base64');
@@ -41,7 +48,9 @@ export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
     'Content-Security-Policy',
     isHtml
       ? contentSecurityPolicy(nonce, wsOrigin, config.isHttps)
-      : "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      : c.req.path === '/sw.js' && c.res.ok
+        ? SERVICE_WORKER_CSP
+        : "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   );
   h.set('X-Frame-Options', 'DENY');
   h.set('X-Content-Type-Options', 'nosniff');

@@ -12,6 +12,21 @@ import type { Services } from '../services.ts';
 
 const PLACEHOLDER = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>QueueCrew</title></head><body><main><h1>QueueCrew</h1><p>The web app has not been built yet. Run <code>npm run build</code>, or use the API at <a href="/api/docs">/api/docs</a>.</p></main></body></html>`;
 
+/**
+ * Files at the root of the build (apps/web/public): the installable-app manifest, the service worker
+ * (at the root so its scope is the whole app without Service-Worker-Allowed), the offline page it falls
+ * back to, and the icons. Exact paths only: nothing else in dist is reachable outside /assets.
+ */
+const ROOT_FILES: Record<string, { type: string; cache: string }> = {
+  '/sw.js': { type: 'text/javascript; charset=utf-8', cache: 'no-cache' },
+  '/manifest.webmanifest': { type: 'application/manifest+json; charset=utf-8', cache: 'no-cache' },
+  '/offline.html': { type: 'text/html; charset=utf-8', cache: 'no-cache' },
+  '/offline.css': { type: 'text/css; charset=utf-8', cache: 'no-cache' },
+  '/icons/icon-192.png': { type: 'image/png', cache: 'public, max-age=86400' },
+  '/icons/icon-512.png': { type: 'image/png', cache: 'public, max-age=86400' },
+  '/icons/maskable-512.png': { type: 'image/png', cache: 'public, max-age=86400' },
+};
+
 export function webApp(services: Services) {
   const dist = services.config.webDistDir;
   const indexPath = resolve(dist, 'index.html');
@@ -41,6 +56,15 @@ export function webApp(services: Services) {
     // standard Response (only node-server's own Response shim happened to keep it).
     res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
     return res;
+  });
+  app.on(['GET', 'HEAD'], Object.keys(ROOT_FILES), (c) => {
+    const file = ROOT_FILES[c.req.path];
+    const path = resolve(dist, `.${c.req.path}`);
+    if (!file || !path.startsWith(dist) || !existsSync(path)) throw notFound('This file');
+    c.header('Content-Type', file.type);
+    c.header('Cache-Control', file.cache);
+    if (c.req.method === 'HEAD') return c.body(null);
+    return c.body(new Uint8Array(readFileSync(path)));
   });
   app.get('*', async (c, next) => {
     if (c.req.path.startsWith('/api/')) return next();

@@ -177,6 +177,9 @@ describe('rotating SESSION_SECRET and FIELD_ENCRYPTION_KEY', () => {
       ['users.totp_secret_enc', 1, 1, 0],
       ['invites.code_enc', 1, 1, 0],
       ['groups.discord_webhook_enc', 1, 1, 0],
+      // Web Push devices are rotated too (none were subscribed here; features/push covers their encryption).
+      ['push_subscriptions.endpoint_enc', 0, 0, 0],
+      ['push_subscriptions.keys_enc', 0, 0, 0],
     ]);
     expect(rotation.report.jwt).toMatchObject({ currentKid: keyId(NEW.session), previousKids: [keyId(OLD.session)] });
 

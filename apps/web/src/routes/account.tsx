@@ -6,6 +6,7 @@ import { ProfileSection } from '../features/account/components/profile-section.t
 import { SessionsSection } from '../features/account/components/sessions-section.tsx';
 import { TwoFactorSection } from '../features/account/components/two-factor-section.tsx';
 import { useMe } from '../features/auth/use-session.ts';
+import { PushSection } from '../features/push/components/push-section.tsx';
 import { usePageTitle } from '../lib/use-page-title.ts';
 
 export function AccountPage() {
@@ -19,6 +20,7 @@ export function AccountPage() {
       <PasswordSection me={me} />
       <TwoFactorSection me={me} />
       <CalendarSection />
+      <PushSection />
       <SessionsSection />
       <ActivitySection />
       <ExportSection />
