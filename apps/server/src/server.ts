@@ -20,6 +20,7 @@ import { holdDatabase, startScheduledJobs } from './features/ops/index.ts';
 import { WebhookWorker, type WebhookWorkerOptions } from './features/discord/index.ts';
 import { Realtime, RedisHub, type RealtimeOptions } from './features/realtime/index.ts';
 import { PushWorker, type PushWorkerOptions } from './features/push/index.ts';
+import { backfillNights, NightCloser, type NightCloserOptions } from './features/nights/index.ts';
 
 export interface RunningServer {
   url: string;
@@ -30,6 +31,8 @@ export interface RunningServer {
   webhookWorker: WebhookWorker;
   /** Queues and delivers Web Push messages (started with the server, stopped before the database closes). */
   pushWorker: PushWorker;
+  /** Closes game nights at their deadline and sends reminders (started with the server). */
+  nightCloser: NightCloser;
   /** The plain-http server that redirects to https (only with HTTP_REDIRECT_PORT). */
   redirectServer?: HttpServer;
   stop(): Promise<void>;
@@ -46,6 +49,8 @@ export async function startServer(
     push?: Partial<PushWorkerOptions> | false;
     /** Live-update limits and intervals (tests shorten the heartbeat and sweep). */
     realtime?: Partial<RealtimeOptions>;
+    /** Game-night closer options (tests shorten the tick); false leaves it stopped (tests drive runOnce()). */
+    nights?: Partial<NightCloserOptions> | false;
   } = {},
 ): Promise<RunningServer> {
   const config = options.config ?? loadConfig(options.env);
@@ -59,6 +64,9 @@ export async function startServer(
   // ADMIN_EMAILS also promotes accounts that registered before the email was added to the list.
   const promoted = await promoteConfiguredAdmins(database, config.adminEmails, config.session.secret);
   if (promoted.length > 0) logger.warn({ userIds: promoted }, 'instance admins added from ADMIN_EMAILS');
+  // Days that have suggestions but no game night yet (still open under the old rule) get one (idempotent).
+  const backfilled = await backfillNights(database, services.clock.now());
+  if (backfilled > 0) logger.info({ nights: backfilled }, 'game nights created for days with suggestions');
   const realtime = new Realtime(services, options.realtime);
   const app = createApp(services, { realtime });
   // Retention daily; backups and restore drills when BACKUP_CRON / RESTORE_DRILL_CRON are set. Started
@@ -94,12 +102,16 @@ export async function startServer(
   if (options.webhooks !== false) webhookWorker.start();
   const pushWorker = new PushWorker(services, options.push || {});
   if (options.push !== false) pushWorker.start();
+  // Every instance runs a closer; the closing transaction makes sure each night closes once.
+  const nightCloser = new NightCloser(services, options.nights || {});
+  if (options.nights !== false) nightCloser.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('shutting down: finishing in-flight requests');
       stopJobs();
+      await nightCloser.stop();
       // Upgraded sockets are not "in flight" for server.close(): close them (1001) so clients reconnect elsewhere.
       await realtime.close();
       await new Promise<void>((res) => {
@@ -117,7 +129,7 @@ export async function startServer(
       releaseDatabase();
       logger.info('stopped');
     })());
-  return { url, port, services, server, webhookWorker, pushWorker, redirectServer, stop };
+  return { url, port, services, server, webhookWorker, pushWorker, nightCloser, redirectServer, stop };
 }
 
 function readTlsFiles(files: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
