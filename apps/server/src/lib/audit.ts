@@ -41,7 +41,8 @@ export type SecurityEventType =
   | 'webhook_changed'
   | 'calendar_feed_created'
   | 'calendar_feed_rotated'
-  | 'calendar_feed_revoked';
+  | 'calendar_feed_revoked'
+  | 'night_nudged';
 
 export interface SecurityEventInput {
   type: SecurityEventType;
