@@ -11,7 +11,9 @@ try {
   const config = loadConfig();
   const applicationId = config.discordInteractions?.applicationId;
   if (!config.discord || !applicationId) {
-    console.error('Set DISCORD_CLIENT_ID, DISCORD_CLIENT_SECRET, DISCORD_APPLICATION_ID and DISCORD_PUBLIC_KEY first (see docs/discord.md).');
+    console.error(
+      'Set DISCORD_CLIENT_ID, DISCORD_CLIENT_SECRET, DISCORD_APPLICATION_ID and DISCORD_PUBLIC_KEY first (see docs/discord.md).',
+    );
     process.exit(1);
   }
   const result = await registerCommands({

@@ -362,8 +362,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const before = new Map(commands.map((c) => [c.name as string, c]));
     const next = (list as Array<Record<string, unknown>>).map((c) => {
       const old = before.get(c.name as string);
-      const same = old && JSON.stringify({ ...old, id: undefined, application_id: undefined, version: undefined }) === JSON.stringify({ ...c, id: undefined, application_id: undefined, version: undefined });
-      return { ...c, id: old?.id ?? randomBytes(8).readBigUInt64BE().toString().slice(0, 18), application_id: appId, version: same ? old.version : randomBytes(8).readBigUInt64BE().toString().slice(0, 18) };
+      const same =
+        old &&
+        JSON.stringify({ ...old, id: undefined, application_id: undefined, version: undefined }) ===
+          JSON.stringify({ ...c, id: undefined, application_id: undefined, version: undefined });
+      return {
+        ...c,
+        id: old?.id ?? randomBytes(8).readBigUInt64BE().toString().slice(0, 18),
+        application_id: appId,
+        version: same ? old.version : randomBytes(8).readBigUInt64BE().toString().slice(0, 18),
+      };
     });
     commands.length = 0;
     commands.push(...next);

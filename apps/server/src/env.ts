@@ -58,7 +58,10 @@ const schema = z.object({
     .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex characters of the application public key')
     .optional(),
   /** The application (client) id, a Discord snowflake; needed for the interactions endpoint and discord:commands. */
-  DISCORD_APPLICATION_ID: z.string().regex(/^\d{1,20}$/, 'must be the numeric application id').optional(),
+  DISCORD_APPLICATION_ID: z
+    .string()
+    .regex(/^\d{1,20}$/, 'must be the numeric application id')
+    .optional(),
   DISCORD_WEBHOOK_HOSTS: z.string().default('discord.com,discordapp.com,ptb.discord.com,canary.discord.com'),
   REDIS_URL: z.string().min(1).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

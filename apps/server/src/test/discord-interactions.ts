@@ -71,7 +71,11 @@ export function buttonPayload(person: DiscordPerson, customId: string, where: Wh
 }
 
 export function autocompletePayload(person: DiscordPerson, typed: string, where: Where = {}) {
-  return { ...base(person, where), type: 4, data: { name: 'suggest', type: 1, options: [{ type: 3, name: 'game', value: typed, focused: true }] } };
+  return {
+    ...base(person, where),
+    type: 4,
+    data: { name: 'suggest', type: 1, options: [{ type: 3, name: 'game', value: typed, focused: true }] },
+  };
 }
 
 export interface InteractionServer {
@@ -79,7 +83,13 @@ export interface InteractionServer {
   /** Signs (with the fake's key unless `signer` says otherwise) and POSTs over real HTTP. */
   send(
     payload: unknown,
-    opts?: { timestamp?: string; body?: string; headers?: Record<string, string>; signer?: FakeDiscord['signInteraction']; unsigned?: boolean },
+    opts?: {
+      timestamp?: string;
+      body?: string;
+      headers?: Record<string, string>;
+      signer?: FakeDiscord['signInteraction'];
+      unsigned?: boolean;
+    },
   ): Promise<Response>;
   stop(): Promise<void>;
 }
@@ -91,13 +101,19 @@ export interface InteractionAnswer {
     flags?: number;
     allowed_mentions?: { parse: string[] };
     embeds?: Array<{ description?: string; fields?: Array<{ name: string; value: string }> }>;
-    components?: Array<{ type: number; components: Array<{ type: number; style: number; label: string; custom_id?: string; url?: string; disabled?: boolean }> }>;
+    components?: Array<{
+      type: number;
+      components: Array<{ type: number; style: number; label: string; custom_id?: string; url?: string; disabled?: boolean }>;
+    }>;
     choices?: Array<{ name: string; value: string }>;
   };
 }
 
 /** Listens with `t.app` on a free loopback port. */
-export async function startInteractionServer(t: Pick<TestApp, 'app' | 'services'>, fake: Pick<FakeDiscord, 'signInteraction'>): Promise<InteractionServer> {
+export async function startInteractionServer(
+  t: Pick<TestApp, 'app' | 'services'>,
+  fake: Pick<FakeDiscord, 'signInteraction'>,
+): Promise<InteractionServer> {
   let server: ServerType | undefined;
   const port = await new Promise<number>((resolve) => {
     server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(info.port));
@@ -111,7 +127,12 @@ export async function startInteractionServer(t: Pick<TestApp, 'app' | 'services'
       const signed = opts.unsigned ? {} : (opts.signer ?? fake.signInteraction)(body, timestamp);
       return fetch(`${url}/api/discord/interactions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)', ...signed, ...opts.headers },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)',
+          ...signed,
+          ...opts.headers,
+        },
         body,
       });
     },

@@ -77,7 +77,8 @@ export async function registerCommands(options: RegisterOptions): Promise<Regist
     body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'applications.commands.update' }).toString(),
     redirect: 'error',
   });
-  if (!tokenRes.ok) throw new RegisterError(`The token request failed (${tokenRes.status}): check DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET.`);
+  if (!tokenRes.ok)
+    throw new RegisterError(`The token request failed (${tokenRes.status}): check DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET.`);
   const token = (await tokenRes.json()) as { access_token?: unknown; scope?: unknown };
   if (typeof token.access_token !== 'string') throw new RegisterError('The token response had no access_token.');
   const putRes = await doFetch(`${options.apiUrl}/applications/${encodeURIComponent(options.applicationId)}/commands`, {

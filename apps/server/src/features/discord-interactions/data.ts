@@ -41,7 +41,11 @@ export async function discordChannelDto(
 }
 
 export async function findLinkCode(db: Db | Tx, code: string) {
-  return db.select().from(schema.discordLinkCodes).where(eq(schema.discordLinkCodes.codeHash, sha256(normalizeCode(code)))).get();
+  return db
+    .select()
+    .from(schema.discordLinkCodes)
+    .where(eq(schema.discordLinkCodes.codeHash, sha256(normalizeCode(code))))
+    .get();
 }
 
 /** Codes are shown as `QC-XXXX-XXXX-XXXX`; typed with or without dashes, in any case. */

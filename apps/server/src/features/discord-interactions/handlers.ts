@@ -22,7 +22,11 @@ export const createLinkCode: RouteHandler<typeof routes.createLinkCode, AppEnv> 
   }
   const result = await database.write(async (tx) => {
     const r = await createLinkCodeTx(tx, groupId, me.userId, clock.now());
-    await auditRequest(c, { type: 'discord_link_code_created', userId: me.userId, groupId, detail: { expiresAt: r.expiresAt.toISOString() } }, tx);
+    await auditRequest(
+      c,
+      { type: 'discord_link_code_created', userId: me.userId, groupId, detail: { expiresAt: r.expiresAt.toISOString() } },
+      tx,
+    );
     return r;
   });
   c.header('Cache-Control', 'no-store');
@@ -38,7 +42,12 @@ export const unlinkChannel: RouteHandler<typeof routes.unlinkChannel, AppEnv> = 
     if (removed) {
       await auditRequest(
         c,
-        { type: 'discord_channel_unlinked', userId: me.userId, groupId, detail: { guildId: removed.guildId, channelId: removed.channelId } },
+        {
+          type: 'discord_channel_unlinked',
+          userId: me.userId,
+          groupId,
+          detail: { guildId: removed.guildId, channelId: removed.channelId },
+        },
         tx,
       );
     }

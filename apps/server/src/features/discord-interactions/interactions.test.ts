@@ -16,7 +16,6 @@ import { createTestApp, testEnv, type TestApp } from '../../test/create-test-app
 import {
   autocompletePayload,
   buttonPayload,
-  CHANNEL,
   commandPayload,
   discordPerson,
   GUILD,
@@ -130,7 +129,9 @@ describe('signature (attacks)', () => {
     const good = fake.signInteraction(body, ts);
     const altered = body.replace('"type":1', '"type":1 ');
     expect((await srv.send(null, { body: altered, unsigned: true, headers: good })).status).toBe(401);
-    expect((await srv.send(null, { body, unsigned: true, headers: { ...good, 'x-signature-timestamp': String(Number(ts) - 1) } })).status).toBe(401);
+    expect(
+      (await srv.send(null, { body, unsigned: true, headers: { ...good, 'x-signature-timestamp': String(Number(ts) - 1) } })).status,
+    ).toBe(401);
     const other = generateKeyPairSync('ed25519').privateKey;
     const foreign = (b: string, stamp = ts) => ({
       'x-signature-ed25519': sign(null, Buffer.from(stamp + b), other).toString('hex'),
@@ -154,7 +155,10 @@ describe('signature (attacks)', () => {
     const code = await newLinkCode(g.id);
     const other = generateKeyPairSync('ed25519').privateKey;
     const res = await srv.send(linkPayload(ownerDiscord, code, { channelId: '8300000000000000001', permissions: MANAGE_GUILD_PERMS }), {
-      signer: (b, stamp = '0') => ({ 'x-signature-ed25519': sign(null, Buffer.from(stamp + b), other).toString('hex'), 'x-signature-timestamp': stamp }),
+      signer: (b, stamp = '0') => ({
+        'x-signature-ed25519': sign(null, Buffer.from(stamp + b), other).toString('hex'),
+        'x-signature-timestamp': stamp,
+      }),
     });
     expect(res.status).toBe(401);
     expect(await discordChannelOf(g.id)).toBeNull();
@@ -188,7 +192,9 @@ describe('linking a channel', () => {
   it('refuses /queuecrew link without Manage Server (ephemeral, nothing bound) and binds with it', async () => {
     const g = await createGroup(t, owner, { timezone: 'UTC' });
     const code = await newLinkCode(g.id);
-    const refused = await answer(await srv.send(linkPayload(memberDiscord, code, { channelId: '8400000000000000001', permissions: PLAIN_PERMS })));
+    const refused = await answer(
+      await srv.send(linkPayload(memberDiscord, code, { channelId: '8400000000000000001', permissions: PLAIN_PERMS })),
+    );
     expect(refused.type).toBe(4);
     expect(refused.data?.flags).toBe(64);
     expect(refused.data?.allowed_mentions).toEqual({ parse: [] });
@@ -199,7 +205,9 @@ describe('linking a channel', () => {
       .where(eq(schema.securityEvents.type, 'discord_interaction_refused'));
     expect(events.some((e) => (e.detail ?? '').includes('missing_manage_guild') && (e.detail ?? '').includes(memberDiscord.id))).toBe(true);
 
-    const ok = await answer(await srv.send(linkPayload(ownerDiscord, code, { channelId: '8400000000000000001', permissions: MANAGE_GUILD_PERMS })));
+    const ok = await answer(
+      await srv.send(linkPayload(ownerDiscord, code, { channelId: '8400000000000000001', permissions: MANAGE_GUILD_PERMS })),
+    );
     expect(ok.data?.flags).toBe(64);
     expect(await discordChannelOf(g.id)).toEqual({ guildId: GUILD, channelId: '8400000000000000001', joinPolicy: 'members' });
   });
@@ -208,13 +216,17 @@ describe('linking a channel', () => {
     const g = await createGroup(t, owner, { timezone: 'UTC' });
     const code = await newLinkCode(g.id);
     await answer(await srv.send(linkPayload(ownerDiscord, code, { channelId: '8500000000000000001', permissions: MANAGE_GUILD_PERMS })));
-    const again = await answer(await srv.send(linkPayload(ownerDiscord, code, { channelId: '8500000000000000002', permissions: MANAGE_GUILD_PERMS })));
+    const again = await answer(
+      await srv.send(linkPayload(ownerDiscord, code, { channelId: '8500000000000000002', permissions: MANAGE_GUILD_PERMS })),
+    );
     expect(again.data?.content).toMatch(/not valid/);
     expect(await discordChannelOf(g.id)).toMatchObject({ channelId: '8500000000000000001' });
 
     const late = await newLinkCode(g.id);
     clock.set(new Date(clock.now().getTime() + 10 * 60_000 + 1000));
-    const expired = await answer(await srv.send(linkPayload(ownerDiscord, late, { channelId: '8500000000000000003', permissions: MANAGE_GUILD_PERMS })));
+    const expired = await answer(
+      await srv.send(linkPayload(ownerDiscord, late, { channelId: '8500000000000000003', permissions: MANAGE_GUILD_PERMS })),
+    );
     expect(expired.data?.content).toMatch(/not valid/);
     expect(await discordChannelOf(g.id)).toMatchObject({ channelId: '8500000000000000001' });
   });
@@ -257,7 +269,9 @@ describe('the card and its buttons', () => {
     expect(text).toContain('Deep Rock Galactic — 1 ✓');
     const all = buttons(card);
     expect(all.find((b) => b.custom_id === `qc:vote:${a}`)?.label).toBe('Deep Rock Galactic (1)');
-    expect(all.map((b) => b.custom_id)).toEqual(expect.arrayContaining([`qc:rsvp:${g.id}:${TODAY}:in`, `qc:rsvp:${g.id}:${TODAY}:maybe`, `qc:rsvp:${g.id}:${TODAY}:out`]));
+    expect(all.map((b) => b.custom_id)).toEqual(
+      expect.arrayContaining([`qc:rsvp:${g.id}:${TODAY}:in`, `qc:rsvp:${g.id}:${TODAY}:maybe`, `qc:rsvp:${g.id}:${TODAY}:out`]),
+    );
     expect(all.find((b) => b.style === 5)?.url).toBe(`http://localhost:3000/groups/${g.id}?day=${TODAY}`);
   });
 
@@ -335,12 +349,18 @@ describe('the card and its buttons', () => {
     expect(cross.data?.flags).toBe(64);
     expect((await suggestions(g.id))[0]).toMatchObject({ votes: 1 });
     const events = await t.services.database.db.select().from(schema.securityEvents).where(eq(schema.securityEvents.groupId, g.id));
-    expect(events.filter((e) => e.type === 'discord_interaction_refused' && (e.detail ?? '').includes('wrong_channel')).length).toBeGreaterThanOrEqual(5);
+    expect(
+      events.filter((e) => e.type === 'discord_interaction_refused' && (e.detail ?? '').includes('wrong_channel')).length,
+    ).toBeGreaterThanOrEqual(5);
   });
 
   it('shows no tallies while results are hidden, and says so', async () => {
     const g = await linkedGroup();
-    await t.request(`/api/groups/${g.id}`, { method: 'PATCH', json: { nightDefaults: { resultsVisibility: 'after_close' } }, cookie: owner.cookie });
+    await t.request(`/api/groups/${g.id}`, {
+      method: 'PATCH',
+      json: { nightDefaults: { resultsVisibility: 'after_close' } },
+      cookie: owner.cookie,
+    });
     const id = await suggest(g.id, 'Stardew Valley');
     const card = await answer(await srv.send(buttonPayload(memberDiscord, `qc:vote:${id}`, g.where)));
     const text = cardText(card);
@@ -368,11 +388,15 @@ describe('the card and its buttons', () => {
     const choices = await answer(await srv.send(autocompletePayload(memberDiscord, 'terr', g.where)));
     expect(choices.type).toBe(8);
     expect(choices.data?.choices).toEqual([{ name: 'Terraria', value: 'Terraria' }]);
-    const added = await answer(await srv.send(commandPayload(memberDiscord, 'suggest', [{ type: 3, name: 'game', value: 'Among Us' }], g.where)));
+    const added = await answer(
+      await srv.send(commandPayload(memberDiscord, 'suggest', [{ type: 3, name: 'game', value: 'Among Us' }], g.where)),
+    );
     expect(added.type).toBe(4);
     expect((await suggestions(g.id)).map((s) => s.gameName)).toContain('Among Us');
     clock.set('2026-11-26T19:31:00Z');
-    const late = await answer(await srv.send(commandPayload(memberDiscord, 'suggest', [{ type: 3, name: 'game', value: 'Late Game' }], g.where)));
+    const late = await answer(
+      await srv.send(commandPayload(memberDiscord, 'suggest', [{ type: 3, name: 'game', value: 'Late Game' }], g.where)),
+    );
     expect(late.data?.flags).toBe(64);
     expect((await suggestions(g.id)).map((s) => s.gameName)).not.toContain('Late Game');
   });
@@ -405,7 +429,9 @@ describe('join policies', () => {
     expect(a.type).toBe(7);
     const [user] = await t.services.database.db.select().from(schema.users).where(eq(schema.users.discordId, stranger.id));
     expect(user).toMatchObject({ username: stranger.username, passwordHash: null, email: null });
-    const detail = (await (await t.request(`/api/groups/${g.id}`, { cookie: owner.cookie })).json()) as { members: Array<{ id: string; role: string }> };
+    const detail = (await (await t.request(`/api/groups/${g.id}`, { cookie: owner.cookie })).json()) as {
+      members: Array<{ id: string; role: string }>;
+    };
     expect(detail.members).toContainEqual(expect.objectContaining({ id: user!.id, role: 'member' }));
     expect((await suggestions(g.id))[0]!.voters.map((v) => v.id)).toContain(user!.id);
   });

@@ -87,11 +87,20 @@ interface Where {
 
 /** Every refusal is a security event with guild, channel and user ids, and an ephemeral answer. */
 async function refuse(c: C, where: Where, reason: string, message: string, groupId?: string): Promise<Answer> {
-  c.get('logger').warn({ reason, guildId: where.guildId, channelId: where.channelId, alert: 'discord_interaction_refused' }, 'discord interaction refused');
+  c.get('logger').warn(
+    { reason, guildId: where.guildId, channelId: where.channelId, alert: 'discord_interaction_refused' },
+    'discord interaction refused',
+  );
   await auditRequest(c, {
     type: 'discord_interaction_refused',
     groupId: groupId ?? null,
-    detail: { reason, guildId: where.guildId, channelId: where.channelId, discordUserId: where.user.id, interactionId: where.interactionId },
+    detail: {
+      reason,
+      guildId: where.guildId,
+      channelId: where.channelId,
+      discordUserId: where.user.id,
+      interactionId: where.interactionId,
+    },
   });
   return ephemeral(message);
 }
@@ -138,7 +147,8 @@ async function dispatch(c: C, i: Interaction): Promise<Answer> {
   const user = i.member?.user ?? i.user;
   if (!user) throw new AppError(400, 'invalid_input', 'This interaction has no user.');
   const where: Where = { interactionId: i.id, guildId: i.guild_id ?? null, channelId: i.channel_id ?? null, user };
-  if (!where.guildId || !where.channelId) return refuse(c, where, 'no_guild', 'QueueCrew works in the Discord channel linked to your group, not in direct messages.');
+  if (!where.guildId || !where.channelId)
+    return refuse(c, where, 'no_guild', 'QueueCrew works in the Discord channel linked to your group, not in direct messages.');
 
   if (i.type === InteractionType.COMMAND) {
     const { path, values } = optionsOf(i);
@@ -156,7 +166,7 @@ async function dispatch(c: C, i: Interaction): Promise<Answer> {
   } else if (i.type === InteractionType.AUTOCOMPLETE && i.data?.name === 'suggest') {
     return autocomplete(c, where, i);
   }
-  return ephemeral("QueueCrew did not understand that. Try `/tonight`, `/suggest`, `/rsvp` or `/queuecrew link`.");
+  return ephemeral('QueueCrew did not understand that. Try `/tonight`, `/suggest`, `/rsvp` or `/queuecrew link`.');
 }
 
 // ——— which group ———————————————————————————————————————————————————————————————————————————
@@ -182,7 +192,13 @@ async function groupForPress(c: C, where: Where, groupId: string): Promise<Group
   const db = c.get('services').database.db;
   const [group, binding] = await Promise.all([findGroup(db, groupId), channelOfGroup(db, groupId)]);
   if (!group || !binding || binding.guildId !== where.guildId || binding.channelId !== where.channelId) {
-    return refuse(c, where, 'wrong_channel', 'This button belongs to a QueueCrew group that is not linked to this channel. Nothing was changed.', group?.id);
+    return refuse(
+      c,
+      where,
+      'wrong_channel',
+      'This button belongs to a QueueCrew group that is not linked to this channel. Nothing was changed.',
+      group?.id,
+    );
   }
   return group;
 }
@@ -217,7 +233,12 @@ async function actorFor(c: C, tx: Tx, group: GroupRow, user: InteractionUser, no
   if (!userId) {
     // The admin opened the group to this channel, which stands in for an invite; a closed instance stays closed.
     if (registration === 'closed') return { ok: false, answer: ephemeral('This QueueCrew instance does not take new accounts right now.') };
-    const created = await createDiscordUser(tx, { id: user.id, username: user.username, global_name: user.global_name, avatar: user.avatar });
+    const created = await createDiscordUser(tx, {
+      id: user.id,
+      username: user.username,
+      global_name: user.global_name,
+      avatar: user.avatar,
+    });
     userId = created.id;
     await auditRequest(c, { type: 'register', userId, detail: { method: 'discord_channel', groupId: group.id } }, tx);
     await auditRequest(c, { type: 'discord_linked', userId, detail: { discordId: user.id } }, tx);
@@ -277,8 +298,18 @@ async function link(c: C, i: Interaction, where: Where, code: string): Promise<A
   if (result === 'replayed') return ephemeral('Already handled.');
   if (!result.ok) {
     return result.reason === 'channel_taken'
-      ? refuse(c, where, 'channel_taken', 'This channel is already linked to another QueueCrew group. Unlink it in that group’s settings first.')
-      : refuse(c, where, 'bad_link_code', 'That link code is not valid: it may have expired (codes last 10 minutes) or been used. Create a new one in the group settings.');
+      ? refuse(
+          c,
+          where,
+          'channel_taken',
+          'This channel is already linked to another QueueCrew group. Unlink it in that group’s settings first.',
+        )
+      : refuse(
+          c,
+          where,
+          'bad_link_code',
+          'That link code is not valid: it may have expired (codes last 10 minutes) or been used. Create a new one in the group settings.',
+        );
   }
   const group = await findGroup(database.db, result.groupId);
   return ephemeral(`Linked this channel to **${inert(group?.name ?? 'your group', 60)}**. Try \`/tonight\`.`);
@@ -315,7 +346,8 @@ async function suggest(c: C, where: Where, name: string): Promise<Answer> {
       return { kind: 'done' as const, row, actor, hidden: resultsHidden(group, night) };
     });
   } catch (e) {
-    if (isDuplicate(e)) return ephemeral(`“${inert(gameName)}” is already suggested for tonight: press its button on the card to approve it.`);
+    if (isDuplicate(e))
+      return ephemeral(`“${inert(gameName)}” is already suggested for tonight: press its button on the card to approve it.`);
     return ruleAnswer(e);
   }
   if (outcome.kind === 'refused') return outcome.answer;
@@ -325,7 +357,11 @@ async function suggest(c: C, where: Where, name: string): Promise<Answer> {
     const dto = outcome.hidden ? hideTally(full) : full;
     await publishEvents(c, [{ type: 'suggestion_created', groupId: group.id, data: { ...dto, votedByMe: false } }]);
   }
-  return cardAnswer(ResponseType.MESSAGE, await cardFor(c, group, day), `${inert(where.user.global_name ?? where.user.username, 32)} suggested **${inert(gameName)}**.`);
+  return cardAnswer(
+    ResponseType.MESSAGE,
+    await cardFor(c, group, day),
+    `${inert(where.user.global_name ?? where.user.username, 32)} suggested **${inert(gameName)}**.`,
+  );
 }
 
 async function rsvpCommand(c: C, where: Where, status: string): Promise<Answer> {
@@ -344,7 +380,10 @@ async function autocomplete(c: C, where: Where, i: Interaction): Promise<Answer>
   // Autocomplete changes nothing; in an unlinked channel it simply offers nothing.
   const typed = String(optionsOf(i).values.get('game')?.value ?? '').slice(0, 100);
   const names = binding ? await pastGameNames(db, binding.groupId, typed) : [];
-  return { type: ResponseType.AUTOCOMPLETE_RESULT, data: { choices: names.map((n) => ({ name: n.slice(0, 100), value: n.slice(0, 100) })) } };
+  return {
+    type: ResponseType.AUTOCOMPLETE_RESULT,
+    data: { choices: names.map((n) => ({ name: n.slice(0, 100), value: n.slice(0, 100) })) },
+  };
 }
 
 // ——— buttons ———————————————————————————————————————————————————————————————————————————————
@@ -400,7 +439,13 @@ async function rsvpPress(c: C, where: Where, groupId: string, date: string, stat
 }
 
 /** Sets the RSVP through the nights feature's own rule (409 for a past or cancelled night). */
-async function applyRsvp(c: C, where: Where, group: GroupRow, date: string, status: 'in' | 'maybe' | 'out'): Promise<'ok' | 'replayed' | Answer> {
+async function applyRsvp(
+  c: C,
+  where: Where,
+  group: GroupRow,
+  date: string,
+  status: 'in' | 'maybe' | 'out',
+): Promise<'ok' | 'replayed' | Answer> {
   const services = c.get('services');
   const now = services.clock.now();
   const registration = await getRegistrationPolicy(services);

@@ -21,7 +21,9 @@ export async function claimInteraction(tx: Tx, id: string, now: Date): Promise<b
     .onConflictDoNothing()
     .returning({ id: schema.discordInteractions.id });
   // Old ids can go: a request older than 5 minutes is refused by the signature check anyway.
-  await tx.delete(schema.discordInteractions).where(lt(schema.discordInteractions.receivedAt, new Date(now.getTime() - INTERACTION_KEEP_MS)));
+  await tx
+    .delete(schema.discordInteractions)
+    .where(lt(schema.discordInteractions.receivedAt, new Date(now.getTime() - INTERACTION_KEEP_MS)));
   return rows.length === 1;
 }
 
@@ -34,7 +36,9 @@ export async function createLinkCode(tx: Tx, groupId: string, userId: string, no
   const code = `QC-${raw.slice(0, 4)}-${raw.slice(4, 8)}-${raw.slice(8, 12)}`;
   const expiresAt = new Date(now.getTime() + LINK_CODE_TTL_MS);
   await tx.delete(schema.discordLinkCodes).where(and(eq(schema.discordLinkCodes.groupId, groupId), isNull(schema.discordLinkCodes.usedAt)));
-  await tx.insert(schema.discordLinkCodes).values({ codeHash: sha256(normalizeCode(code)), groupId, createdBy: userId, expiresAt, createdAt: now });
+  await tx
+    .insert(schema.discordLinkCodes)
+    .values({ codeHash: sha256(normalizeCode(code)), groupId, createdBy: userId, expiresAt, createdAt: now });
   return { code, expiresAt };
 }
 
@@ -61,7 +65,10 @@ export async function bindChannel(tx: Tx, code: string, guildId: string, channel
   return {
     ok: true,
     groupId: row.groupId,
-    replaced: before && (before.guildId !== guildId || before.channelId !== channelId) ? { guildId: before.guildId, channelId: before.channelId } : null,
+    replaced:
+      before && (before.guildId !== guildId || before.channelId !== channelId)
+        ? { guildId: before.guildId, channelId: before.channelId }
+        : null,
   };
 }
 

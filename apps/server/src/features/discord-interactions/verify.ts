@@ -35,7 +35,12 @@ export function signatureProblem(
 ): SignatureProblem | undefined {
   if (!signatureHex || !timestamp) return 'missing';
   if (!/^[0-9a-fA-F]{128}$/.test(signatureHex) || !/^\d{1,12}$/.test(timestamp)) return 'malformed';
-  const ok = verify(null, Buffer.concat([Buffer.from(timestamp, 'utf8'), rawBody]), publicKeyFromHex(publicKeyHex), Buffer.from(signatureHex, 'hex'));
+  const ok = verify(
+    null,
+    Buffer.concat([Buffer.from(timestamp, 'utf8'), rawBody]),
+    publicKeyFromHex(publicKeyHex),
+    Buffer.from(signatureHex, 'hex'),
+  );
   if (!ok) return 'invalid';
   const age = nowMs / 1000 - Number(timestamp);
   if (age > MAX_AGE_SECONDS) return 'stale';

@@ -123,7 +123,12 @@ export const updateGroup: RouteHandler<typeof routes.updateGroup, AppEnv> = asyn
           if (before && before.discordJoinPolicy !== updated.discordJoinPolicy) {
             await auditRequest(
               c,
-              { type: 'discord_join_policy_changed', userId: me.userId, groupId, detail: { from: before.discordJoinPolicy, to: updated.discordJoinPolicy } },
+              {
+                type: 'discord_join_policy_changed',
+                userId: me.userId,
+                groupId,
+                detail: { from: before.discordJoinPolicy, to: updated.discordJoinPolicy },
+              },
               tx,
             );
           }
