@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket, type ClientOptions } from 'ws';
-import { loadConfig } from '../../env.ts';
-import { startServer, type RunningServer } from '../../server.ts';
-import { LogCapture, TEST_ORIGIN, testEnv } from '../../test/create-test-app.ts';
-import type { RealtimeOptions } from './live-sockets.ts';
-import type { WebhookWorkerOptions } from '../discord/index.ts';
-import type { NightCloserOptions } from '../nights/index.ts';
+import { loadConfig } from '../env.ts';
+import { startServer, type RunningServer } from '../server.ts';
+import { LogCapture, TEST_ORIGIN, testEnv } from './create-test-app.ts';
+import type { WebhookWorkerOptions } from '../features/discord/index.ts';
+import type { NightCloserOptions } from '../features/nights/index.ts';
+import type { RealtimeOptions } from '../features/realtime/index.ts';
 
 export interface Instance {
   running: RunningServer;
