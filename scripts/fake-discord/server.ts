@@ -10,12 +10,18 @@
  *                                   (400 {error:"invalid_grant"}, 401 {error:"invalid_client"}).
  * - GET  /api/users/@me             the user of a Bearer access token.
  * - POST /api/webhooks/:id/:token   records webhook posts (204, or 200 + message with ?wait=true).
+ * - POST /api/oauth2/token          also the client_credentials grant (HTTP Basic client id/secret only,
+ *                                   scope must be `applications.commands.update`), as command registration uses.
+ * - PUT  /api/applications/:id/commands  bulk overwrite of the global commands (Bearer client-credentials
+ *                                   token with that scope, the application's own id); GET lists them.
+ * - Interactions: the fake holds an Ed25519 key pair (`publicKeyHex` is the app's DISCORD_PUBLIC_KEY) and
+ *   `signInteraction()` signs a body the way Discord does, for tests that POST interactions to the app.
  * - /_test/*                        test controls: GET/DELETE /_test/webhooks, POST /_test/switches
  *                                   {tokenStatus?, failWebhooks?}, POST /_test/users {id, username, …}.
  *
  * It is a development tool: it keeps everything in memory and must never face the internet.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -63,6 +69,13 @@ export interface FakeDiscord {
   switches: FakeDiscordSwitches;
   /** Every token request seen (without secrets), for assertions. */
   tokenRequests: Array<{ grantType: string | null; clientAuth: 'basic' | 'body' | 'none'; status: number }>;
+  /** Global application commands as last PUT (bulk overwrite), and how many PUTs there were. */
+  commands: Array<Record<string, unknown> & { id: string; application_id: string; version: string }>;
+  commandPuts: number;
+  /** The application's Ed25519 public key, 64 hex characters (QueueCrew's DISCORD_PUBLIC_KEY). */
+  publicKeyHex: string;
+  /** Signs `timestamp + body` like Discord: the X-Signature-Ed25519 / X-Signature-Timestamp headers. */
+  signInteraction(body: string, timestamp?: string): { 'x-signature-ed25519': string; 'x-signature-timestamp': string };
   /** The server environment that points QueueCrew's Discord sign-in at this fake. */
   env: Record<'DISCORD_CLIENT_ID' | 'DISCORD_CLIENT_SECRET' | 'DISCORD_API_URL' | 'DISCORD_AUTHORIZE_URL', string>;
   stop(): Promise<void>;
@@ -135,6 +148,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const webhooks: RecordedWebhook[] = [];
   const switches: FakeDiscordSwitches = { tokenStatus: null, failWebhooks: 0, goneWebhooks: 0 };
   const tokenRequests: FakeDiscord['tokenRequests'] = [];
+  // Client-credentials tokens: token → scopes. Never valid for /users/@me.
+  const appTokens = new Map<string, string[]>();
+  const commands: FakeDiscord['commands'] = [];
+  let commandPuts = 0;
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const publicKeyHex = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('hex');
+  const signInteraction = (body: string, timestamp = String(Math.floor(Date.now() / 1000))) => ({
+    'x-signature-ed25519': sign(null, Buffer.from(timestamp + body), privateKey).toString('hex'),
+    'x-signature-timestamp': timestamp,
+  });
 
   function finishAuthorization(res: ServerResponse, request: PendingRequest, userId: string | 'deny') {
     const target = new URL(request.redirectUri);
@@ -238,6 +261,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       answer(401, { error: 'invalid_client' }, clientAuth);
       return;
     }
+    if (body.get('grant_type') === 'client_credentials') {
+      // Discord: client credentials authenticate with HTTP Basic; only the scopes an app token may hold.
+      const scopes = (body.get('scope') ?? '').split(' ').filter(Boolean);
+      if (clientAuth !== 'basic') return answer(401, { error: 'invalid_client' }, clientAuth);
+      if (scopes.length === 0 || scopes.some((x) => x !== 'applications.commands.update' && x !== 'identify'))
+        return answer(400, { error: 'invalid_scope' }, clientAuth);
+      const appToken = randomBytes(24).toString('base64url');
+      appTokens.set(appToken, scopes);
+      return answer(200, { token_type: 'Bearer', access_token: appToken, expires_in: 604800, scope: scopes.join(' ') }, clientAuth);
+    }
     if (body.get('grant_type') !== 'authorization_code') {
       answer(400, { error: 'unsupported_grant_type' }, clientAuth);
       return;
@@ -314,6 +347,37 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     }
   }
 
+  async function applicationCommands(req: IncomingMessage, res: ServerResponse, appId: string) {
+    const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+    const scopes = m ? appTokens.get(m[1]!) : undefined;
+    if (!scopes) return sendJson(res, 401, { message: '401: Unauthorized', code: 0 });
+    if (appId !== clientId) return sendJson(res, 403, { message: 'Missing Access', code: 50001 });
+    if (req.method === 'GET') return sendJson(res, 200, commands);
+    if (!scopes.includes('applications.commands.update')) return sendJson(res, 403, { message: 'Missing Access', code: 50001 });
+    const list = JSON.parse(await readBody(req)) as unknown;
+    if (!Array.isArray(list) || list.some((c) => typeof c !== 'object' || c === null || typeof (c as { name?: unknown }).name !== 'string'))
+      return sendJson(res, 400, { message: 'Invalid Form Body', code: 50035 });
+    commandPuts += 1;
+    // Bulk overwrite: the list replaces what was there; a command keeps its id while its name stays.
+    const before = new Map(commands.map((c) => [c.name as string, c]));
+    const next = (list as Array<Record<string, unknown>>).map((c) => {
+      const old = before.get(c.name as string);
+      const same =
+        old &&
+        JSON.stringify({ ...old, id: undefined, application_id: undefined, version: undefined }) ===
+          JSON.stringify({ ...c, id: undefined, application_id: undefined, version: undefined });
+      return {
+        ...c,
+        id: old?.id ?? randomBytes(8).readBigUInt64BE().toString().slice(0, 18),
+        application_id: appId,
+        version: same ? old.version : randomBytes(8).readBigUInt64BE().toString().slice(0, 18),
+      };
+    });
+    commands.length = 0;
+    commands.push(...next);
+    return sendJson(res, 200, commands);
+  }
+
   async function testControls(req: IncomingMessage, res: ServerResponse, url: URL) {
     if (url.pathname === '/_test/webhooks' && req.method === 'GET') return sendJson(res, 200, webhooks);
     if (url.pathname === '/_test/webhooks' && req.method === 'DELETE') {
@@ -348,6 +412,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (req.method === 'GET' && path === '/api/users/@me') return me(req, res);
       const hook = /^\/api\/webhooks\/(\d{1,20})\/([A-Za-z0-9_-]{1,100})$/.exec(path);
       if (req.method === 'POST' && hook) return webhook(req, res, url, hook[1]!, hook[2]!);
+      const cmds = /^\/api\/applications\/(\d{1,20}|[A-Za-z0-9_-]{1,64})\/commands$/.exec(path);
+      if (cmds && (req.method === 'PUT' || req.method === 'GET')) return applicationCommands(req, res, cmds[1]!);
       if (path.startsWith('/_test/')) return testControls(req, res, url);
       return sendJson(res, 404, { message: '404: Not Found', code: 0 });
     };
@@ -378,6 +444,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     webhooks,
     switches,
     tokenRequests,
+    commands,
+    get commandPuts() {
+      return commandPuts;
+    },
+    publicKeyHex,
+    signInteraction,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -398,5 +470,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   console.log(`Fake Discord listening on ${fake.url}`);
   console.log(`  DISCORD_CLIENT_ID=${fake.clientId} DISCORD_CLIENT_SECRET=<fake secret, see scripts/fake-discord/server.ts>`);
   console.log(`  DISCORD_API_URL=${fake.url}/api DISCORD_AUTHORIZE_URL=${fake.url}/oauth2/authorize DISCORD_WEBHOOK_BASE_URL=${fake.url}`);
+  console.log(`  DISCORD_PUBLIC_KEY=${fake.publicKeyHex} (a new key pair each start)`);
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void fake.stop().then(() => process.exit(0)));
 }

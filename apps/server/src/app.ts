@@ -9,6 +9,7 @@ import { authRouter } from './features/auth/index.ts';
 import { calendarRouter } from './features/calendar/index.ts';
 import { suggestionsRouter } from './features/suggestions/index.ts';
 import { discordRouter } from './features/discord/index.ts';
+import { discordInteractionsRouter } from './features/discord-interactions/index.ts';
 import { invitesRouter } from './features/invites/index.ts';
 import { nightsRouter } from './features/nights/index.ts';
 import { notificationsRouter } from './features/notifications/index.ts';
@@ -74,6 +75,10 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
   app.route('/api', discordRouter);
   // Web Push devices and preferences (/api/push/*, /api/users/me/notification-settings).
   app.route('/api', pushRouter);
+  // Discord HTTP interactions (/api/discord/interactions, signed by Discord) and channel linking
+  // (/api/groups/:groupId/discord/…). The interactions endpoint reads the raw body itself (after the body
+  // limit above) to verify its Ed25519 signature; see the origin check for why it carries no Origin.
+  app.route('/api', discordInteractionsRouter);
   app.route('/api/users', usersRouter);
   // Calendar feed: /api/users/me/calendar (signed in) and GET /api/calendar/:token.ics, where the URL is
   // the secret (no cookie; the origin check passes GETs; the access log masks the token).

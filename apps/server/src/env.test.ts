@@ -115,6 +115,21 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: 'eighty', DATA_DIR: mkdtempSync(join(tmpdir(), 'qc-env-')) })).toThrow(/PORT/);
     expect(() => loadConfig({ REGISTRATION: 'sometimes', DATA_DIR: mkdtempSync(join(tmpdir(), 'qc-env-')) })).toThrow(/REGISTRATION/);
   });
+
+  it('takes DISCORD_PUBLIC_KEY (64 hex) and DISCORD_APPLICATION_ID together, or neither', () => {
+    const dir = () => mkdtempSync(join(tmpdir(), 'qc-env-'));
+    const key = 'ab'.repeat(32);
+    expect(
+      loadConfig({ DATA_DIR: dir(), DISCORD_PUBLIC_KEY: key.toUpperCase(), DISCORD_APPLICATION_ID: '900000000000000001' })
+        .discordInteractions,
+    ).toEqual({
+      publicKey: key,
+      applicationId: '900000000000000001',
+    });
+    expect(loadConfig({ DATA_DIR: dir() }).discordInteractions).toBeUndefined();
+    expect(() => loadConfig({ DATA_DIR: dir(), DISCORD_PUBLIC_KEY: key })).toThrow(/DISCORD_APPLICATION_ID/);
+    expect(() => loadConfig({ DATA_DIR: dir(), DISCORD_PUBLIC_KEY: 'not-hex', DISCORD_APPLICATION_ID: '1' })).toThrow(/DISCORD_PUBLIC_KEY/);
+  });
 });
 
 function vapidEnv() {

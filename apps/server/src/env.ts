@@ -52,6 +52,16 @@ const schema = z.object({
    * `/api/webhooks/<id>/<token>` URLs are accepted besides the https DISCORD_WEBHOOK_HOSTS. Refused in production.
    */
   DISCORD_WEBHOOK_BASE_URL: z.url().optional(),
+  /** The application's Ed25519 public key (64 hex characters, Developer Portal → General Information). */
+  DISCORD_PUBLIC_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex characters of the application public key')
+    .optional(),
+  /** The application (client) id, a Discord snowflake; needed for the interactions endpoint and discord:commands. */
+  DISCORD_APPLICATION_ID: z
+    .string()
+    .regex(/^\d{1,20}$/, 'must be the numeric application id')
+    .optional(),
   DISCORD_WEBHOOK_HOSTS: z.string().default('discord.com,discordapp.com,ptb.discord.com,canary.discord.com'),
   REDIS_URL: z.string().min(1).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -146,6 +156,13 @@ function buildConfig(e: z.infer<typeof schema>, secrets: Record<SecretName, stri
             redirectUri: `${appUrl.origin}/api/auth/discord/callback`,
           }
         : undefined,
+    /** Two-way Discord (HTTP interactions): set only when both the public key and the application id are given. */
+    discordInteractions:
+      e.DISCORD_PUBLIC_KEY && e.DISCORD_APPLICATION_ID
+        ? { publicKey: e.DISCORD_PUBLIC_KEY.toLowerCase(), applicationId: e.DISCORD_APPLICATION_ID }
+        : undefined,
+    /** Where `npm run discord:commands` registers commands (and gets its client-credentials token). */
+    discordApiUrl: e.DISCORD_API_URL.replace(/\/$/, ''),
     discordWebhookHosts: splitList(e.DISCORD_WEBHOOK_HOSTS).map((h) => h.toLowerCase()),
     discordWebhookBaseUrl: e.DISCORD_WEBHOOK_BASE_URL ? new URL(e.DISCORD_WEBHOOK_BASE_URL).origin : undefined,
     redisUrl: e.REDIS_URL,
@@ -296,6 +313,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     problems.push('TLS_CERT_FILE and TLS_KEY_FILE: set both or neither');
   }
   if (e.DISCORD_CLIENT_ID && !e.DISCORD_CLIENT_SECRET) problems.push('DISCORD_CLIENT_SECRET: is required when DISCORD_CLIENT_ID is set');
+  if (!!e.DISCORD_PUBLIC_KEY !== !!e.DISCORD_APPLICATION_ID)
+    problems.push('DISCORD_PUBLIC_KEY and DISCORD_APPLICATION_ID: set both (for Discord interactions) or neither');
   if (e.NODE_ENV === 'production' && e.DISCORD_WEBHOOK_BASE_URL)
     problems.push('DISCORD_WEBHOOK_BASE_URL: is for development and tests only; unset it in production');
   if (problems.length > 0) throw new ConfigError(problems);

@@ -166,6 +166,8 @@ export const updateGroupInput = z.strictObject({
   discordWebhookUrl: z.string().max(500).nullable().optional(),
   webhookOnSuggestion: z.boolean().optional(),
   webhookOnWinner: z.boolean().optional(),
+  /** Who may act from the linked Discord channel: `members` (linked accounts of members) or `channel` (anyone there joins). */
+  discordJoinPolicy: z.enum(['members', 'channel'], { error: 'Choose "members" or "channel".' }).optional(),
   /** Partial: only the given fields change. */
   nightDefaults: nightDefaultsInput.optional(),
 });

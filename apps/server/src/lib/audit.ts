@@ -42,7 +42,13 @@ export type SecurityEventType =
   | 'calendar_feed_created'
   | 'calendar_feed_rotated'
   | 'calendar_feed_revoked'
-  | 'night_nudged';
+  | 'night_nudged'
+  | 'discord_link_code_created'
+  | 'discord_channel_linked'
+  | 'discord_channel_unlinked'
+  | 'discord_channel_joined'
+  | 'discord_join_policy_changed'
+  | 'discord_interaction_refused';
 
 export interface SecurityEventInput {
   type: SecurityEventType;

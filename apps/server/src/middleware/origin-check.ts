@@ -16,6 +16,14 @@ import { loggablePath } from '../lib/logger.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * Discord's servers call this endpoint directly: no browser, no Origin, no cookie. It is exempt from the
+ * CSRF rule only because its Ed25519 signature check (features/discord-interactions/verify.ts, 401
+ * otherwise) replaces it: a cross-site page cannot forge Discord's signature, and the endpoint never
+ * looks at cookies, so ambient credentials give it nothing.
+ */
+const SIGNED_BY_DISCORD = '/api/discord/interactions';
+
 function originOf(url: string): string {
   try {
     return new URL(url).origin;
@@ -26,6 +34,7 @@ function originOf(url: string): string {
 
 export const originCheck = createMiddleware<AppEnv>(async (c, next) => {
   if (SAFE.has(c.req.method)) return next();
+  if (c.req.path === SIGNED_BY_DISCORD) return next();
   const { config } = c.get('services');
   const origin = c.req.header('origin');
   const site = c.req.header('sec-fetch-site');

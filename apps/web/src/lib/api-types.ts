@@ -67,6 +67,23 @@ export interface GroupDetail {
   members: Member[];
   /** Only in the answer to admins and the owner; members get no such field. */
   discordWebhook?: DiscordWebhook;
+  /** Only for admins and the owner: the Discord channel linked with /queuecrew link, or null. */
+  discordChannel?: DiscordChannel | null;
+}
+
+export type DiscordJoinPolicy = 'members' | 'channel';
+
+/** The Discord channel bound to a group, and who may act from it. */
+export interface DiscordChannel {
+  guildId: string;
+  channelId: string;
+  joinPolicy: DiscordJoinPolicy;
+}
+
+/** A single-use code (10 minutes) to type as `/queuecrew link code:<code>` in the channel. */
+export interface DiscordLinkCode {
+  code: string;
+  expiresAt: string;
 }
 
 /** A group's Discord announcement settings as admins see them: the URL only ever masked. */

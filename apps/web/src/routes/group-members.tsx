@@ -4,6 +4,7 @@ import { ErrorState } from '../components/ui/card.tsx';
 import { Loading } from '../components/ui/spinner.tsx';
 import { useMe } from '../features/auth/use-session.ts';
 import { canManage, groupQueries } from '../features/groups/api.ts';
+import { DiscordChannelSettings } from '../features/groups/components/discord-channel-settings.tsx';
 import { DiscordWebhookSettings } from '../features/groups/components/discord-webhook-settings.tsx';
 import { EditGroupForm, GroupDangerZone } from '../features/groups/components/group-settings.tsx';
 import { InvitesPanel } from '../features/groups/components/invites-panel.tsx';
@@ -32,6 +33,7 @@ export function GroupMembersPage() {
       {canManage(g.role) && <InvitesPanel groupId={groupId} />}
       {canManage(g.role) && <EditGroupForm key={`${g.name}|${g.description ?? ''}|${g.timezone}`} group={g} />}
       {g.discordWebhook && <DiscordWebhookSettings key={g.discordWebhook.masked ?? 'none'} group={g} webhook={g.discordWebhook} />}
+      {g.discordChannel !== undefined && <DiscordChannelSettings group={g} channel={g.discordChannel} />}
       <GroupDangerZone group={g} me={me} />
     </div>
   );

@@ -10,3 +10,7 @@ export {
   type DiscordWebhookDto,
   type WebhookChanges,
 } from './webhooks.ts';
+// For the Discord interactions feature: a Discord identity becomes an account the same way sign-in does it.
+export { findUserByDiscordId } from './data.ts';
+export { createDiscordUser } from './mutations.ts';
+export type { DiscordUser } from './oauth.ts';

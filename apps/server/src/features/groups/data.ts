@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { NIGHT_METHODS, RESULTS_VISIBILITIES, TIE_BREAKS } from '@queuecrew/shared';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { preparedFor, schema, type Db, type Tx } from '../../db/client.ts';
+import { DiscordChannelSchema } from '../discord-interactions/index.ts';
 import { DiscordWebhookSchema } from '../discord/index.ts';
 
 export type Role = 'owner' | 'admin' | 'member';
@@ -48,6 +49,8 @@ export const GroupSchema = z
     nightDefaults: NightDefaultsSchema,
     /** Admins only: the Discord webhook settings, its URL masked (features/discord). */
     discordWebhook: DiscordWebhookSchema.optional(),
+    /** Admins only: the Discord channel bound with /queuecrew link, and who may act from it (features/discord-interactions). */
+    discordChannel: DiscordChannelSchema.nullable().optional(),
   })
   .openapi('Group');
 export type GroupDto = z.infer<typeof GroupSchema>;

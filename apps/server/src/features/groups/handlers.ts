@@ -6,6 +6,7 @@ import { requireUser } from '../../lib/auth-guard.ts';
 import type { AppEnv } from '../../lib/context.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { isValidTimezone } from '../../lib/time.ts';
+import { discordChannelDto } from '../discord-interactions/index.ts';
 import { applyWebhookChanges, parseWebhookChanges, webhookSettingsDto } from '../discord/index.ts';
 import { nightDtos, nightEvent, rescheduleOpenNights, type NightDto } from '../nights/index.ts';
 import { insertNotifications, publishNotifications, type CreatedNotification } from '../notifications/index.ts';
@@ -29,9 +30,11 @@ function defaultTimezone(c: Context<AppEnv>): string {
   return header && isValidTimezone(header) ? header : 'UTC';
 }
 
-/** Admins see the Discord webhook settings (masked); members get no such field. */
-function webhookView(c: Context<AppEnv>, me: Membership, group: GroupRow) {
-  return hasRole(me, 'admin') ? { discordWebhook: webhookSettingsDto(c.get('services').fieldCipher, group) } : {};
+/** Admins see the Discord webhook settings (masked) and the bound Discord channel; members get no such fields. */
+async function webhookView(c: Context<AppEnv>, me: Membership, group: GroupRow) {
+  if (!hasRole(me, 'admin')) return {};
+  const { fieldCipher, database } = c.get('services');
+  return { discordWebhook: webhookSettingsDto(fieldCipher, group), discordChannel: await discordChannelDto(database.db, group) };
 }
 
 async function loadGroup(c: Context<AppEnv>, groupId: string) {
@@ -65,7 +68,7 @@ export const getGroup: RouteHandler<typeof routes.getGroup, AppEnv> = async (c) 
   const me = await requireMember(c, groupId);
   const group = await loadGroup(c, groupId);
   const members = await listMembers(c.get('services').database.db, groupId);
-  return c.json({ ...toGroupDto(group, me.role), ...webhookView(c, me, group), members }, 200);
+  return c.json({ ...toGroupDto(group, me.role), ...(await webhookView(c, me, group)), members }, 200);
 };
 
 /**
@@ -98,6 +101,8 @@ export const updateGroup: RouteHandler<typeof routes.updateGroup, AppEnv> = asyn
   if (nd.reminderBeforeMinutes !== undefined) changes.nightReminderBeforeMinutes = nd.reminderBeforeMinutes;
   if (nd.method !== undefined) changes.nightMethod = nd.method;
   if (nd.vetoes !== undefined) changes.nightVetoes = nd.vetoes;
+  // Step 3c — who may act from the linked Discord channel (audited below, in the same write).
+  if (input.discordJoinPolicy !== undefined) changes.discordJoinPolicy = input.discordJoinPolicy;
   // Open nights not moved by hand follow a new timezone or schedule (in the same write).
   const reschedules =
     changes.timezone !== undefined ||
@@ -113,7 +118,20 @@ export const updateGroup: RouteHandler<typeof routes.updateGroup, AppEnv> = asyn
       ? await loadGroup(c, groupId)
       : await database.write(async (tx) => {
           if (webhook) await applyWebhookChanges(c, tx, groupId, webhook, clock.now());
+          const before = changes.discordJoinPolicy !== undefined ? await findGroup(tx, groupId) : undefined;
           const updated = await applyGroupChanges(tx, groupId, changes, clock.now());
+          if (before && before.discordJoinPolicy !== updated.discordJoinPolicy) {
+            await auditRequest(
+              c,
+              {
+                type: 'discord_join_policy_changed',
+                userId: me.userId,
+                groupId,
+                detail: { from: before.discordJoinPolicy, to: updated.discordJoinPolicy },
+              },
+              tx,
+            );
+          }
           if (reschedules) moved = await nightDtos(tx, updated, await rescheduleOpenNights(tx, updated, clock.now()), null);
           return updated;
         });
@@ -125,7 +143,7 @@ export const updateGroup: RouteHandler<typeof routes.updateGroup, AppEnv> = asyn
       ...moved.map((n) => nightEvent('night_updated', n)),
     ]);
   }
-  return c.json({ ...toGroupDto(group, me.role), ...webhookView(c, me, group) }, 200);
+  return c.json({ ...toGroupDto(group, me.role), ...(await webhookView(c, me, group)) }, 200);
 };
 
 export const deleteGroup: RouteHandler<typeof routes.deleteGroup, AppEnv> = async (c) => {

@@ -38,6 +38,7 @@ export interface GroupChanges {
   nightReminderBeforeMinutes?: number;
   nightMethod?: GroupRow['nightMethod'];
   nightVetoes?: number;
+  discordJoinPolicy?: GroupRow['discordJoinPolicy'];
 }
 
 export async function applyGroupChanges(tx: Tx, groupId: string, changes: GroupChanges, now: Date): Promise<GroupRow> {

@@ -1,7 +1,7 @@
 /** Groups, members and invites: query-option factories and the mutations behind the manage screens. */
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../lib/api-client.ts';
-import type { GroupDetail, GroupSummary, Invite, Member, Role } from '../../lib/api-types.ts';
+import type { DiscordJoinPolicy, DiscordLinkCode, GroupDetail, GroupSummary, Invite, Member, Role } from '../../lib/api-types.ts';
 
 export const groupKeys = {
   all: ['groups'] as const,
@@ -43,6 +43,9 @@ export const groupApi = {
   transfer: (id: string, userId: string) => api.post<unknown>(`${g(id)}/transfer`, { userId }),
   createInvite: (id: string, body: { expiresInHours?: number; maxUses?: number }) => api.post<Invite>(`${g(id)}/invites`, body),
   revokeInvite: (id: string, inviteId: string) => api.delete(`${g(id)}/invites/${encodeURIComponent(inviteId)}`),
+  createDiscordLinkCode: (id: string) => api.post<DiscordLinkCode>(`${g(id)}/discord/link-code`),
+  unlinkDiscordChannel: (id: string) => api.delete(`${g(id)}/discord/channel`),
+  setDiscordJoinPolicy: (id: string, discordJoinPolicy: DiscordJoinPolicy) => api.patch<GroupDetail>(g(id), { discordJoinPolicy }),
 };
 
 export const canManage = (role: Role) => role === 'owner' || role === 'admin';
