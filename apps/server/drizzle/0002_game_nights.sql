@@ -34,6 +34,48 @@ CREATE TABLE `discord_link_codes` (
 );
 --> statement-breakpoint
 CREATE INDEX `discord_link_codes_group_idx` ON `discord_link_codes` (`group_id`);--> statement-breakpoint
+CREATE TABLE `game_keys` (
+	`group_id` text NOT NULL,
+	`key` text NOT NULL,
+	`game_id` text NOT NULL,
+	`is_name` integer DEFAULT true NOT NULL,
+	PRIMARY KEY(`group_id`, `key`),
+	FOREIGN KEY (`group_id`) REFERENCES `groups`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`game_id`) REFERENCES `games`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `game_keys_game_idx` ON `game_keys` (`game_id`);--> statement-breakpoint
+CREATE TABLE `game_owners` (
+	`game_id` text NOT NULL,
+	`user_id` text NOT NULL,
+	`source` text DEFAULT 'manual' NOT NULL,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	PRIMARY KEY(`game_id`, `user_id`),
+	FOREIGN KEY (`game_id`) REFERENCES `games`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `game_owners_user_idx` ON `game_owners` (`user_id`);--> statement-breakpoint
+CREATE TABLE `games` (
+	`id` text PRIMARY KEY NOT NULL,
+	`group_id` text NOT NULL,
+	`name` text NOT NULL,
+	`aliases` text DEFAULT '[]' NOT NULL,
+	`min_players` integer,
+	`max_players` integer,
+	`playtime_minutes` integer,
+	`platforms` text DEFAULT '[]' NOT NULL,
+	`steam_app_id` integer,
+	`cover_url` text,
+	`added_by` text,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`updated_at` integer,
+	FOREIGN KEY (`group_id`) REFERENCES `groups`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`added_by`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null
+);
+--> statement-breakpoint
+CREATE INDEX `games_group_idx` ON `games` (`group_id`,`name`);--> statement-breakpoint
+CREATE INDEX `games_steam_idx` ON `games` (`group_id`,`steam_app_id`);--> statement-breakpoint
 CREATE TABLE `nights` (
 	`group_id` text NOT NULL,
 	`day` text NOT NULL,
@@ -130,6 +172,21 @@ CREATE TABLE `rsvps` (
 );
 --> statement-breakpoint
 CREATE INDEX `rsvps_user_idx` ON `rsvps` (`user_id`);--> statement-breakpoint
+CREATE TABLE `steam_openid_nonces` (
+	`nonce` text PRIMARY KEY NOT NULL,
+	`seen_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `steam_openid_nonces_seen_idx` ON `steam_openid_nonces` (`seen_at`);--> statement-breakpoint
+CREATE TABLE `steam_openid_states` (
+	`state_hash` text PRIMARY KEY NOT NULL,
+	`user_id` text NOT NULL,
+	`return_to` text NOT NULL,
+	`expires_at` integer NOT NULL,
+	`used_at` integer,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
 ALTER TABLE `groups` ADD `night_start_time` text DEFAULT '20:00' NOT NULL;--> statement-breakpoint
 ALTER TABLE `groups` ADD `night_close_before_minutes` integer DEFAULT 30 NOT NULL;--> statement-breakpoint
 ALTER TABLE `groups` ADD `night_tie_break` text DEFAULT 'random' NOT NULL;--> statement-breakpoint
@@ -137,7 +194,10 @@ ALTER TABLE `groups` ADD `night_results_visibility` text DEFAULT 'live' NOT NULL
 ALTER TABLE `groups` ADD `night_reminder_before_minutes` integer DEFAULT 60 NOT NULL;--> statement-breakpoint
 ALTER TABLE `groups` ADD `night_method` text DEFAULT 'approval' NOT NULL;--> statement-breakpoint
 ALTER TABLE `groups` ADD `night_vetoes` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
-ALTER TABLE `groups` ADD `discord_join_policy` text DEFAULT 'members' NOT NULL;
+ALTER TABLE `groups` ADD `discord_join_policy` text DEFAULT 'members' NOT NULL;--> statement-breakpoint
+ALTER TABLE `suggestions` ADD `game_id` text REFERENCES games(id);--> statement-breakpoint
+ALTER TABLE `users` ADD `steam_id` text;--> statement-breakpoint
+CREATE UNIQUE INDEX `users_steam_id_unique` ON `users` (`steam_id`);
 --> statement-breakpoint
 -- Existing data: every day with suggestions whose voting had ended under the old rule ("a day takes
 -- votes until the end of the next day") becomes a closed night, with the winner that rule gave: the most

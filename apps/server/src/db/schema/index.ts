@@ -21,6 +21,8 @@ export const users = sqliteTable(
     passwordHash: text('password_hash'),
     avatarUrl: text('avatar_url'),
     discordId: text('discord_id'),
+    /** SteamID64 (17 digits) linked through Steam OpenID 2.0; null when not linked. */
+    steamId: text('steam_id'),
     /** TOTP seed, encrypted with FIELD_ENCRYPTION_KEY. */
     totpSecretEnc: text('totp_secret_enc'),
     totpEnabled: integer('totp_enabled', { mode: 'boolean' }).notNull().default(false),
@@ -31,7 +33,11 @@ export const users = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
   },
-  (t) => [uniqueIndex('users_email_unique').on(t.email), uniqueIndex('users_discord_id_unique').on(t.discordId)],
+  (t) => [
+    uniqueIndex('users_email_unique').on(t.email),
+    uniqueIndex('users_discord_id_unique').on(t.discordId),
+    uniqueIndex('users_steam_id_unique').on(t.steamId),
+  ],
 );
 
 export const recoveryCodes = sqliteTable(
@@ -207,6 +213,8 @@ export const suggestions = sqliteTable(
     gameName: text('game_name').notNull(),
     /** Lower-cased, whitespace-collapsed name: the unique key for "the same game on the same day". */
     gameKey: text('game_key').notNull(),
+    /** The library game this suggestion is for (null only if the game was deleted from the library). */
+    gameId: text('game_id').references(() => games.id, { onDelete: 'set null' }),
     /** null once the suggester's account is deleted (anonymised). */
     suggestedBy: text('suggested_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
@@ -452,4 +460,87 @@ export const discordInteractions = sqliteTable(
     receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [index('discord_interactions_received_idx').on(t.receivedAt)],
+);
+
+/** A group's game library (shared/API.md "Game library"). */
+export const games = sqliteTable(
+  'games',
+  {
+    id: text('id').primaryKey(),
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** JSON array of alias strings (≤ 10). */
+    aliases: text('aliases').notNull().default('[]'),
+    minPlayers: integer('min_players'),
+    maxPlayers: integer('max_players'),
+    playtimeMinutes: integer('playtime_minutes'),
+    /** JSON array from pc, playstation, xbox, switch, mobile, vr, tabletop. */
+    platforms: text('platforms').notNull().default('[]'),
+    steamAppId: integer('steam_app_id'),
+    coverUrl: text('cover_url'),
+    addedBy: text('added_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('games_group_idx').on(t.groupId, t.name), index('games_steam_idx').on(t.groupId, t.steamAppId)],
+);
+
+/**
+ * One key space per group for names and aliases: the key ignores case, spaces and punctuation, so
+ * "Deep Rock Galactic", "deeprockgalactic" and the alias "DRG" each own a key that points at one game.
+ */
+export const gameKeys = sqliteTable(
+  'game_keys',
+  {
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    gameId: text('game_id')
+      .notNull()
+      .references(() => games.id, { onDelete: 'cascade' }),
+    /** True for the game's name, false for an alias. */
+    isName: integer('is_name', { mode: 'boolean' }).notNull().default(true),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.key] }), index('game_keys_game_idx').on(t.gameId)],
+);
+
+/** "I own it": a member owns a library game (by hand or imported from Steam). */
+export const gameOwners = sqliteTable(
+  'game_owners',
+  {
+    gameId: text('game_id')
+      .notNull()
+      .references(() => games.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    source: text('source', { enum: ['manual', 'steam'] })
+      .notNull()
+      .default('manual'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.gameId, t.userId] }), index('game_owners_user_idx').on(t.userId)],
+);
+
+/** Single-use Steam OpenID states (hashed) and seen response nonces: a replay is refused. */
+export const steamOpenidStates = sqliteTable('steam_openid_states', {
+  stateHash: text('state_hash').primaryKey(),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  returnTo: text('return_to').notNull(),
+  expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  usedAt: integer('used_at', { mode: 'timestamp_ms' }),
+});
+
+export const steamOpenidNonces = sqliteTable(
+  'steam_openid_nonces',
+  {
+    nonce: text('nonce').primaryKey(),
+    seenAt: integer('seen_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('steam_openid_nonces_seen_idx').on(t.seenAt)],
 );
