@@ -62,6 +62,51 @@ export interface GroupDetail {
   members: Member[];
   /** Only in the answer to admins and the owner; members get no such field. */
   discordWebhook?: DiscordWebhook;
+  /** The group's game-night defaults (API.md "Game nights"); optional until every server sends it. */
+  nightDefaults?: NightDefaults;
+}
+
+export type TieBreak = 'random' | 'least_recent' | 'admin';
+export type ResultsVisibility = 'live' | 'after_close';
+
+export interface NightDefaults {
+  /** "HH:MM" in the group's timezone. */
+  startTime: string;
+  closeBeforeMinutes: number;
+  tieBreak: TieBreak;
+  resultsVisibility: ResultsVisibility;
+  reminderBeforeMinutes: number;
+  method: 'approval' | 'ranked';
+  vetoes: 0 | 1;
+}
+
+export type RsvpStatus = 'in' | 'maybe' | 'out';
+export type NightStatus = 'open' | 'closed' | 'cancelled';
+export type DecidedBy = 'votes' | 'random' | 'least_recent' | 'admin';
+
+export interface NightUser {
+  id: string;
+  username: string;
+  avatarUrl: string | null;
+}
+
+export interface Night {
+  groupId: string;
+  date: string;
+  startsAt: string;
+  closesAt: string;
+  status: NightStatus;
+  method: 'approval' | 'ranked';
+  tieBreak: TieBreak;
+  resultsVisibility: ResultsVisibility;
+  winner: { suggestionId: string; gameName: string; votes: number | null; decidedBy: DecidedBy } | null;
+  tied: string[];
+  tieBreakSeed: string | null;
+  rsvps: Record<RsvpStatus, NightUser[]>;
+  myRsvp: RsvpStatus | null;
+  voters: number;
+  notVoted: NightUser[];
+  closedAt: string | null;
 }
 
 /** A group's Discord announcement settings as admins see them: the URL only ever masked. */
@@ -100,7 +145,8 @@ export interface Suggestion {
   gameName: string;
   date: string;
   suggestedBy: { id: string; username: string } | null;
-  votes: number;
+  /** null while the night hides results (resultsVisibility "after_close"). */
+  votes: number | null;
   votedByMe: boolean;
   voters: Voter[];
   createdAt: string;
@@ -109,7 +155,7 @@ export interface Suggestion {
 export interface Results {
   date: string;
   voters: number;
-  suggestions: { id: string; gameName: string; votes: number }[];
+  suggestions: { id: string; gameName: string; votes: number | null }[];
   winners: string[];
 }
 
