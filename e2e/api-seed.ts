@@ -12,7 +12,7 @@ export class Seed {
     private readonly baseUrl: string,
   ) {}
 
-  async call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  async call<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const res = await this.context.request.fetch(`${this.baseUrl}${path}`, {
       method,
       headers: { Origin: this.baseUrl, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
@@ -36,9 +36,21 @@ export class Seed {
     return this.call<{ groupId: string }>('POST', `/api/invites/${code}/accept`);
   }
   suggest(groupId: string, gameName: string, date?: string) {
-    return this.call<{ id: string }>('POST', `/api/groups/${groupId}/suggestions`, { gameName, ...(date ? { date } : {}) });
+    return this.call<{ id: string; votes: number | null }>('POST', `/api/groups/${groupId}/suggestions`, {
+      gameName,
+      ...(date ? { date } : {}),
+    });
   }
   vote(suggestionId: string) {
     return this.call('POST', `/api/suggestions/${suggestionId}/votes`);
+  }
+  unvote(suggestionId: string) {
+    return this.call('DELETE', `/api/suggestions/${suggestionId}/votes`);
+  }
+  rsvp(groupId: string, date: string, status: 'in' | 'maybe' | 'out') {
+    return this.call('PUT', `/api/groups/${groupId}/nights/${date}/rsvp`, { status });
+  }
+  closeNight(groupId: string, date: string) {
+    return this.call('POST', `/api/groups/${groupId}/nights/${date}/close`);
   }
 }

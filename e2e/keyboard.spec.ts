@@ -70,7 +70,7 @@ describe('keyboard only', () => {
     await tabTo(page, (name, tag) => tag === 'A' && name.startsWith('Keyboard Crew'));
     await page.keyboard.press('Enter');
     const group = new GroupPage(page);
-    await page.getByRole('heading', { level: 2, name: 'Tonight’s picks' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Tonight', exact: true }).waitFor();
 
     await tabTo(page, (name, tag) => tag === 'INPUT' && name === 'Suggest a game');
     await page.keyboard.type('Overcooked 2');

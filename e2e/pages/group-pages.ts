@@ -18,9 +18,34 @@ export class GroupsPage {
 
 export class GroupPage {
   constructor(private readonly page: Page) {}
-  async open(groupId: string) {
-    await this.page.goto(`/groups/${groupId}`);
-    await this.page.getByRole('heading', { level: 2, name: 'Tonight’s picks' }).waitFor();
+  async open(groupId: string, day?: string) {
+    await this.page.goto(`/groups/${groupId}${day ? `?day=${day}` : ''}`);
+    if (day) await this.page.locator('#day-title').waitFor();
+    else await this.page.getByRole('heading', { level: 2, name: 'Tonight', exact: true }).waitFor();
+  }
+  async waitForNight() {
+    await this.page.getByTestId('tonight').waitFor();
+  }
+  dayField(): Locator {
+    return this.page.getByLabel('Day', { exact: true });
+  }
+  rsvpButton(status: 'in' | 'maybe' | 'out'): Locator {
+    return this.page.getByTestId(`rsvp-${status}`);
+  }
+  winner(): Locator {
+    return this.page.getByTestId('winner-name');
+  }
+  nightAnnouncer(): Locator {
+    return this.page.getByTestId('night-announcer');
+  }
+  /** Opens the admin disclosure of the night and confirms "Close voting now". */
+  async closeNight() {
+    const admin = this.page.getByTestId('night-admin');
+    if (!(await admin.evaluate((el) => (el as HTMLDetailsElement).open))) await admin.locator('summary').click();
+    await this.page.getByRole('button', { name: 'Close voting now…' }).click();
+    const dialog = this.page.getByRole('alertdialog');
+    await dialog.getByRole('button', { name: 'Close voting' }).click();
+    await dialog.waitFor({ state: 'hidden' });
   }
   suggestions(): Locator {
     return this.page.getByTestId('suggestion');

@@ -112,7 +112,8 @@ function parseGroupSearch(search: Record<string, unknown>): { day?: string; badD
   if (isDay(search.day)) return { day: search.day };
   if (search.day === undefined || search.day === null || search.day === '') return {};
   const raw = typeof search.day === 'string' || typeof search.day === 'number' ? String(search.day) : 'that value';
-  return { badDay: raw.slice(0, 40) };
+  // `day: undefined` overrides the raw value, which the router would otherwise keep alongside.
+  return { day: undefined, badDay: raw.slice(0, 40) };
 }
 
 const groupRoute = createRoute({

@@ -10,14 +10,14 @@ import { InviteFriendsStep } from '../features/groups/components/invite-friends-
 import { GroupDay } from '../features/suggestions/components/group-day.tsx';
 import { HistoryList } from '../features/suggestions/components/history-list.tsx';
 import { isApiError } from '../lib/api-client.ts';
-import { todayIn } from '../lib/dates.ts';
+import { isDay, todayIn } from '../lib/dates.ts';
 import { usePageTitle } from '../lib/use-page-title.ts';
 
 const route = getRouteApi('/authed/groups/$groupId');
 
 export function GroupPage() {
   const { groupId } = route.useParams();
-  const { day: dayParam, badDay } = route.useSearch();
+  const { day: dayParam, badDay: badDayParam } = route.useSearch();
   const me = useMe();
   const group = useQuery(groupQueries.detail(groupId));
   const live = useGroupLive(groupId);
@@ -37,7 +37,9 @@ export function GroupPage() {
   }
   const g = group.data;
   const today = todayIn(g.timezone);
-  const day = dayParam ?? today;
+  // Checked again here: the router keeps unknown raw search values next to the validated ones.
+  const day = isDay(dayParam) ? dayParam : today;
+  const badDay = badDayParam ?? (dayParam !== undefined && !isDay(dayParam) ? String(dayParam).slice(0, 40) : undefined);
   return (
     <div className="space-y-5">
       <div className="flex flex-wrap items-start justify-between gap-3">

@@ -1,0 +1,146 @@
+/**
+ * "Tonight" on the group page (issue 13, web) and the group-page bugs of issue 14: two friends in two
+ * browser contexts — RSVPs and an admin's close reach the other screen without a reload, with the winner
+ * announced; the day field can be typed into (bug 5); Next reaches 60 days ahead and the server's reason
+ * shows (bug 6); an impossible ?day= shows a notice instead of crashing (bug 10).
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Seed } from './api-seed.ts';
+import { launchBrowser, newContext, newUserData, screenshot, startServer, type RunningServer, type TestContext } from './harness.ts';
+import { GroupPage } from './pages/group-pages.ts';
+
+let server: RunningServer;
+let browser: Browser;
+let admin: TestContext;
+let friend: TestContext;
+let groupId = '';
+const TZ = 'Europe/Berlin';
+const adminUser = newUserData('host');
+const friendUser = newUserData('pal');
+
+const dayIn = (offsetDays: number) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date(Date.now() + offsetDays * 86_400_000));
+const live = (ctx: TestContext) => ctx.page.getByTestId('live-status').and(ctx.page.locator('[data-status="open"]')).waitFor();
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  admin = await newContext(browser, server.url, { locale: 'en-US', timezoneId: TZ });
+  friend = await newContext(browser, server.url, { locale: 'en-US', timezoneId: TZ });
+  const a = new Seed(admin.context, server.url);
+  const f = new Seed(friend.context, server.url);
+  await a.register(adminUser);
+  await f.register(friendUser);
+  groupId = (await a.createGroup('Tonight Crew', TZ)).id;
+  await f.acceptInvite((await a.createInvite(groupId)).code);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('Tonight across two friends', () => {
+  it('shows an RSVP live on the other screen, with names', async () => {
+    const a = new GroupPage(admin.page);
+    const f = new GroupPage(friend.page);
+    await a.open(groupId);
+    await a.waitForNight();
+    await f.open(groupId);
+    await f.waitForNight();
+    await live(admin);
+    await live(friend);
+    await f.rsvpButton('in').click();
+    await expect.poll(() => f.rsvpButton('in').getAttribute('aria-pressed')).toBe('true');
+    // The admin's page shows the friend as in, without a reload.
+    await admin.page.getByTestId('rsvp-list-in').getByText(friendUser.username).waitFor();
+    expect(await a.rsvpButton('in').textContent()).toContain('(1)');
+    expect(await a.rsvpButton('in').getAttribute('aria-pressed')).toBe('false');
+  });
+
+  it('the admin closes the night; the friend sees the winner without reload, announced', async () => {
+    const a = new GroupPage(admin.page);
+    const f = new GroupPage(friend.page);
+    await a.suggest('Deep Rock Galactic');
+    await a.suggestion('Deep Rock Galactic').waitFor();
+    await f.suggestion('Deep Rock Galactic').waitFor();
+    const approve = f.approveButton('Deep Rock Galactic');
+    if (await approve.count()) await approve.click();
+    await f.takeBackButton('Deep Rock Galactic').waitFor();
+    await screenshot(admin.page, 'tonight-open');
+    await a.closeNight();
+    await a.winner().waitFor();
+    expect(await a.winner().textContent()).toBe('Tonight: Deep Rock Galactic');
+    // Bob's screen, no reload: the banner, the live announcement, and voting is off with the reason.
+    await f.winner().waitFor();
+    expect(await f.winner().textContent()).toBe('Tonight: Deep Rock Galactic');
+    await expect.poll(() => f.nightAnnouncer().textContent()).toBe('Voting closed. Tonight: Deep Rock Galactic.');
+    await friend.page.getByTestId('closed-reason').waitFor();
+    expect(await f.takeBackButton('Deep Rock Galactic').getAttribute('aria-disabled')).toBe('true');
+    expect(await friend.page.getByLabel('Suggest a game').count()).toBe(0);
+    await screenshot(friend.page, 'tonight-closed');
+  });
+
+  it('lets the day be typed into without jumping on each keystroke (bug 5)', async () => {
+    const { page } = friend;
+    const g = new GroupPage(page);
+    await g.open(groupId);
+    const target = dayIn(10);
+    const [y, m, d] = target.split('-');
+    const seen: string[] = [];
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) seen.push(frame.url());
+    });
+    await g.dayField().focus();
+    await page.keyboard.type(`${m}${d}${y}`);
+    await expect.poll(() => new URL(page.url()).searchParams.get('day')).toBe(target);
+    expect(await g.dayField().inputValue()).toBe(target);
+    // No stop in between at the year 0002, 0020 or 0202 (or any day outside today … today + 60).
+    const days = seen.map((u) => new URL(u).searchParams.get('day')).filter((x) => x !== null);
+    expect(
+      days.every((x) => x >= dayIn(0) && x <= dayIn(60)),
+      days.join(', '),
+    ).toBe(true);
+  });
+
+  it('reaches 60 days ahead with Next, and shows the server’s reason beyond (bug 6)', async () => {
+    const { page } = friend;
+    const g = new GroupPage(page);
+    await g.open(groupId, dayIn(59));
+    const next = page.getByRole('button', { name: /^Next day/ });
+    await next.click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('day')).toBe(dayIn(60));
+    await next.focus();
+    expect(await next.getAttribute('aria-disabled')).toBe('true');
+    await next.press('Enter');
+    expect(new URL(page.url()).searchParams.get('day')).toBe(dayIn(60));
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '')).toMatch(/^Next day/);
+    // Beyond the limit (only by URL): the server's own reason, not "Some fields are not valid".
+    await g.open(groupId, dayIn(61));
+    await page.getByLabel('Suggest a game').fill('Too Far Ahead');
+    await page.getByRole('button', { name: 'Suggest', exact: true }).click();
+    await page
+      .getByText(/days ahead/)
+      .first()
+      .waitFor();
+    expect(await page.getByText('Some fields are not valid').count()).toBe(0);
+  });
+
+  it('shows a notice instead of crashing on an impossible ?day= (bug 10)', async () => {
+    const { page, watch } = friend;
+    await page.goto(`/groups/${groupId}?day=2020-13-45`);
+    await page.getByTestId('bad-day-notice').waitFor();
+    expect(await page.getByTestId('bad-day-notice').textContent()).toContain('2020-13-45');
+    await page.getByRole('heading', { level: 2, name: 'Tonight', exact: true }).waitFor();
+    expect(watch.pageErrors).toEqual([]);
+  });
+
+  it('had no CSP violations, page errors or dialogs', () => {
+    for (const ctx of [admin, friend]) {
+      expect(ctx.watch.cspViolations).toEqual([]);
+      expect(ctx.watch.pageErrors).toEqual([]);
+      expect(ctx.watch.dialogs).toEqual([]);
+    }
+  });
+});
