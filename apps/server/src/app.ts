@@ -9,6 +9,8 @@ import { authRouter } from './features/auth/index.ts';
 import { suggestionsRouter } from './features/suggestions/index.ts';
 import { discordRouter } from './features/discord/index.ts';
 import { invitesRouter } from './features/invites/index.ts';
+import { nightsRouter } from './features/nights/index.ts';
+import { notificationsRouter } from './features/notifications/index.ts';
 import { groupsRouter } from './features/groups/index.ts';
 import { opsRouter } from './features/ops/index.ts';
 import { usersRouter } from './features/users/index.ts';
@@ -74,6 +76,8 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
   app.route('/api', suggestionsRouter);
   app.route('/api', invitesRouter);
   app.route('/api', groupsRouter);
+  app.route('/api', nightsRouter);
+  app.route('/api', notificationsRouter);
 
   // Live updates (GET /api/ws): only when the server accepts upgrades (server.ts); app.request() tests have none.
   options.realtime?.mount(app);

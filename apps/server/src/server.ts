@@ -19,6 +19,7 @@ import { createMetrics } from './lib/metrics.ts';
 import { holdDatabase, startScheduledJobs } from './features/ops/index.ts';
 import { WebhookWorker, type WebhookWorkerOptions } from './features/discord/index.ts';
 import { Realtime, RedisHub, type RealtimeOptions } from './features/realtime/index.ts';
+import { backfillNights, NightCloser, type NightCloserOptions } from './features/nights/index.ts';
 
 export interface RunningServer {
   url: string;
@@ -27,6 +28,8 @@ export interface RunningServer {
   server: ServerType;
   /** Posts queued Discord announcements (started with the server, stopped before the database closes). */
   webhookWorker: WebhookWorker;
+  /** Closes game nights at their deadline and sends reminders (started with the server). */
+  nightCloser: NightCloser;
   /** The plain-http server that redirects to https (only with HTTP_REDIRECT_PORT). */
   redirectServer?: HttpServer;
   stop(): Promise<void>;
@@ -41,6 +44,8 @@ export async function startServer(
     webhooks?: Partial<WebhookWorkerOptions> | false;
     /** Live-update limits and intervals (tests shorten the heartbeat and sweep). */
     realtime?: Partial<RealtimeOptions>;
+    /** Game-night closer options (tests shorten the tick); false leaves it stopped (tests drive runOnce()). */
+    nights?: Partial<NightCloserOptions> | false;
   } = {},
 ): Promise<RunningServer> {
   const config = options.config ?? loadConfig(options.env);
@@ -54,6 +59,9 @@ export async function startServer(
   // ADMIN_EMAILS also promotes accounts that registered before the email was added to the list.
   const promoted = await promoteConfiguredAdmins(database, config.adminEmails, config.session.secret);
   if (promoted.length > 0) logger.warn({ userIds: promoted }, 'instance admins added from ADMIN_EMAILS');
+  // Days that have suggestions but no game night yet (still open under the old rule) get one (idempotent).
+  const backfilled = await backfillNights(database, services.clock.now());
+  if (backfilled > 0) logger.info({ nights: backfilled }, 'game nights created for days with suggestions');
   const realtime = new Realtime(services, options.realtime);
   const app = createApp(services, { realtime });
   // Retention daily; backups and restore drills when BACKUP_CRON / RESTORE_DRILL_CRON are set. Started
@@ -87,12 +95,16 @@ export async function startServer(
   const redirectServer = config.httpRedirectPort ? await startRedirectServer(config, config.httpRedirectPort) : undefined;
   const webhookWorker = new WebhookWorker(services, options.webhooks || {});
   if (options.webhooks !== false) webhookWorker.start();
+  // Every instance runs a closer; the closing transaction makes sure each night closes once.
+  const nightCloser = new NightCloser(services, options.nights || {});
+  if (options.nights !== false) nightCloser.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('shutting down: finishing in-flight requests');
       stopJobs();
+      await nightCloser.stop();
       // Upgraded sockets are not "in flight" for server.close(): close them (1001) so clients reconnect elsewhere.
       await realtime.close();
       await new Promise<void>((res) => {
@@ -109,7 +121,7 @@ export async function startServer(
       releaseDatabase();
       logger.info('stopped');
     })());
-  return { url, port, services, server, webhookWorker, redirectServer, stop };
+  return { url, port, services, server, webhookWorker, nightCloser, redirectServer, stop };
 }
 
 function readTlsFiles(files: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {

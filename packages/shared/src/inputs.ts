@@ -127,6 +127,37 @@ export const createGroupInput = z.strictObject({
   timezone: timezoneSchema.optional(),
 });
 
+/** A wall-clock time "HH:MM" (00:00–23:59), in the group's timezone. */
+export const wallTimeSchema = z
+  .string({ error: 'Use a time like 20:00.' })
+  .regex(/^([01]\d|2[0-3]):([0-5]\d)$/, { message: 'Use a 24-hour time like 20:00 (HH:MM).' });
+
+const minutesSchema = (label: string) =>
+  z
+    .number({ error: `${label} must be a number of minutes.` })
+    .int({ message: `${label} must be a whole number of minutes.` })
+    .min(0, { message: `${label} must be between 0 and 720 minutes.` })
+    .max(720, { message: `${label} must be between 0 and 720 minutes.` });
+
+export const TIE_BREAKS = ['random', 'least_recent', 'admin'] as const;
+export const RESULTS_VISIBILITIES = ['live', 'after_close'] as const;
+export const NIGHT_METHODS = ['approval', 'ranked'] as const;
+
+/**
+ * A group's night defaults, every field optional (PATCH is partial). `method` and `vetoes` are stored and
+ * shown; until ranked ballots and vetoes exist only "approval" and 0 are accepted.
+ */
+export const nightDefaultsInput = z.strictObject({
+  startTime: wallTimeSchema.optional(),
+  closeBeforeMinutes: minutesSchema('Voting closes').optional(),
+  tieBreak: z.enum(TIE_BREAKS, { error: 'Tie-break must be "random", "least_recent" or "admin".' }).optional(),
+  resultsVisibility: z.enum(RESULTS_VISIBILITIES, { error: 'Results visibility must be "live" or "after_close".' }).optional(),
+  reminderBeforeMinutes: minutesSchema('The reminder').optional(),
+  method: z.literal('approval', { error: 'Only "approval" voting is available for now; ranked ballots come later.' }).optional(),
+  vetoes: z.literal(0, { error: 'Vetoes are not available yet: use 0.' }).optional(),
+});
+export type NightDefaultsInput = z.infer<typeof nightDefaultsInput>;
+
 export const updateGroupInput = z.strictObject({
   name: groupNameSchema.optional(),
   description: groupDescriptionSchema.optional(),
@@ -135,7 +166,45 @@ export const updateGroupInput = z.strictObject({
   discordWebhookUrl: z.string().max(500).nullable().optional(),
   webhookOnSuggestion: z.boolean().optional(),
   webhookOnWinner: z.boolean().optional(),
+  /** Partial: only the given fields change. */
+  nightDefaults: nightDefaultsInput.optional(),
 });
+
+/** An instant: ISO-8601 with a time zone designator (`Z` or an offset). */
+export const instantSchema = z.iso.datetime({ offset: true, error: 'Use an ISO-8601 instant like 2026-11-26T19:30:00Z.' });
+
+export const NIGHT_STATUSES = ['open', 'closed', 'cancelled'] as const;
+export const RSVP_STATUSES = ['in', 'maybe', 'out'] as const;
+
+export const updateNightInput = z.strictObject({
+  startsAt: instantSchema.optional(),
+  closesAt: instantSchema.optional(),
+  status: z.enum(['open', 'cancelled'], { error: 'Status must be "open" or "cancelled" (use /close to close a night).' }).optional(),
+});
+
+export const reopenNightInput = z.strictObject({
+  closesAt: instantSchema,
+});
+
+export const pickNightInput = z.strictObject({
+  suggestionId: z.string({ error: 'Choose one of the tied suggestions.' }).min(1).max(64),
+});
+
+export const rsvpInput = z.strictObject({
+  status: z.enum(RSVP_STATUSES, { error: 'Answer "in", "maybe" or "out".' }),
+});
+
+export const NOTIFICATION_KINDS = ['night_closing_soon', 'night_closed', 'nudge', 'removed_from_group', 'role_changed'] as const;
+
+export const readNotificationsInput = z
+  .strictObject({
+    ids: z.array(z.string().min(1).max(64)).min(1).max(200).optional(),
+    all: z.literal(true, { error: 'Send "all": true to mark every notification read.' }).optional(),
+  })
+  .refine((v) => (v.ids !== undefined) !== (v.all !== undefined), {
+    message: 'Send either "ids" (a list of notification ids) or "all": true.',
+    path: ['ids'],
+  });
 
 export const createInviteInput = z.strictObject({
   expiresInHours: z

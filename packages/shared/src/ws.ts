@@ -14,12 +14,30 @@ export const LIVE_EVENT_TYPES = [
   'member_updated',
   'group_updated',
   'group_deleted',
+  // Game nights (shared/API.md "Game nights"): data is the night (`myRsvp` is null in events, as they
+  // go to every member; derive it from `rsvps`), resp. `{date, userId, status}`.
+  'night_updated',
+  'night_closed',
+  'rsvp_updated',
 ] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
 export interface LiveEvent {
   type: LiveEventType;
   groupId: string;
+  data: unknown;
+}
+
+/**
+ * Events for one user only, delivered to every live socket of that user (no subscription needed):
+ * `notification` carries the notification (`GET /api/notifications` shape) and its group id (or null).
+ */
+export const USER_EVENT_TYPES = ['notification'] as const;
+export type UserEventType = (typeof USER_EVENT_TYPES)[number];
+
+export interface UserLiveEvent {
+  type: UserEventType;
+  groupId: string | null;
   data: unknown;
 }
 
@@ -48,6 +66,9 @@ export type WsServerMessage =
   | { type: 'unsubscribed'; groupId: string }
   | { type: 'error'; code: WsErrorCode; message: string; groupId?: string }
   | LiveEvent;
+
+/** Everything the server may send, events for the one user (`notification`) included. */
+export type WsAnyServerMessage = WsServerMessage | UserLiveEvent;
 
 /**
  * Close codes the server uses besides the standard ones (1001 going away, 1008 policy violation,

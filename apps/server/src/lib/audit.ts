@@ -38,7 +38,8 @@ export type SecurityEventType =
   | 'account_disabled'
   | 'account_enabled'
   | 'registration_policy_changed'
-  | 'webhook_changed';
+  | 'webhook_changed'
+  | 'night_nudged';
 
 export interface SecurityEventInput {
   type: SecurityEventType;

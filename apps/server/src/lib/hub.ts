@@ -11,11 +11,22 @@ export type GroupEventType =
   | 'member_left'
   | 'member_updated'
   | 'group_updated'
-  | 'group_deleted';
+  | 'group_deleted'
+  | 'night_updated'
+  | 'night_closed'
+  | 'rsvp_updated';
 
 export interface GroupEvent {
   type: GroupEventType;
   groupId: string;
+  data: unknown;
+}
+
+/** An event for one user only (e.g. a notification), delivered to all of that user's live sockets. */
+export interface UserEvent {
+  type: 'notification';
+  userId: string;
+  groupId: string | null;
   data: unknown;
 }
 
@@ -29,8 +40,11 @@ export type ControlMessage =
 export interface Hub {
   publish(event: GroupEvent): Promise<void>;
   control(message: ControlMessage): Promise<void>;
+  /** Publishes to one user's sockets on every instance (the user channel). */
+  publishToUser(event: UserEvent): Promise<void>;
   onEvent(listener: (event: GroupEvent) => void): () => void;
   onControl(listener: (message: ControlMessage) => void): () => void;
+  onUserEvent(listener: (event: UserEvent) => void): () => void;
   /**
    * Called when the hub may have missed messages (e.g. its Redis connection was lost and came back):
    * listeners re-check what they hold. The in-process hub never misses anything and does not implement it.
@@ -42,6 +56,7 @@ export interface Hub {
 export class InMemoryHub implements Hub {
   readonly #events = new Set<(e: GroupEvent) => void>();
   readonly #controls = new Set<(m: ControlMessage) => void>();
+  readonly #users = new Set<(e: UserEvent) => void>();
   async publish(event: GroupEvent) {
     for (const l of this.#events) l(event);
   }
@@ -56,8 +71,16 @@ export class InMemoryHub implements Hub {
     this.#controls.add(listener);
     return () => this.#controls.delete(listener);
   }
+  async publishToUser(event: UserEvent) {
+    for (const l of this.#users) l(event);
+  }
+  onUserEvent(listener: (e: UserEvent) => void) {
+    this.#users.add(listener);
+    return () => this.#users.delete(listener);
+  }
   async close() {
     this.#events.clear();
     this.#controls.clear();
+    this.#users.clear();
   }
 }

@@ -1,6 +1,6 @@
 /** What other features and the server may use from discord. */
 export { discordRouter } from './router.ts';
-export { enqueueSuggestionAnnouncement, WebhookWorker, type WebhookWorkerOptions } from './outbox.ts';
+export { enqueueNightMessage, enqueueSuggestionAnnouncement, inert, WebhookWorker, type WebhookWorkerOptions } from './outbox.ts';
 export {
   DiscordWebhookSchema,
   applyWebhookChanges,

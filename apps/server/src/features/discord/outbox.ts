@@ -4,18 +4,20 @@
  * rows with retries and exponential backoff. A restart loses nothing: rows stay until delivered or
  * given up. Requests never wait for Discord.
  */
-import { and, asc, eq, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lt, lte, or } from 'drizzle-orm';
 import { schema, type Db, type Tx } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
-import { addDays, dayInTimezone } from '../../lib/time.ts';
 import type { Services } from '../../services.ts';
 import { webhookAad } from './webhooks.ts';
 
-/** The body posted to Discord: plain content, no pings (allowed_mentions parses nothing). */
+/**
+ * The body posted to Discord: plain content; allowed_mentions parses nothing, so only the user ids listed
+ * in `users` (game-night messages mention the linked members who are in) can be pinged.
+ */
 export interface WebhookMessage {
   username: string;
   content: string;
-  allowed_mentions: { parse: [] };
+  allowed_mentions: { parse: []; users?: string[] };
 }
 
 /**
@@ -74,67 +76,37 @@ export async function enqueueSuggestionAnnouncement(
   return true;
 }
 
-interface WinnerRow {
-  game_name: string;
-  votes: number;
-}
-
-/** The day's leaders (ties included) with at least one approval: the same rule as results/history. */
-async function winnersOf(db: Db | Tx, groupId: string, day: string): Promise<WinnerRow[]> {
-  return db.all<WinnerRow>(sql`
-    WITH tally AS (
-      SELECT s.game_name, s.created_at, count(v.user_id) AS votes
-      FROM suggestions s LEFT JOIN votes v ON v.suggestion_id = s.id
-      WHERE s.group_id = ${groupId} AND s.day = ${day}
-      GROUP BY s.id
-    )
-    SELECT game_name, votes FROM tally
-    WHERE votes > 0 AND votes = (SELECT max(votes) FROM tally)
-    ORDER BY created_at ASC`);
-}
+/** Discord accepts at most 100 ids in `allowed_mentions.users`. */
+const MAX_MENTIONS = 100;
+const SNOWFLAKE = /^\d{1,20}$/;
 
 /**
- * The "winner of <day>" message a group is due, if any: for the day whose voting has just closed (a day
- * takes votes until it is more than one day in the past in the group's timezone, shared/API.md, so the
- * result of day D is final when D+2 begins; announcing earlier could name a winner that late votes then
- * change — docs/decisions/073-winner-announcement-time.md), unless it was queued already. Reads only, so
- * the minute-by-minute scan never takes the writer lock for a group with nothing to announce.
+ * Queues one game-night message (winner, reminder, nudge: features/nights renders the content) inside
+ * the caller's transaction, when the group has a webhook with night announcements ("winner") on.
+ * `mentionDiscordIds` are the only users Discord may ping (`allowed_mentions.users`; `parse: []` so
+ * nothing in the text, `@everyone` included, pings anyone else). The unique (group, dedupe key) index
+ * makes a second enqueue of the same key do nothing, whichever instance tries.
  */
-export async function dueWinnerAnnouncement(
-  db: Db | Tx,
-  groupId: string,
-  timezone: string,
+export async function enqueueNightMessage(
+  tx: Tx,
+  input: { groupId: string; kind: 'winner' | 'reminder' | 'nudge'; dedupeKey: string; content: string; mentionDiscordIds: string[] },
   now: Date,
-): Promise<{ dedupeKey: string; payload: string } | undefined> {
-  const group = await announceableGroup(db, groupId);
-  if (!group?.enc || !group.onWinner) return undefined;
-  const day = addDays(dayInTimezone(timezone, now), -2);
-  const dedupeKey = `winner:${day}`;
-  const existing = await db
-    .select({ id: schema.webhookOutbox.id })
-    .from(schema.webhookOutbox)
-    .where(and(eq(schema.webhookOutbox.groupId, groupId), eq(schema.webhookOutbox.dedupeKey, dedupeKey)))
-    .get();
-  if (existing) return undefined;
-  const winners = await winnersOf(db, groupId, day);
-  if (winners.length === 0) return undefined;
-  const votes = Number(winners[0]!.votes);
-  const approvals = `${votes} approval${votes === 1 ? '' : 's'}`;
-  const groupName = inert(group.name, 60);
-  const content =
-    winners.length === 1
-      ? `🏆 **${groupName}** — the pick for ${day}: **${inert(winners[0]!.game_name)}** with ${approvals}.`
-      : `🏆 **${groupName}** — ${day} ended in a tie (${approvals} each): ${winners.map((w) => `**${inert(w.game_name)}**`).join(', ')}.`;
-  return { dedupeKey, payload: JSON.stringify(message(content)) };
-}
-
-/** Queues a due winner message once (the unique (group, dedupe key) index settles races between instances). */
-export async function enqueueWinnerAnnouncement(tx: Tx, groupId: string, timezone: string, now: Date): Promise<boolean> {
-  const due = await dueWinnerAnnouncement(tx, groupId, timezone, now);
-  if (!due) return false;
+): Promise<boolean> {
+  const group = await announceableGroup(tx, input.groupId);
+  if (!group?.enc || !group.onWinner) return false;
+  const users = [...new Set(input.mentionDiscordIds.filter((id) => SNOWFLAKE.test(id)))].slice(0, MAX_MENTIONS);
+  const payload: WebhookMessage = { ...message(input.content), allowed_mentions: { parse: [], users } };
   const inserted = await tx
     .insert(schema.webhookOutbox)
-    .values({ id: newId(), groupId, kind: 'winner', dedupeKey: due.dedupeKey, payload: due.payload, nextAttemptAt: now, createdAt: now })
+    .values({
+      id: newId(),
+      groupId: input.groupId,
+      kind: input.kind,
+      dedupeKey: input.dedupeKey,
+      payload: JSON.stringify(payload),
+      nextAttemptAt: now,
+      createdAt: now,
+    })
     .onConflictDoNothing()
     .returning({ id: schema.webhookOutbox.id });
   return inserted.length === 1;
@@ -152,8 +124,6 @@ export interface WebhookWorkerOptions {
   leaseMs: number;
   batchSize: number;
   requestTimeoutMs: number;
-  /** How often winners are checked for (they change at most once a day per group). */
-  winnerScanEveryMs: number;
   /** Delivered and failed rows are deleted after this long. */
   keepMs: number;
 }
@@ -166,7 +136,6 @@ export const DEFAULT_WORKER_OPTIONS: WebhookWorkerOptions = {
   leaseMs: 60_000,
   batchSize: 20,
   requestTimeoutMs: 10_000,
-  winnerScanEveryMs: 60_000,
   keepMs: 30 * 24 * 3600_000,
 };
 
@@ -174,7 +143,6 @@ export interface TickResult {
   delivered: number;
   retrying: number;
   failed: number;
-  winnersQueued: number;
 }
 
 type Outcome =
@@ -188,7 +156,6 @@ export class WebhookWorker {
   readonly options: WebhookWorkerOptions;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> | undefined;
-  #lastWinnerScan = 0;
   #lastCleanup = 0;
 
   constructor(
@@ -220,11 +187,7 @@ export class WebhookWorker {
   }
 
   async runOnce(now: Date = this.services.clock.now()): Promise<TickResult> {
-    const result: TickResult = { delivered: 0, retrying: 0, failed: 0, winnersQueued: 0 };
-    if (now.getTime() - this.#lastWinnerScan >= this.options.winnerScanEveryMs) {
-      this.#lastWinnerScan = now.getTime();
-      result.winnersQueued = await this.queueWinners(now);
-    }
+    const result: TickResult = { delivered: 0, retrying: 0, failed: 0 };
     if (now.getTime() - this.#lastCleanup >= 3600_000) {
       this.#lastCleanup = now.getTime();
       await this.cleanup(now);
@@ -245,22 +208,6 @@ export class WebhookWorker {
       else result.failed += 1;
     }
     return result;
-  }
-
-  /** Queues the winner of the day that just closed for every group that wants it. */
-  async queueWinners(now: Date): Promise<number> {
-    const { database } = this.services;
-    const groups = await database.db
-      .select({ id: schema.groups.id, timezone: schema.groups.timezone })
-      .from(schema.groups)
-      .where(and(isNotNull(schema.groups.discordWebhookEnc), eq(schema.groups.webhookOnWinner, true)));
-    let queued = 0;
-    for (const g of groups) {
-      // Read first; only a group that has something to announce takes the writer lock.
-      if (!(await dueWinnerAnnouncement(database.db, g.id, g.timezone, now))) continue;
-      if (await database.write((tx) => enqueueWinnerAnnouncement(tx, g.id, g.timezone, now))) queued += 1;
-    }
-    return queued;
   }
 
   private async cleanup(now: Date): Promise<void> {

@@ -31,7 +31,7 @@ beforeAll(async () => {
   t = await createTestApp({ DISCORD_WEBHOOK_BASE_URL: fake.url });
   owner = await createUser(t);
   member = await createUser(t);
-  worker = new WebhookWorker(t.services, { baseDelayMs: 1000, maxAttempts: 3, winnerScanEveryMs: 0 });
+  worker = new WebhookWorker(t.services, { baseDelayMs: 1000, maxAttempts: 3 });
 });
 afterAll(async () => {
   await t.close();

@@ -1,5 +1,6 @@
 /** Reading groups and members, and shaping them for the API. */
 import { z } from '@hono/zod-openapi';
+import { NIGHT_METHODS, RESULTS_VISIBILITIES, TIE_BREAKS } from '@queuecrew/shared';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { preparedFor, schema, type Db, type Tx } from '../../db/client.ts';
 import { DiscordWebhookSchema } from '../discord/index.ts';
@@ -22,6 +23,20 @@ export const MemberSchema = z
   .openapi('Member');
 export type MemberDto = z.infer<typeof MemberSchema>;
 
+/** Every date of the group is a game night with these until it is changed (shared/API.md "Game nights"). */
+export const NightDefaultsSchema = z
+  .object({
+    startTime: z.string().openapi({ example: '20:00', description: '"HH:MM" in the group’s timezone' }),
+    closeBeforeMinutes: z.number().int().openapi({ example: 30, description: 'Voting closes this many minutes before the start (0–720)' }),
+    tieBreak: z.enum(TIE_BREAKS),
+    resultsVisibility: z.enum(RESULTS_VISIBILITIES),
+    reminderBeforeMinutes: z.number().int().openapi({ example: 60, description: 'Minutes before the close (0 = off, up to 720)' }),
+    method: z.enum(NIGHT_METHODS),
+    vetoes: z.number().int().openapi({ example: 0 }),
+  })
+  .openapi('NightDefaults');
+export type NightDefaultsDto = z.infer<typeof NightDefaultsSchema>;
+
 export const GroupSchema = z
   .object({
     id: z.string(),
@@ -30,6 +45,7 @@ export const GroupSchema = z
     timezone: z.string().openapi({ example: 'Europe/Berlin' }),
     createdAt: z.string(),
     role: RoleSchema,
+    nightDefaults: NightDefaultsSchema,
     /** Admins only: the Discord webhook settings, its URL masked (features/discord). */
     discordWebhook: DiscordWebhookSchema.optional(),
   })
@@ -45,9 +61,28 @@ export const GroupListItemSchema = z
 
 export type GroupRow = typeof schema.groups.$inferSelect;
 
+export function nightDefaultsOf(g: GroupRow): NightDefaultsDto {
+  return {
+    startTime: g.nightStartTime,
+    closeBeforeMinutes: g.nightCloseBeforeMinutes,
+    tieBreak: g.nightTieBreak,
+    resultsVisibility: g.nightResultsVisibility,
+    reminderBeforeMinutes: g.nightReminderBeforeMinutes,
+    method: g.nightMethod,
+    vetoes: g.nightVetoes,
+  };
+}
+
 /** The group as every member sees it, without the caller's role (used for live events). */
 export function toGroupEventData(g: GroupRow) {
-  return { id: g.id, name: g.name, description: g.description, timezone: g.timezone, createdAt: g.createdAt.toISOString() };
+  return {
+    id: g.id,
+    name: g.name,
+    description: g.description,
+    timezone: g.timezone,
+    createdAt: g.createdAt.toISOString(),
+    nightDefaults: nightDefaultsOf(g),
+  };
 }
 
 export function toGroupDto(g: GroupRow, role: Role): GroupDto {

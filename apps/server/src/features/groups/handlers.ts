@@ -7,6 +7,8 @@ import type { AppEnv } from '../../lib/context.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { isValidTimezone } from '../../lib/time.ts';
 import { applyWebhookChanges, parseWebhookChanges, webhookSettingsDto } from '../discord/index.ts';
+import { nightDtos, nightEvent, rescheduleOpenNights, type NightDto } from '../nights/index.ts';
+import { insertNotifications, publishNotifications, type CreatedNotification } from '../notifications/index.ts';
 import { findGroup, findMember, listGroupsOf, listMembers, toGroupDto, toGroupEventData, type GroupRow, type MemberDto } from './data.ts';
 import { publishEvents } from './events.ts';
 import {
@@ -87,19 +89,41 @@ export const updateGroup: RouteHandler<typeof routes.updateGroup, AppEnv> = asyn
   if (input.description !== undefined) changes.description = input.description;
   if (input.timezone !== undefined) changes.timezone = input.timezone;
 
+  // Step 3b — night defaults (partial; validated by the shared schema: HH:MM, 0–720, enums).
+  const nd = input.nightDefaults ?? {};
+  if (nd.startTime !== undefined) changes.nightStartTime = nd.startTime;
+  if (nd.closeBeforeMinutes !== undefined) changes.nightCloseBeforeMinutes = nd.closeBeforeMinutes;
+  if (nd.tieBreak !== undefined) changes.nightTieBreak = nd.tieBreak;
+  if (nd.resultsVisibility !== undefined) changes.nightResultsVisibility = nd.resultsVisibility;
+  if (nd.reminderBeforeMinutes !== undefined) changes.nightReminderBeforeMinutes = nd.reminderBeforeMinutes;
+  if (nd.method !== undefined) changes.nightMethod = nd.method;
+  if (nd.vetoes !== undefined) changes.nightVetoes = nd.vetoes;
+  // Open nights not moved by hand follow a new timezone or schedule (in the same write).
+  const reschedules =
+    changes.timezone !== undefined ||
+    changes.nightStartTime !== undefined ||
+    changes.nightCloseBeforeMinutes !== undefined ||
+    changes.nightReminderBeforeMinutes !== undefined;
+
   // Step 4 — write (an empty PATCH just returns the group).
   const { database, clock } = c.get('services');
+  let moved: NightDto[] = [];
   const group =
     Object.keys(changes).length === 0 && !webhook
       ? await loadGroup(c, groupId)
       : await database.write(async (tx) => {
           if (webhook) await applyWebhookChanges(c, tx, groupId, webhook, clock.now());
-          return applyGroupChanges(tx, groupId, changes, clock.now());
+          const updated = await applyGroupChanges(tx, groupId, changes, clock.now());
+          if (reschedules) moved = await nightDtos(tx, updated, await rescheduleOpenNights(tx, updated, clock.now()), null);
+          return updated;
         });
 
   // Step 5 — tell the group.
   if (Object.keys(changes).length > 0) {
-    await publishEvents(c, [{ type: 'group_updated', groupId, data: toGroupEventData(group) }]);
+    await publishEvents(c, [
+      { type: 'group_updated', groupId, data: toGroupEventData(group) },
+      ...moved.map((n) => nightEvent('night_updated', n)),
+    ]);
   }
   return c.json({ ...toGroupDto(group, me.role), ...webhookView(c, me, group) }, 200);
 };
@@ -133,16 +157,34 @@ export const updateMember: RouteHandler<typeof routes.updateMember, AppEnv> = as
   await requireCanChangeRole(c, me, target.membership);
   if (target.member.role === role) return c.json(target.member, 200);
 
-  await c.get('services').database.write(async (tx) => {
+  const group = await loadGroup(c, groupId);
+  const { database, clock } = c.get('services');
+  const notified = await database.write(async (tx) => {
     await setRole(tx, groupId, userId, target.member.role, role);
     await auditRequest(
       c,
       { type: 'role_changed', userId: me.userId, groupId, detail: { targetUserId: userId, from: target.member.role, to: role } },
       tx,
     );
+    return insertNotifications(
+      tx,
+      [
+        {
+          userId,
+          kind: 'role_changed',
+          groupId,
+          day: null,
+          title: role === 'admin' ? `You are now an admin of ${group.name}` : `You are now a member of ${group.name}`,
+          body: role === 'admin' ? 'You can now manage invites, members and nights.' : 'An admin changed your role to member.',
+          url: `/groups/${encodeURIComponent(groupId)}`,
+        },
+      ],
+      clock.now(),
+    );
   });
   const updated: MemberDto = { ...target.member, role };
   await publishEvents(c, [{ type: 'member_updated', groupId, data: updated }]);
+  await publishNotifications(c.get('services'), notified);
   return c.json(updated, 200);
 };
 
@@ -155,7 +197,9 @@ export const removeMember: RouteHandler<typeof routes.removeMember, AppEnv> = as
   const target = await loadTarget(c, groupId, userId);
   if (!leaving) await requireCanRemove(c, me, target.membership);
 
-  await c.get('services').database.write(async (tx) => {
+  const group = await loadGroup(c, groupId);
+  const { database, clock } = c.get('services');
+  const notified: CreatedNotification[] = await database.write(async (tx) => {
     await deleteMembership(tx, groupId, userId, target.member.role);
     await auditRequest(
       c,
@@ -164,8 +208,26 @@ export const removeMember: RouteHandler<typeof routes.removeMember, AppEnv> = as
         : { type: 'member_removed', userId: me.userId, groupId, detail: { targetUserId: userId, role: target.member.role } },
       tx,
     );
+    if (leaving) return [];
+    // The removed person hears it (the row has no foreign key to the group, so it outlives it).
+    return insertNotifications(
+      tx,
+      [
+        {
+          userId,
+          kind: 'removed_from_group',
+          groupId,
+          day: null,
+          title: `You were removed from ${group.name}`,
+          body: 'An admin removed you from this group. Ask for a new invite to join again.',
+          url: '/groups',
+        },
+      ],
+      clock.now(),
+    );
   });
   await publishEvents(c, [{ type: 'member_left', groupId, data: target.member }], [{ type: 'access_revoked', groupId, userId }]);
+  await publishNotifications(c.get('services'), notified);
   return c.body(null, 204);
 };
 

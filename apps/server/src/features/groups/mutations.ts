@@ -31,6 +31,13 @@ export interface GroupChanges {
   name?: string;
   description?: string;
   timezone?: string;
+  nightStartTime?: string;
+  nightCloseBeforeMinutes?: number;
+  nightTieBreak?: GroupRow['nightTieBreak'];
+  nightResultsVisibility?: GroupRow['nightResultsVisibility'];
+  nightReminderBeforeMinutes?: number;
+  nightMethod?: GroupRow['nightMethod'];
+  nightVetoes?: number;
 }
 
 export async function applyGroupChanges(tx: Tx, groupId: string, changes: GroupChanges, now: Date): Promise<GroupRow> {

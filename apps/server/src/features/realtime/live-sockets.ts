@@ -9,7 +9,7 @@
  */
 import { wsClientMessage, WS_CLOSE_SESSION_ENDED, type WsErrorCode, type WsServerMessage } from '@queuecrew/shared';
 import type { WebSocket } from 'ws';
-import type { ControlMessage, GroupEvent } from '../../lib/hub.ts';
+import type { ControlMessage, GroupEvent, UserEvent } from '../../lib/hub.ts';
 import type { Services } from '../../services.ts';
 import { checkSubscribe, liveSessionIds, membershipKey, membershipKeys } from './data.ts';
 
@@ -93,6 +93,7 @@ export class LiveSockets {
     this.#unlisten.push(
       services.hub.onEvent((e) => this.#dispatch(e)),
       services.hub.onControl((m) => this.#control(m)),
+      services.hub.onUserEvent((e) => this.#dispatchToUser(e)),
     );
     // A hub that missed messages (Redis reconnected) may have dropped revocations and events: re-check
     // everything now, and let clients reconnect so they refetch what they missed.
@@ -267,6 +268,17 @@ export class LiveSockets {
       // The group is gone: nothing more will come, and its id must not keep sockets subscribed.
       if (event.type === 'group_deleted') this.#unsubscribe(conn, event.groupId);
     }
+  }
+
+  /**
+   * An event for one user: to every open socket of that user here, subscribed to a group or not. The
+   * user id stays on the server side (the client knows who it is).
+   */
+  #dispatchToUser(event: UserEvent): void {
+    const conns = this.#byUser.get(event.userId);
+    if (!conns) return;
+    const payload = Buffer.from(JSON.stringify({ type: event.type, groupId: event.groupId, data: event.data }));
+    for (const conn of [...conns]) this.#sendRaw(conn, payload);
   }
 
   #control(message: ControlMessage): void {

@@ -11,14 +11,15 @@
  * dropped. If the subscriber loses its connection, messages published meanwhile are lost: `onGap`
  * listeners are told when it comes back so they can re-check and make clients refetch.
  */
-import { LIVE_EVENT_TYPES } from '@queuecrew/shared';
+import { LIVE_EVENT_TYPES, USER_EVENT_TYPES } from '@queuecrew/shared';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { ControlMessage, GroupEvent, Hub } from '../../lib/hub.ts';
+import type { ControlMessage, GroupEvent, Hub, UserEvent } from '../../lib/hub.ts';
 
 const id = z.string().min(1).max(128);
 const groupEventSchema = z.object({ type: z.enum(LIVE_EVENT_TYPES), groupId: id, data: z.unknown() });
+const userEventSchema = z.object({ type: z.enum(USER_EVENT_TYPES), userId: id, groupId: id.nullable(), data: z.unknown() });
 const controlSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('access_revoked'), groupId: id, userId: id }),
   z.object({ type: z.literal('group_deleted'), groupId: id }),
@@ -40,8 +41,10 @@ export class RedisHub implements Hub {
   readonly #logger: Logger;
   readonly #eventsChannel: string;
   readonly #controlChannel: string;
+  readonly #usersChannel: string;
   readonly #events = new Set<(e: GroupEvent) => void>();
   readonly #controls = new Set<(m: ControlMessage) => void>();
+  readonly #users = new Set<(e: UserEvent) => void>();
   readonly #gaps = new Set<() => void>();
   #wasReady = false;
   #lost = false;
@@ -51,6 +54,8 @@ export class RedisHub implements Hub {
     const prefix = options.prefix ?? 'qc:hub:';
     this.#eventsChannel = `${prefix}events`;
     this.#controlChannel = `${prefix}control`;
+    // The user channel: events for one user (notifications); every instance delivers to its own sockets of that user.
+    this.#usersChannel = `${prefix}users`;
     this.#logger = logger.child({ component: 'redis-hub' });
     // Publishing happens after a committed write, inside a request: fail fast rather than hold the
     // response while Redis is away (the caller logs the failure; clients catch up on reconnect).
@@ -82,7 +87,7 @@ export class RedisHub implements Hub {
     const hub = new RedisHub(url, logger, options);
     try {
       await Promise.all([hub.#pub.connect(), hub.#sub.connect()]);
-      await hub.#sub.subscribe(hub.#eventsChannel, hub.#controlChannel);
+      await hub.#sub.subscribe(hub.#eventsChannel, hub.#controlChannel, hub.#usersChannel);
     } catch (err) {
       await hub.close();
       throw new Error(`Cannot connect to Redis at REDIS_URL for live updates: ${(err as Error).message}`, { cause: err });
@@ -96,6 +101,15 @@ export class RedisHub implements Hub {
 
   async control(message: ControlMessage): Promise<void> {
     await this.#pub.publish(this.#controlChannel, JSON.stringify(message));
+  }
+
+  async publishToUser(event: UserEvent): Promise<void> {
+    await this.#pub.publish(this.#usersChannel, JSON.stringify(event));
+  }
+
+  onUserEvent(listener: (e: UserEvent) => void): () => void {
+    this.#users.add(listener);
+    return () => this.#users.delete(listener);
   }
 
   onEvent(listener: (e: GroupEvent) => void): () => void {
@@ -133,6 +147,10 @@ export class RedisHub implements Hub {
       const parsed = controlSchema.safeParse(json);
       if (!parsed.success) this.#logger.warn({ channel }, 'redis hub control message malformed: dropped');
       else this.#emit(this.#controls, parsed.data, (l, m) => l(m));
+    } else if (channel === this.#usersChannel) {
+      const parsed = userEventSchema.safeParse(json);
+      if (!parsed.success) this.#logger.warn({ channel }, 'redis hub user event malformed: dropped');
+      else this.#emit(this.#users, parsed.data, (l, e) => l(e));
     }
   }
 
@@ -152,6 +170,7 @@ export class RedisHub implements Hub {
     this.#closed = true;
     this.#events.clear();
     this.#controls.clear();
+    this.#users.clear();
     this.#gaps.clear();
     await Promise.all(
       [this.#pub, this.#sub].map((conn) =>

@@ -3,7 +3,7 @@
  * SQL queries (aggregates, window functions), never by loading rows one at a time or tallying in JS.
  */
 import { z } from '@hono/zod-openapi';
-import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, between, count, desc, eq, sql } from 'drizzle-orm';
 import { preparedFor, schema, type Db, type Tx } from '../../db/client.ts';
 
 export const VoterSchema = z.object({ id: z.string(), username: z.string(), avatarUrl: z.string().nullable() }).openapi('Voter');
@@ -16,32 +16,56 @@ export const SuggestionSchema = z
     date: z.string().openapi({ example: '2026-11-26' }),
     /** null once the suggester deleted their account. */
     suggestedBy: z.object({ id: z.string(), username: z.string() }).nullable(),
-    votes: z.number().int(),
+    /** null while the night's results are hidden (`resultsVisibility: "after_close"`, night not closed). */
+    votes: z.number().int().nullable(),
     votedByMe: z.boolean(),
+    /** Empty while the results are hidden. */
     voters: z.array(VoterSchema),
     createdAt: z.string(),
   })
   .openapi('Suggestion');
 export type SuggestionDto = z.infer<typeof SuggestionSchema>;
 
-export const VoteResultSchema = z.object({ suggestionId: z.string(), votes: z.number().int() }).openapi('VoteResult');
+export const VoteResultSchema = z
+  .object({ suggestionId: z.string(), votes: z.number().int().nullable().openapi({ description: 'null while results are hidden' }) })
+  .openapi('VoteResult');
 
 const Tally = z.object({ id: z.string(), gameName: z.string(), votes: z.number().int() });
+const MaybeTally = z.object({ id: z.string(), gameName: z.string(), votes: z.number().int().nullable() });
 
 export const ResultsSchema = z
   .object({
     date: z.string(),
     /** How many different members approved at least one suggestion that day. */
     voters: z.number().int(),
-    suggestions: z.array(Tally),
-    /** Ids of all suggestions tied for the most approvals (empty while nobody has voted). */
+    /** While the results are hidden: `votes: null`, in the order they were suggested. */
+    suggestions: z.array(MaybeTally),
+    /** Ids of all suggestions tied for the most approvals (empty while nobody has voted, or hidden). */
     winners: z.array(z.string()),
   })
   .openapi('Results');
 export type ResultsDto = z.infer<typeof ResultsSchema>;
 
 export const HistoryDaySchema = z
-  .object({ date: z.string(), winners: z.array(Tally), suggestions: z.number().int(), voters: z.number().int() })
+  .object({
+    date: z.string(),
+    /** The suggestions tied for the most approvals (at least one). */
+    winners: z.array(Tally),
+    suggestions: z.number().int(),
+    voters: z.number().int(),
+    /** The night's decision, as it was closed (null: no pick, or a tie still waiting for an admin). */
+    winner: z
+      .object({
+        suggestionId: z.string().nullable(),
+        gameName: z.string(),
+        votes: z.number().int(),
+        decidedBy: z.enum(['votes', 'random', 'least_recent', 'admin']),
+      })
+      .nullable(),
+    decidedBy: z.enum(['votes', 'random', 'least_recent', 'admin']).nullable(),
+    /** Who said they were in. */
+    in: z.array(VoterSchema),
+  })
   .openapi('HistoryDay');
 export type HistoryDayDto = z.infer<typeof HistoryDaySchema>;
 
@@ -160,6 +184,16 @@ export async function listSuggestions(db: Db, groupId: string, day: string, view
   }));
 }
 
+/** A suggestion while the night's results are hidden: no tally, no voters (`votedByMe` stays). */
+export function hideTally(dto: SuggestionDto): SuggestionDto {
+  return { ...dto, votes: null, voters: [] };
+}
+
+/** The list as hidden results show it: no tallies, in the order the games were suggested. */
+export function hideList(list: SuggestionDto[]): SuggestionDto[] {
+  return list.map(hideTally).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 /** One suggestion as the API shows it to `viewerId`. */
 export async function suggestionDto(db: Db | Tx, row: SuggestionRow, viewerId: string): Promise<SuggestionDto> {
   const [voters, suggester] = await Promise.all([
@@ -193,7 +227,7 @@ interface TallyRow {
 }
 
 /** A day's tally, winners (all tied leaders with at least one vote) and distinct voters, in one query. */
-export async function resultsFor(db: Db, groupId: string, day: string): Promise<ResultsDto> {
+export async function resultsFor(db: Db, groupId: string, day: string, hidden = false): Promise<ResultsDto> {
   const rows = await db.all<TallyRow>(sql`
     WITH tally AS (
       SELECT s.id, s.game_name, s.created_at, count(v.user_id) AS votes
@@ -206,7 +240,16 @@ export async function resultsFor(db: Db, groupId: string, day: string): Promise<
            (SELECT count(DISTINCT v.user_id) FROM votes v JOIN suggestions s ON s.id = v.suggestion_id
              WHERE s.group_id = ${groupId} AND s.day = ${day}) AS voters
     FROM tally
-    ORDER BY votes DESC, created_at ASC, id ASC`);
+    ORDER BY ${hidden ? sql`created_at ASC, id ASC` : sql`votes DESC, created_at ASC, id ASC`}`);
+  if (hidden) {
+    // Until the close, only how many members voted: nobody learns the tally (nor its order).
+    return {
+      date: day,
+      voters: Number(rows[0]?.voters ?? 0),
+      suggestions: rows.map((r) => ({ id: r.id, gameName: r.game_name, votes: null })),
+      winners: [],
+    };
+  }
   return {
     date: day,
     voters: Number(rows[0]?.voters ?? 0),
@@ -220,16 +263,23 @@ interface HistoryRow {
   suggestions: number;
   voters: number;
   winners: string;
+  winner_suggestion_id: string | null;
+  winner_game_name: string | null;
+  winner_votes: number | null;
+  decided_by: 'votes' | 'random' | 'least_recent' | 'admin' | null;
 }
 
 /**
- * One row per day in [from, to] that had suggestions, newest first: the day's winners (tied leaders
- * with at least one vote), its number of suggestions and of distinct voters. All in SQL: a window
- * function ranks each day's tally and json_group_array folds the leaders into the day's row.
+ * One row per closed night in [from, to], newest first: its decision (winner, decidedBy), the tied
+ * leaders of its tally, its number of suggestions and of distinct voters, and who was in. Two queries:
+ * the nights with their tallies (window function + json_group_array), and the RSVPs "in" of the range.
  */
 export async function historyFor(db: Db, groupId: string, from: string, to: string): Promise<HistoryDayDto[]> {
   const rows = await db.all<HistoryRow>(sql`
-    WITH tally AS (
+    WITH closed AS (
+      SELECT * FROM nights WHERE group_id = ${groupId} AND status = 'closed' AND day BETWEEN ${from} AND ${to}
+    ),
+    tally AS (
       SELECT s.day, s.id, s.game_name, s.created_at, count(v.user_id) AS votes
       FROM suggestions s LEFT JOIN votes v ON v.suggestion_id = s.id
       WHERE s.group_id = ${groupId} AND s.day BETWEEN ${from} AND ${to}
@@ -238,22 +288,38 @@ export async function historyFor(db: Db, groupId: string, from: string, to: stri
     ranked AS (
       SELECT *, max(votes) OVER (PARTITION BY day) AS top FROM tally
     ),
+    day_tally AS (
+      SELECT day, count(*) AS suggestions,
+             coalesce(
+               json_group_array(json_object('id', id, 'gameName', game_name, 'votes', votes))
+                 FILTER (WHERE votes = top AND votes > 0),
+               '[]') AS winners
+      FROM ranked GROUP BY day
+    ),
     day_voters AS (
       SELECT s.day, count(DISTINCT v.user_id) AS voters
       FROM votes v JOIN suggestions s ON s.id = v.suggestion_id
       WHERE s.group_id = ${groupId} AND s.day BETWEEN ${from} AND ${to}
       GROUP BY s.day
     )
-    SELECT r.day AS day,
-           count(*) AS suggestions,
+    SELECT n.day AS day,
+           coalesce(dt.suggestions, 0) AS suggestions,
            coalesce(dv.voters, 0) AS voters,
-           coalesce(
-             json_group_array(json_object('id', r.id, 'gameName', r.game_name, 'votes', r.votes))
-               FILTER (WHERE r.votes = r.top AND r.votes > 0),
-             '[]') AS winners
-    FROM ranked r LEFT JOIN day_voters dv ON dv.day = r.day
-    GROUP BY r.day
-    ORDER BY r.day DESC`);
+           coalesce(dt.winners, '[]') AS winners,
+           n.winner_suggestion_id, n.winner_game_name, n.winner_votes, n.decided_by
+    FROM closed n
+    LEFT JOIN day_tally dt ON dt.day = n.day
+    LEFT JOIN day_voters dv ON dv.day = n.day
+    ORDER BY n.day DESC`);
+  if (rows.length === 0) return [];
+  const ins = await db
+    .select({ day: schema.rsvps.day, ...voterColumns })
+    .from(schema.rsvps)
+    .innerJoin(schema.users, eq(schema.users.id, schema.rsvps.userId))
+    .where(and(eq(schema.rsvps.groupId, groupId), eq(schema.rsvps.status, 'in'), between(schema.rsvps.day, from, to)))
+    .orderBy(asc(schema.rsvps.updatedAt), asc(schema.users.username));
+  const inByDay = new Map<string, Voter[]>();
+  for (const { day, ...user } of ins) inByDay.set(day, [...(inByDay.get(day) ?? []), user]);
   return rows.map((r) => ({
     date: r.day,
     suggestions: Number(r.suggestions),
@@ -261,5 +327,16 @@ export async function historyFor(db: Db, groupId: string, from: string, to: stri
     winners: (JSON.parse(r.winners) as Array<{ id: string; gameName: string; votes: number }>).sort((a, b) =>
       a.gameName.localeCompare(b.gameName),
     ),
+    winner:
+      r.winner_game_name !== null && r.decided_by !== null
+        ? {
+            suggestionId: r.winner_suggestion_id,
+            gameName: r.winner_game_name,
+            votes: Number(r.winner_votes ?? 0),
+            decidedBy: r.decided_by,
+          }
+        : null,
+    decidedBy: r.winner_game_name !== null ? r.decided_by : null,
+    in: inByDay.get(r.day) ?? [],
   }));
 }

@@ -6,9 +6,12 @@ import type { AppEnv } from '../../lib/context.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { addDays } from '../../lib/time.ts';
 import { enqueueSuggestionAnnouncement } from '../discord/index.ts';
-import { findGroup, publishEvents, requireMember } from '../groups/index.ts';
+import { findGroup, publishEvents, requireMember, type GroupRow } from '../groups/index.ts';
+import { nightOrVirtual, openNightForVotes, resultsHidden } from '../nights/index.ts';
 import {
   findSuggestionByKey,
+  hideList,
+  hideTally,
   historyFor,
   listSuggestions as listSuggestionRows,
   resultsFor,
@@ -17,7 +20,7 @@ import {
   votersOf,
 } from './data.ts';
 import { deleteSuggestionRow, deleteVote, insertSuggestion, insertVote, isDuplicate, isMissingParent } from './mutations.ts';
-import { requireCanDeleteSuggestion, requireOpenDay, requireSuggestionAccess, suggestionNotFound, todayOf } from './policy.ts';
+import { requireCanDeleteSuggestion, requireOpenNight, requireSuggestionAccess, suggestionNotFound, todayOf } from './policy.ts';
 import type * as routes from './routes.ts';
 
 const HISTORY_DEFAULT_DAYS = 30;
@@ -35,24 +38,30 @@ export const createSuggestion: RouteHandler<typeof routes.createSuggestion, AppE
   const input = c.req.valid('json');
   const { membership, group } = await memberAndGroup(c, groupId);
   const day = input.date ?? todayOf(c, group);
-  requireOpenDay(c, group, day);
+  await requireOpenNight(c, group, day);
   const key = gameKey(input.gameName);
   const { database, clock } = c.get('services');
   let row;
+  let night;
   try {
-    row = await database.write(async (tx) => {
+    ({ row, night } = await database.write(async (tx) => {
+      const now = clock.now();
+      // The night gets its row now (the first change), and must still take votes inside this transaction.
+      const open = await openNightForVotes(tx, group, day, now);
       const inserted = await insertSuggestion(tx, {
         groupId,
         day,
         gameName: input.gameName,
         gameKey: key,
         userId: membership.userId,
-        now: clock.now(),
+        now,
       });
+      // A suggestion is its suggester's approval.
+      await insertVote(tx, inserted.id, membership.userId, now);
       // Queued in the same transaction, posted later by the webhook worker: never blocks this request.
-      await enqueueSuggestionAnnouncement(tx, inserted, clock.now());
-      return inserted;
-    });
+      await enqueueSuggestionAnnouncement(tx, inserted, now);
+      return { row: inserted, night: open };
+    }));
   } catch (e) {
     // The unique index (group, day, game key) is the judge, so two people racing with the same game
     // cannot both win; the loser is pointed at the suggestion that exists.
@@ -69,17 +78,27 @@ export const createSuggestion: RouteHandler<typeof routes.createSuggestion, AppE
       },
     );
   }
-  const dto = await suggestionDto(database.db, row, membership.userId);
+  const hidden = resultsHidden(group, night);
+  const full = await suggestionDto(database.db, row, membership.userId);
+  const dto = hidden ? hideTally(full) : full;
   await publishEvents(c, [{ type: 'suggestion_created', groupId, data: { ...dto, votedByMe: false } }]);
   return c.json(dto, 201);
 };
+
+/** Whether the tallies of `day` are hidden from the members right now. */
+async function hiddenFor(c: Context<AppEnv>, group: GroupRow, day: string): Promise<boolean> {
+  if (group.nightResultsVisibility !== 'after_close') return false;
+  const { database, clock } = c.get('services');
+  return resultsHidden(group, await nightOrVirtual(database.db, group, day, clock.now()));
+}
 
 export const listSuggestions: RouteHandler<typeof routes.listSuggestions, AppEnv> = async (c) => {
   const { groupId } = c.req.valid('param');
   const { date } = c.req.valid('query');
   const { membership, group } = await memberAndGroup(c, groupId);
   const day = date ?? todayOf(c, group);
-  return c.json(await listSuggestionRows(c.get('services').database.db, groupId, day, membership.userId), 200);
+  const list = await listSuggestionRows(c.get('services').database.db, groupId, day, membership.userId);
+  return c.json((await hiddenFor(c, group, day)) ? hideList(list) : list, 200);
 };
 
 export const deleteSuggestion: RouteHandler<typeof routes.deleteSuggestion, AppEnv> = async (c) => {
@@ -91,22 +110,28 @@ export const deleteSuggestion: RouteHandler<typeof routes.deleteSuggestion, AppE
   return c.body(null, 204);
 };
 
-async function publishTally(c: Context<AppEnv>, groupId: string, suggestionId: string): Promise<number> {
+/** The new tally to the group; while results are hidden, only which suggestion changed. */
+async function publishTally(c: Context<AppEnv>, group: GroupRow, suggestionId: string, hidden: boolean): Promise<void> {
+  if (hidden) {
+    await publishEvents(c, [{ type: 'vote_updated', groupId: group.id, data: { suggestionId } }]);
+    return;
+  }
   const voters = await votersOf(c.get('services').database.db, suggestionId);
-  await publishEvents(c, [{ type: 'vote_updated', groupId, data: { suggestionId, votes: voters.length, voters } }]);
-  return voters.length;
+  await publishEvents(c, [{ type: 'vote_updated', groupId: group.id, data: { suggestionId, votes: voters.length, voters } }]);
 }
 
 export const addVote: RouteHandler<typeof routes.addVote, AppEnv> = async (c) => {
   const { suggestionId } = c.req.valid('param');
   const { suggestion, membership, group } = await requireSuggestionAccess(c, suggestionId);
-  requireOpenDay(c, group, suggestion.day);
+  await requireOpenNight(c, group, suggestion.day);
   const { database, clock, metrics } = c.get('services');
-  let votes: number;
+  let result: { votes: number; hidden: boolean };
   try {
-    votes = await database.write(async (tx) => {
-      await insertVote(tx, suggestionId, membership.userId, clock.now());
-      return voteCount(tx, suggestionId);
+    result = await database.write(async (tx) => {
+      const now = clock.now();
+      const night = await openNightForVotes(tx, group, suggestion.day, now);
+      await insertVote(tx, suggestionId, membership.userId, now);
+      return { votes: await voteCount(tx, suggestionId), hidden: resultsHidden(group, night) };
     });
   } catch (e) {
     // The primary key (suggestion, user) is the judge: a double click or a race cannot count twice.
@@ -115,17 +140,21 @@ export const addVote: RouteHandler<typeof routes.addVote, AppEnv> = async (c) =>
     throw e;
   }
   metrics.votes.inc();
-  await publishTally(c, group.id, suggestionId);
-  return c.json({ suggestionId, votes }, 201);
+  await publishTally(c, group, suggestionId, result.hidden);
+  return c.json({ suggestionId, votes: result.hidden ? null : result.votes }, 201);
 };
 
 export const removeVote: RouteHandler<typeof routes.removeVote, AppEnv> = async (c) => {
   const { suggestionId } = c.req.valid('param');
   const { suggestion, membership, group } = await requireSuggestionAccess(c, suggestionId);
-  requireOpenDay(c, group, suggestion.day);
-  const removed = await c.get('services').database.write((tx) => deleteVote(tx, suggestionId, membership.userId));
+  await requireOpenNight(c, group, suggestion.day);
+  const { database, clock } = c.get('services');
+  const { removed, hidden } = await database.write(async (tx) => {
+    const night = await openNightForVotes(tx, group, suggestion.day, clock.now());
+    return { removed: await deleteVote(tx, suggestionId, membership.userId), hidden: resultsHidden(group, night) };
+  });
   if (!removed) throw new AppError(404, 'vote_not_found', 'You have not approved this suggestion, so there is nothing to take back.');
-  await publishTally(c, group.id, suggestionId);
+  await publishTally(c, group, suggestionId, hidden);
   return c.body(null, 204);
 };
 
@@ -133,7 +162,8 @@ export const getResults: RouteHandler<typeof routes.getResults, AppEnv> = async 
   const { groupId } = c.req.valid('param');
   const { date } = c.req.valid('query');
   const { group } = await memberAndGroup(c, groupId);
-  return c.json(await resultsFor(c.get('services').database.db, groupId, date ?? todayOf(c, group)), 200);
+  const day = date ?? todayOf(c, group);
+  return c.json(await resultsFor(c.get('services').database.db, groupId, day, await hiddenFor(c, group, day)), 200);
 };
 
 function daysBetween(from: string, to: string): number {
@@ -144,7 +174,8 @@ export const getHistory: RouteHandler<typeof routes.getHistory, AppEnv> = async 
   const { groupId } = c.req.valid('param');
   const query = c.req.valid('query');
   const { group } = await memberAndGroup(c, groupId);
-  const to = query.to ?? (query.from ? addDays(query.from, HISTORY_DEFAULT_DAYS - 1) : addDays(todayOf(c, group), -1));
+  // Closed nights only, so today is included once tonight's vote has closed.
+  const to = query.to ?? (query.from ? addDays(query.from, HISTORY_DEFAULT_DAYS - 1) : todayOf(c, group));
   const from = query.from ?? addDays(to, -(HISTORY_DEFAULT_DAYS - 1));
   if (from > to) {
     throw new AppError(400, 'invalid_input', 'Some fields are not valid. Check the details and try again.', {

@@ -6,12 +6,13 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../lib/context.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
-import { addDays, dayInTimezone } from '../../lib/time.ts';
+import { dayInTimezone } from '../../lib/time.ts';
 import { findGroup, requireMember, requireRole, type GroupRow, type Membership } from '../groups/index.ts';
+import { nightOrVirtual, requirePlannableDay, requireTakesVotes, type NightRow } from '../nights/index.ts';
 import { findSuggestion, type SuggestionRow } from './data.ts';
 
-/** How far ahead a day can be planned. */
-export const MAX_DAYS_AHEAD = 14;
+/** How far ahead a day can be planned: the game nights' limit. */
+export { MAX_DAYS_AHEAD } from '../nights/index.ts';
 
 export const suggestionNotFound = () => notFound('This suggestion');
 
@@ -50,20 +51,17 @@ export function todayOf(c: Context<AppEnv>, group: GroupRow): string {
 }
 
 /**
- * A day takes suggestions and votes until the end of the next day (group time), so a late session
- * past midnight still counts; anything older is closed.
+ * A day takes suggestions and votes while its game night is open and before its deadline (`closesAt`):
+ * 409 `voting_closed` after it, 409 `night_cancelled` for a cancelled night, 400 on `date` for a day more
+ * than 60 days ahead. This replaces the first rule ("yesterday stays open"), under which the decision
+ * came a day late. A fast check before the write; the write checks again inside its transaction
+ * (`openNightForVotes`), where the closer cannot slip in between.
  */
-export function requireOpenDay(c: Context<AppEnv>, group: GroupRow, day: string): void {
-  const today = todayOf(c, group);
-  if (day < addDays(today, -1)) {
-    throw new AppError(409, 'voting_closed', `Voting for ${day} has closed. Suggest and vote for today (${today}) instead.`, {
-      date: day,
-      today,
-    });
-  }
-  if (day > addDays(today, MAX_DAYS_AHEAD)) {
-    throw new AppError(400, 'invalid_input', 'Some fields are not valid. Check the details and try again.', {
-      date: `Choose a date at most ${MAX_DAYS_AHEAD} days ahead (today is ${today} in the group's timezone).`,
-    });
-  }
+export async function requireOpenNight(c: Context<AppEnv>, group: GroupRow, day: string): Promise<NightRow> {
+  const { database, clock } = c.get('services');
+  const now = clock.now();
+  requirePlannableDay(group, day, now);
+  const night = await nightOrVirtual(database.db, group, day, now);
+  requireTakesVotes(night, now);
+  return night;
 }

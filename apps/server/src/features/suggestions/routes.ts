@@ -16,7 +16,8 @@ export const createSuggestion = createRoute({
   summary: 'Suggest a game for a day (member)',
   description:
     'The same game on the same day (case- and space-insensitive) answers 409 `duplicate_suggestion` with `details.suggestionId`. ' +
-    'A day more than one day in the past answers 409 `voting_closed`; more than 14 days ahead, 400.',
+    'The suggestion counts as its suggester’s approval (`votes: 1`). Accepted while the date’s game night is open and before its ' +
+    '`closesAt`: 409 `voting_closed` after, 409 `night_cancelled` for a cancelled night; more than 60 days ahead, 400.',
   request: { params: GroupParams, ...jsonBody(createSuggestionInput) },
   responses: { 201: jsonResponse('The suggestion', SuggestionSchema), ...commonErrors },
 });
@@ -43,7 +44,8 @@ export const addVote = createRoute({
   method: 'post',
   path: '/suggestions/{suggestionId}/votes',
   tags,
-  summary: 'Approve a suggestion (member of its group); 409 `already_voted` if already approved',
+  summary:
+    'Approve a suggestion (member of its group); 409 `already_voted` if already approved, `voting_closed` / `night_cancelled` as for suggestions',
   request: { params: SuggestionParams },
   responses: { 201: jsonResponse('The new tally', VoteResultSchema), ...commonErrors },
 });
@@ -70,8 +72,8 @@ export const getHistory = createRoute({
   method: 'get',
   path: '/groups/{groupId}/history',
   tags,
-  summary: 'One row per day with suggestions, newest first (member)',
-  description: 'Default range: the 30 days up to yesterday (group time). At most 366 days per request.',
+  summary: 'One row per closed night, newest first, with its winner and how it was decided (member)',
+  description: 'Default range: the 30 days up to today (group time). At most 366 days per request.',
   request: {
     params: GroupParams,
     query: z.object({ from: daySchema.optional(), to: daySchema.optional() }),

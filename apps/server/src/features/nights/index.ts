@@ -1,0 +1,7 @@
+/** What other features and the server may use from nights. */
+export { nightsRouter } from './router.ts';
+export { NightCloser, closeAndPublish, DEFAULT_CLOSER_OPTIONS, type NightCloserOptions } from './closer.ts';
+export { NightSchema, NightUserSchema, nightDtos, nightOrVirtual, resultsHidden, type NightDto, type NightRow } from './data.ts';
+export { nightEvent, publishGroupEvents } from './events.ts';
+export { backfillNights, openNightForVotes, rescheduleOpenNights } from './mutations.ts';
+export { MAX_DAYS_AHEAD, requirePlannableDay, requireTakesVotes, todayIn } from './policy.ts';

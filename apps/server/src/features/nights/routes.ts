@@ -1,0 +1,109 @@
+/** The contract of game nights (shared/API.md "Game nights"). */
+import { createRoute, z } from '@hono/zod-openapi';
+import { daySchema, pickNightInput, reopenNightInput, rsvpInput, updateNightInput } from '@queuecrew/shared';
+import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
+import { NightSchema } from './data.ts';
+
+const tags = ['nights'];
+
+// Defined here rather than borrowed from groups: these run when the module loads.
+const groupIdParam = z
+  .string()
+  .min(1)
+  .max(64)
+  .openapi({ param: { name: 'groupId', in: 'path' }, example: 'vQw3l2nq7cGm2eB3L1zXyA' });
+const GroupOnlyParams = z.object({ groupId: groupIdParam });
+const NightParams = z.object({
+  groupId: groupIdParam,
+  date: daySchema.openapi({ param: { name: 'date', in: 'path' }, example: '2026-11-26' }),
+});
+
+const dateRule = 'Dates more than 60 days ahead (group time) answer 400 on `date`.';
+
+export const getNight = createRoute({
+  method: 'get',
+  path: '/groups/{groupId}/nights/{date}',
+  tags,
+  summary: 'A game night (member); from the group’s defaults until something changes it',
+  description: dateRule,
+  request: { params: NightParams },
+  responses: { 200: jsonResponse('The night', NightSchema), ...commonErrors },
+});
+
+export const listNights = createRoute({
+  method: 'get',
+  path: '/groups/{groupId}/nights',
+  tags,
+  summary: 'Nights with a suggestion, an RSVP or a change, by date (member)',
+  description: 'Default range: today (group time) and the 60 days after it. At most 366 days per request.',
+  request: { params: GroupOnlyParams, query: z.object({ from: daySchema.optional(), to: daySchema.optional() }) },
+  responses: { 200: jsonResponse('Nights', z.array(NightSchema)), ...commonErrors },
+});
+
+export const updateNight = createRoute({
+  method: 'patch',
+  path: '/groups/{groupId}/nights/{date}',
+  tags,
+  summary: 'Move, cancel or un-cancel a night (admin)',
+  description:
+    'Moving a time marks the night as edited by hand: later changes of the group’s timezone or defaults leave it alone. ' +
+    '400 when `closesAt` is after `startsAt`, or when an open night’s `closesAt` is past; 409 `night_closed` for a new deadline ' +
+    'or `status: "open"` on a closed night (reopen it instead). ' +
+    dateRule,
+  request: { params: NightParams, ...jsonBody(updateNightInput) },
+  responses: { 200: jsonResponse('The night', NightSchema), ...commonErrors },
+});
+
+export const closeNight = createRoute({
+  method: 'post',
+  path: '/groups/{groupId}/nights/{date}/close',
+  tags,
+  summary: 'Close a night now and decide it (admin)',
+  description: '409 `night_closed` when it is closed already, `night_cancelled` when cancelled.',
+  request: { params: NightParams },
+  responses: { 200: jsonResponse('The closed night', NightSchema), ...commonErrors },
+});
+
+export const reopenNight = createRoute({
+  method: 'post',
+  path: '/groups/{groupId}/nights/{date}/reopen',
+  tags,
+  summary: 'Open a closed night again with a new deadline; the decision is cleared (admin)',
+  description: 'Only before the night’s start: 409 `night_started` after it. A later close is announced again, once.',
+  request: { params: NightParams, ...jsonBody(reopenNightInput) },
+  responses: { 200: jsonResponse('The open night', NightSchema), ...commonErrors },
+});
+
+export const pickNight = createRoute({
+  method: 'post',
+  path: '/groups/{groupId}/nights/{date}/pick',
+  tags,
+  summary: 'Break a pending tie by picking one of `tied` (admin; tie-break `admin`)',
+  description: '409 `no_pending_tie` unless the night is closed with tie-break `admin` and no winner yet.',
+  request: { params: NightParams, ...jsonBody(pickNightInput) },
+  responses: { 200: jsonResponse('The decided night', NightSchema), ...commonErrors },
+});
+
+export const putRsvp = createRoute({
+  method: 'put',
+  path: '/groups/{groupId}/nights/{date}/rsvp',
+  tags,
+  summary: 'Say whether you are in, maybe or out (member)',
+  description: '409 `night_past` for a night before today (group time), `night_cancelled` for a cancelled one.',
+  request: { params: NightParams, ...jsonBody(rsvpInput) },
+  responses: { 200: jsonResponse('The night', NightSchema), ...commonErrors },
+});
+
+export const NudgeResultSchema = z.object({ nudged: z.array(z.string()) }).openapi('NudgeResult');
+
+export const nudge = createRoute({
+  method: 'post',
+  path: '/groups/{groupId}/nights/{date}/nudge',
+  tags,
+  summary: 'Remind the members who have not voted yet (member)',
+  description:
+    'Each gets a notification, and the group’s Discord webhook one message mentioning the linked ones. Once per 30 minutes per night: ' +
+    '429 `nudge_too_soon` with `Retry-After`; 409 once the night is closed or cancelled.',
+  request: { params: NightParams },
+  responses: { 202: jsonResponse('Who was nudged', NudgeResultSchema), ...commonErrors },
+});
