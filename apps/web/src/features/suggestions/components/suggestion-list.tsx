@@ -139,7 +139,7 @@ export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed,
                     Suggested by {s.suggestedBy?.username ?? 'a former member'}
                     {leading && (
                       <span className="ml-2 inline-block rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-bold text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100">
-                        {tie ? 'Tied for first' : 'Winner so far'}
+                        {tie ? 'Tied for first' : closed ? 'Most approvals' : 'Winner so far'}
                       </span>
                     )}
                   </p>
