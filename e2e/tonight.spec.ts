@@ -57,6 +57,12 @@ describe('Tonight across two friends', () => {
     await admin.page.getByTestId('rsvp-list-in').getByText(friendUser.username).waitFor();
     expect(await a.rsvpButton('in').textContent()).toContain('(1)');
     expect(await a.rsvpButton('in').getAttribute('aria-pressed')).toBe('false');
+    // Nobody has voted: the friend nudges the others; a second nudge within 30 minutes says how long to wait.
+    await friend.page.getByTestId('not-voted-list').getByText(adminUser.username).waitFor();
+    await friend.page.getByRole('button', { name: 'Nudge them' }).click();
+    await expect.poll(() => friend.page.getByTestId('nudge-status').textContent()).toMatch(/^Nudged (1 person|2 people)\.$/);
+    await friend.page.getByRole('button', { name: 'Nudge them' }).click();
+    await expect.poll(() => friend.page.getByTestId('nudge-status').textContent()).toMatch(/You can nudge again in \d+ minutes?\./);
   });
 
   it('the admin closes the night; the friend sees the winner without reload, announced', async () => {
@@ -80,6 +86,33 @@ describe('Tonight across two friends', () => {
     expect(await f.takeBackButton('Deep Rock Galactic').getAttribute('aria-disabled')).toBe('true');
     expect(await friend.page.getByLabel('Suggest a game').count()).toBe(0);
     await screenshot(friend.page, 'tonight-closed');
+  });
+
+  it('the admin reopens, cancels and restores the night; the friend follows live', async () => {
+    const a = new GroupPage(admin.page);
+    const f = new GroupPage(friend.page);
+    // Reopen with the proposed deadline (30 minutes from now, before the 20:00 start).
+    await admin.page.getByRole('button', { name: 'Reopen voting…' }).click();
+    await admin.page.getByRole('alertdialog').getByRole('button', { name: 'Reopen voting' }).click();
+    await admin.page.getByRole('alertdialog').waitFor({ state: 'hidden' });
+    await admin.page.getByTestId('countdown').waitFor();
+    await expect.poll(() => f.nightAnnouncer().textContent()).toMatch(/^Voting is open again until /);
+    await friend.page.getByLabel('Suggest a game').waitFor();
+    expect(await f.winner().count()).toBe(0);
+    // Cancel: suggestions and RSVPs are off for the friend, with the reason.
+    await admin.page.getByRole('button', { name: 'Cancel the night…' }).click();
+    await admin.page.getByRole('alertdialog').getByRole('button', { name: 'Cancel the night' }).click();
+    await expect.poll(() => f.nightAnnouncer().textContent()).toBe('This night was cancelled.');
+    await expect
+      .poll(() => friend.page.getByTestId('closed-reason').textContent())
+      .toBe('This night was cancelled, so it takes no suggestions or votes.');
+    expect(await f.rsvpButton('maybe').getAttribute('aria-disabled')).toBe('true');
+    // Restore.
+    await admin.page.getByRole('button', { name: 'Restore the night…' }).click();
+    await admin.page.getByRole('alertdialog').getByRole('button', { name: 'Restore the night' }).click();
+    await friend.page.getByTestId('countdown').waitFor();
+    await a.rsvpButton('maybe').click();
+    await friend.page.getByTestId('rsvp-list-maybe').getByText(adminUser.username).waitFor();
   });
 
   it('lets the day be typed into without jumping on each keystroke (bug 5)', async () => {
