@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { schema } from '../db/client.ts';
 import { createSession } from '../features/auth/index.ts';
 import { newId } from '../lib/ids.ts';
+import { addDays, dayInTimezone } from '../lib/time.ts';
 import type { TestApp } from './create-test-app.ts';
 import type { TestUser } from './factories.ts';
 
@@ -83,4 +84,12 @@ export async function createSignedInUsers(t: TestApp, count: number): Promise<Te
       return { ...r, password: '', cookie: `qc_access=${accessToken}`, accessToken, refreshToken };
     }),
   );
+}
+
+/**
+ * A date whose game night takes suggestions whatever the time of day: tomorrow in `timezone` (tonight's
+ * voting closes at 19:30 by default, so "today" is closed in the evening). For tests about something else.
+ */
+export function openDay(timezone = 'UTC', now: Date = new Date()): string {
+  return addDays(dayInTimezone(timezone, now), 1);
 }

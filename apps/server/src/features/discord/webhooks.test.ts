@@ -13,7 +13,8 @@ import { ConfigError, loadConfig } from '../../env.ts';
 import { startServer } from '../../server.ts';
 import { createTestApp, testEnv, type TestApp } from '../../test/create-test-app.ts';
 import { createUser, type TestUser } from '../../test/factories.ts';
-import { addMembers, createGroup } from '../../test/group-factories.ts';
+import { addMembers, createGroup, openDay } from '../../test/group-factories.ts';
+import { NightCloser } from '../nights/index.ts';
 import { WebhookWorker } from './outbox.ts';
 import { parseWebhookUrl } from './webhooks.ts';
 
@@ -22,7 +23,11 @@ let t: TestApp;
 let owner: TestUser;
 let member: TestUser;
 let worker: WebhookWorker;
+let closer: NightCloser;
 let hookCounter = 0;
+/** Tomorrow (UTC): its night is open whatever the time of day; it closes at 19:30 UTC (defaults). */
+const day = openDay('UTC');
+const deadline = new Date(`${day}T19:30:00Z`);
 
 const HOUR = 3600_000;
 
@@ -32,6 +37,7 @@ beforeAll(async () => {
   owner = await createUser(t);
   member = await createUser(t);
   worker = new WebhookWorker(t.services, { baseDelayMs: 1000, maxAttempts: 3 });
+  closer = new NightCloser(t.services);
 });
 afterAll(async () => {
   await t.close();
@@ -65,7 +71,7 @@ async function groupWithWebhook(extra: Record<string, unknown> = {}) {
 }
 
 async function suggest(groupId: string, gameName: string, user: TestUser = owner) {
-  const res = await t.request(`/api/groups/${groupId}/suggestions`, { json: { gameName }, cookie: user.cookie });
+  const res = await t.request(`/api/groups/${groupId}/suggestions`, { json: { gameName, date: day }, cookie: user.cookie });
   expect(res.status).toBe(201);
   return (await res.json()) as { id: string };
 }
@@ -193,6 +199,8 @@ describe('announcements', () => {
     expect(posted.body).toMatchObject({ username: 'QueueCrew', allowed_mentions: { parse: [] } });
     expect((posted.body as { content: string }).content).toContain('Deep Rock Galactic');
     expect((posted.body as { content: string }).content).toContain(member.username.replace(/_/g, '\\_'));
+    // No tally in a suggestion announcement (results may be hidden until the close).
+    expect((posted.body as { content: string }).content).not.toMatch(/approv|vote/i);
     expect((await pendingRows(group.id))[0]?.deliveredAt).not.toBeNull();
 
     // Delivered once: another pass posts nothing more.
@@ -264,50 +272,86 @@ describe('announcements', () => {
     expect((await webhookView(group.id))?.lastError).toMatch(/no longer exists/);
   });
 
-  it('announces the winner of a day once its voting has closed, once', async () => {
-    const { group } = await groupWithWebhook({ webhookOnSuggestion: false });
+  it('announces the winner of a night at its close (not two days later), once', async () => {
+    const { group, hook } = await groupWithWebhook({ webhookOnSuggestion: false });
     const a = await suggest(group.id, 'Valheim');
-    const b = await suggest(group.id, 'Lethal Company');
-    for (const user of [owner, member]) {
-      expect((await t.request(`/api/suggestions/${a.id}/votes`, { method: 'POST', cookie: user.cookie })).status).toBe(201);
-    }
-    expect((await t.request(`/api/suggestions/${b.id}/votes`, { method: 'POST', cookie: member.cookie })).status).toBe(201);
+    await suggest(group.id, 'Lethal Company', member);
+    // The suggestion is the owner's approval; the member approves it too.
+    expect((await t.request(`/api/suggestions/${a.id}/votes`, { method: 'POST', cookie: member.cookie })).status).toBe(201);
+    // (Other tests' groups share this database and this date: look at this group's messages only.)
+    const mine = () => fake.webhooks.filter((w) => w.webhookId === hook.id).map((w) => (w.body as { content: string }).content);
+    const status = async () =>
+      ((await (await t.request(`/api/groups/${group.id}/nights/${day}`, { cookie: owner.cookie })).json()) as { status: string }).status;
 
-    // Still open (today and tomorrow take votes): nothing yet.
-    await worker.runOnce(new Date(Date.now() + 1000));
-    expect(fake.webhooks).toHaveLength(0);
+    // Still open (before its deadline): no winner message yet.
+    await closer.runOnce(new Date(deadline.getTime() - 1000));
+    await worker.runOnce(new Date(deadline.getTime() - 1000));
+    expect(await status()).toBe('open');
+    expect(mine().filter((m) => m.includes('🏆'))).toEqual([]);
 
-    const closed = new Date(Date.now() + 48 * HOUR + 1000);
-    expect(await worker.runOnce(closed)).toMatchObject({ winnersQueued: 1, delivered: 1 });
-    const content = (fake.webhooks[0]!.body as { content: string }).content;
-    expect(content).toContain('Valheim');
-    expect(content).toContain('2 approvals');
-    expect(content).not.toContain('Lethal Company');
+    // At the deadline the closer closes it and queues the message in the same transaction.
+    await closer.runOnce(deadline);
+    expect(await status()).toBe('closed');
+    await worker.runOnce(deadline);
+    const winners = mine().filter((m) => m.includes('🏆'));
+    expect(winners).toHaveLength(1);
+    expect(winners[0]).toContain('Valheim');
+    expect(winners[0]).toContain('2 approvals');
+    expect(winners[0]).not.toContain('Lethal Company');
+    expect(winners[0]).toContain(`<t:${Date.parse(`${day}T20:00:00Z`) / 1000}:t>`);
 
-    expect(await worker.runOnce(new Date(closed.getTime() + 60_000))).toMatchObject({ winnersQueued: 0, delivered: 0 });
-    expect(fake.webhooks).toHaveLength(1);
+    await closer.runOnce(new Date(deadline.getTime() + 60_000));
+    await worker.runOnce(new Date(deadline.getTime() + 60_000));
+    expect(mine().filter((m) => m.includes('🏆'))).toHaveLength(1);
     const rows = await pendingRows(group.id);
-    expect(rows.filter((r) => r.kind === 'winner').map((r) => r.dedupeKey)).toHaveLength(1);
+    expect(rows.filter((r) => r.kind === 'winner').map((r) => r.dedupeKey)).toEqual([`night:${day}:1`]);
+  });
+
+  it('says nothing when the group turned night announcements ("winner") off', async () => {
+    const { group } = await groupWithWebhook({ webhookOnSuggestion: false, webhookOnWinner: false });
+    await suggest(group.id, 'Quietly Decided');
+    await closer.runOnce(deadline);
+    const night = (await (await t.request(`/api/groups/${group.id}/nights/${day}`, { cookie: owner.cookie })).json()) as { status: string };
+    expect(night.status).toBe('closed');
+    expect(await pendingRows(group.id)).toHaveLength(0);
   });
 });
 
-describe('winner announcements: ties and quiet days', () => {
-  it('names every tied leader, and says nothing for a day without approvals', async () => {
+describe('winner announcements: ties and quiet nights', () => {
+  it('explains how a tie was broken, and says a night without approvals closed without a pick', async () => {
     const tied = await groupWithWebhook({ webhookOnSuggestion: false });
-    const a = await suggest(tied.group.id, 'Tie One');
-    const b = await suggest(tied.group.id, 'Tie Two');
-    expect((await t.request(`/api/suggestions/${a.id}/votes`, { method: 'POST', cookie: owner.cookie })).status).toBe(201);
-    expect((await t.request(`/api/suggestions/${b.id}/votes`, { method: 'POST', cookie: member.cookie })).status).toBe(201);
+    await suggest(tied.group.id, 'Tie One');
+    await suggest(tied.group.id, 'Tie Two', member);
     const quiet = await groupWithWebhook({ webhookOnSuggestion: false });
-    await suggest(quiet.group.id, 'Nobody Approved');
+    const lonely = await suggest(quiet.group.id, 'Nobody Approved');
+    expect((await t.request(`/api/suggestions/${lonely.id}/votes`, { method: 'DELETE', cookie: owner.cookie })).status).toBe(204);
+    const empty = await groupWithWebhook({ webhookOnSuggestion: false });
+    expect(
+      (await t.request(`/api/groups/${empty.group.id}/nights/${day}/rsvp`, { method: 'PUT', json: { status: 'in' }, cookie: owner.cookie }))
+        .status,
+    ).toBe(200);
 
-    await worker.runOnce(new Date(Date.now() + 48 * HOUR + 5 * 60_000));
-    const contents = fake.webhooks.map((w) => (w.body as { content: string }).content);
-    expect(contents).toHaveLength(1);
-    expect(contents[0]).toMatch(/tie \(1 approval each\)/);
-    expect(contents[0]).toContain('Tie One');
-    expect(contents[0]).toContain('Tie Two');
-    expect(await pendingRows(quiet.group.id)).toHaveLength(0);
+    const at = new Date(deadline.getTime() + 5 * 60_000);
+    expect(await closer.runOnce(at)).toMatchObject({ failed: 0 });
+    for (let i = 0; i < 5; i += 1) await worker.runOnce(at);
+    await worker.runOnce(at);
+    const byHook = (hookId: string) =>
+      fake.webhooks.filter((w) => w.webhookId === hookId).map((w) => (w.body as { content: string }).content);
+    const [tieText] = byHook(tied.hook.id);
+    expect(tieText).toMatch(/Tie between/);
+    expect(tieText).toContain('Tie One');
+    expect(tieText).toContain('Tie Two');
+    expect(tieText).toContain('1 approval');
+    const seed = /seed `([0-9a-f]{32})`/.exec(tieText!)?.[1];
+    expect(seed).toBeDefined();
+    const night = (await (await t.request(`/api/groups/${tied.group.id}/nights/${day}`, { cookie: owner.cookie })).json()) as {
+      tieBreakSeed: string;
+    };
+    expect(night.tieBreakSeed).toBe(seed);
+    expect(byHook(quiet.hook.id)).toEqual([expect.stringContaining('closed without a pick')]);
+    // A night nobody suggested anything for is not announced at all.
+    expect(byHook(empty.hook.id)).toEqual([]);
+    expect(await pendingRows(empty.group.id)).toHaveLength(0);
   });
 });
 
@@ -325,7 +369,10 @@ describe('restart', () => {
         cookie: admin.cookie,
       });
       expect(patch.status).toBe(200);
-      const res = await first.request(`/api/groups/${g.id}/suggestions`, { json: { gameName: 'Survives Restart' }, cookie: admin.cookie });
+      const res = await first.request(`/api/groups/${g.id}/suggestions`, {
+        json: { gameName: 'Survives Restart', date: day },
+        cookie: admin.cookie,
+      });
       expect(res.status).toBe(201);
       // The first instance goes away before any delivery (it never ran a worker).
       first.services.database.close();

@@ -24,7 +24,17 @@ describe('POST /api/groups', () => {
     expect(res.status).toBe(201);
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ name: 'Friday night', description: 'We play.', timezone: 'Europe/Berlin', role: 'owner' });
-    expect(Object.keys(body).sort()).toEqual(['createdAt', 'description', 'id', 'name', 'role', 'timezone']);
+    expect(Object.keys(body).sort()).toEqual(['createdAt', 'description', 'id', 'name', 'nightDefaults', 'role', 'timezone']);
+    // Every date is a game night with these defaults until it is changed (shared/API.md "Game nights").
+    expect(body.nightDefaults).toEqual({
+      startTime: '20:00',
+      closeBeforeMinutes: 30,
+      tieBreak: 'random',
+      resultsVisibility: 'live',
+      reminderBeforeMinutes: 60,
+      method: 'approval',
+      vetoes: 0,
+    });
     expect(new Date(body.createdAt as string).toISOString()).toBe(body.createdAt);
   });
 

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../db/client.ts';
 import { createTestApp, type TestApp } from '../../test/create-test-app.ts';
 import { createUser, type TestUser } from '../../test/factories.ts';
-import { addMembers, createGroup } from '../../test/group-factories.ts';
+import { addMembers, createGroup, openDay } from '../../test/group-factories.ts';
+import { addDays } from '../../lib/time.ts';
 
 type Actor = 'owner' | 'admin' | 'member' | 'nonMember' | 'anonymous';
 const ACTORS: Actor[] = ['owner', 'admin', 'member', 'nonMember', 'anonymous'];
@@ -24,11 +25,15 @@ interface Fixture {
   /** A suggestion every member of the group has already approved. */
   votedSuggestionId: string;
   targetId: string;
+  /** A date whose night is open (the fixture's suggestions are on it). */
+  day: string;
+  /** A date whose night an admin has closed (before its start, so it can be reopened). */
+  closedDay: string;
 }
 
 interface RouteCase {
   name: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   path: (f: Fixture) => string;
   body?: (f: Fixture) => unknown;
   expect: Record<Actor, number>;
@@ -49,13 +54,21 @@ const MATRIX: RouteCase[] = [
   { name: 'promote member',    method: 'PATCH',  path: (f) => `/api/groups/${f.groupId}/members/${f.targetId}`, body: () => ({ role: 'admin' }), expect: { owner: 200, admin: 200, member: 403, nonMember: 404, anonymous: 401 } },
   { name: 'remove member',     method: 'DELETE', path: (f) => `/api/groups/${f.groupId}/members/${f.targetId}`,       expect: { owner: 204, admin: 204, member: 403, nonMember: 404, anonymous: 401 } },
   { name: 'transfer',          method: 'POST',   path: (f) => `/api/groups/${f.groupId}/transfer`, body: (f) => ({ userId: f.targetId }), expect: { owner: 200, admin: 403, member: 403, nonMember: 404, anonymous: 401 } },
-  { name: 'suggest',           method: 'POST',   path: (f) => `/api/groups/${f.groupId}/suggestions`, body: () => ({ gameName: 'Matrix' }), expect: { owner: 201, admin: 201, member: 201, nonMember: 404, anonymous: 401 } },
+  { name: 'suggest',           method: 'POST',   path: (f) => `/api/groups/${f.groupId}/suggestions`, body: (f) => ({ gameName: 'Matrix', date: f.day }), expect: { owner: 201, admin: 201, member: 201, nonMember: 404, anonymous: 401 } },
   { name: 'list suggestions',  method: 'GET',    path: (f) => `/api/groups/${f.groupId}/suggestions`,                 expect: { owner: 200, admin: 200, member: 200, nonMember: 404, anonymous: 401 } },
   { name: 'delete suggestion', method: 'DELETE', path: (f) => `/api/suggestions/${f.suggestionId}`,                   expect: { owner: 204, admin: 204, member: 403, nonMember: 404, anonymous: 401 } },
   { name: 'vote',              method: 'POST',   path: (f) => `/api/suggestions/${f.suggestionId}/votes`,             expect: { owner: 201, admin: 201, member: 201, nonMember: 404, anonymous: 401 } },
   { name: 'unvote',            method: 'DELETE', path: (f) => `/api/suggestions/${f.votedSuggestionId}/votes`,        expect: { owner: 204, admin: 204, member: 204, nonMember: 404, anonymous: 401 } },
   { name: 'results',           method: 'GET',    path: (f) => `/api/groups/${f.groupId}/results`,                     expect: { owner: 200, admin: 200, member: 200, nonMember: 404, anonymous: 401 } },
   { name: 'history',           method: 'GET',    path: (f) => `/api/groups/${f.groupId}/history`,                     expect: { owner: 200, admin: 200, member: 200, nonMember: 404, anonymous: 401 } },
+  { name: 'get night',         method: 'GET',    path: (f) => `/api/groups/${f.groupId}/nights/${f.day}`,             expect: { owner: 200, admin: 200, member: 200, nonMember: 404, anonymous: 401 } },
+  { name: 'list nights',       method: 'GET',    path: (f) => `/api/groups/${f.groupId}/nights`,                      expect: { owner: 200, admin: 200, member: 200, nonMember: 404, anonymous: 401 } },
+  { name: 'edit night',        method: 'PATCH',  path: (f) => `/api/groups/${f.groupId}/nights/${f.day}`, body: () => ({ status: 'cancelled' }), expect: { owner: 200, admin: 200, member: 403, nonMember: 404, anonymous: 401 } },
+  { name: 'close night',       method: 'POST',   path: (f) => `/api/groups/${f.groupId}/nights/${f.day}/close`,       expect: { owner: 200, admin: 200, member: 403, nonMember: 404, anonymous: 401 } },
+  { name: 'reopen night',      method: 'POST',   path: (f) => `/api/groups/${f.groupId}/nights/${f.closedDay}/reopen`, body: (f) => ({ closesAt: `${f.closedDay}T12:00:00Z` }), expect: { owner: 200, admin: 200, member: 403, nonMember: 404, anonymous: 401 } },
+  { name: 'pick (no tie)',     method: 'POST',   path: (f) => `/api/groups/${f.groupId}/nights/${f.closedDay}/pick`, body: (f) => ({ suggestionId: f.suggestionId }), expect: { owner: 409, admin: 409, member: 403, nonMember: 404, anonymous: 401 } },
+  { name: 'rsvp',              method: 'PUT',    path: (f) => `/api/groups/${f.groupId}/nights/${f.day}/rsvp`, body: () => ({ status: 'in' }), expect: { owner: 200, admin: 200, member: 200, nonMember: 404, anonymous: 401 } },
+  { name: 'nudge',             method: 'POST',   path: (f) => `/api/groups/${f.groupId}/nights/${f.day}/nudge`,       expect: { owner: 202, admin: 202, member: 202, nonMember: 404, anonymous: 401 } },
 ];
 
 let t: TestApp;
@@ -68,7 +81,9 @@ async function json<T>(res: Response, status: number): Promise<T> {
 
 async function freshFixture(): Promise<Fixture> {
   const { owner, admin, member, target } = users;
-  const group = await createGroup(t, owner, { name: 'Matrix' });
+  const group = await createGroup(t, owner, { name: 'Matrix', timezone: 'UTC' });
+  const day = openDay('UTC');
+  const closedDay = addDays(day, 1);
   await addMembers(t, group.id, owner, [admin], 'admin');
   await addMembers(t, group.id, owner, [member, target]);
   const invite = await json<{ id: string; code: string }>(
@@ -76,17 +91,20 @@ async function freshFixture(): Promise<Fixture> {
     201,
   );
   const suggestion = await json<{ id: string }>(
-    await t.request(`/api/groups/${group.id}/suggestions`, { json: { gameName: 'Target game' }, cookie: target.cookie }),
+    await t.request(`/api/groups/${group.id}/suggestions`, { json: { gameName: 'Target game', date: day }, cookie: target.cookie }),
     201,
   );
   const voted = await json<{ id: string }>(
-    await t.request(`/api/groups/${group.id}/suggestions`, { json: { gameName: 'Voted game' }, cookie: target.cookie }),
+    await t.request(`/api/groups/${group.id}/suggestions`, { json: { gameName: 'Voted game', date: day }, cookie: target.cookie }),
     201,
   );
   for (const u of [owner, admin, member]) {
     await json(await t.request(`/api/suggestions/${voted.id}/votes`, { method: 'POST', cookie: u.cookie }), 201);
   }
+  await json(await t.request(`/api/groups/${group.id}/nights/${closedDay}/close`, { method: 'POST', cookie: owner.cookie }), 200);
   return {
+    day,
+    closedDay,
     groupId: group.id,
     inviteId: invite.id,
     code: invite.code,
@@ -151,7 +169,7 @@ describe('cross-group IDOR', () => {
     await addMembers(t, b.id, bOwner, [bMember]);
     const bInvite = await json<{ id: string }>(await t.request(`/api/groups/${b.id}/invites`, { json: {}, cookie: bOwner.cookie }), 201);
     const bSuggestion = await json<{ id: string }>(
-      await t.request(`/api/groups/${b.id}/suggestions`, { json: { gameName: 'B game' }, cookie: bMember.cookie }),
+      await t.request(`/api/groups/${b.id}/suggestions`, { json: { gameName: 'B game', date: a.day }, cookie: bMember.cookie }),
       201,
     );
     const { owner } = users;
@@ -173,9 +191,17 @@ describe('cross-group IDOR', () => {
       ['DELETE', `/api/groups/${b.id}/members/${bMember.id}`],
       ['POST', `/api/groups/${b.id}/transfer`, { userId: owner.id }],
       ['GET', `/api/groups/${b.id}/suggestions`],
-      ['POST', `/api/groups/${b.id}/suggestions`, { gameName: 'sneaky' }],
+      ['POST', `/api/groups/${b.id}/suggestions`, { gameName: 'sneaky', date: a.day }],
       ['GET', `/api/groups/${b.id}/results`],
       ['GET', `/api/groups/${b.id}/history`],
+      ['GET', `/api/groups/${b.id}/nights/${a.day}`],
+      ['GET', `/api/groups/${b.id}/nights`],
+      ['PATCH', `/api/groups/${b.id}/nights/${a.day}`, { status: 'cancelled' }],
+      ['POST', `/api/groups/${b.id}/nights/${a.day}/close`],
+      ['POST', `/api/groups/${b.id}/nights/${a.day}/reopen`, { closesAt: `${a.day}T12:00:00Z` }],
+      ['POST', `/api/groups/${b.id}/nights/${a.day}/pick`, { suggestionId: bSuggestion.id }],
+      ['PUT', `/api/groups/${b.id}/nights/${a.day}/rsvp`, { status: 'in' }],
+      ['POST', `/api/groups/${b.id}/nights/${a.day}/nudge`],
     ];
     for (const [method, path, body] of attempts) {
       const res = await t.request(path, { method, ...(body !== undefined ? { json: body } : {}), cookie: owner.cookie });
@@ -192,15 +218,20 @@ describe('cross-group IDOR', () => {
       expect.objectContaining({ id: bOwner.id, role: 'owner' }),
       expect.objectContaining({ id: bMember.id, role: 'member' }),
     ]);
-    const list = (await (await t.request(`/api/groups/${b.id}/suggestions`, { cookie: bOwner.cookie })).json()) as Array<{ votes: number }>;
-    expect(list).toEqual([expect.objectContaining({ id: bSuggestion.id, votes: 0 })]);
+    const list = (await (await t.request(`/api/groups/${b.id}/suggestions?date=${a.day}`, { cookie: bOwner.cookie })).json()) as Array<{
+      votes: number;
+    }>;
+    // Only the suggester's own approval; B's night is still open and untouched.
+    expect(list).toEqual([expect.objectContaining({ id: bSuggestion.id, votes: 1 })]);
+    const night = (await (await t.request(`/api/groups/${b.id}/nights/${a.day}`, { cookie: bOwner.cookie })).json()) as { status: string };
+    expect(night.status).toBe('open');
   });
 
   it('answers a foreign suggestion id exactly like an unknown one', async () => {
     const [x, y] = await Promise.all([createUser(t), createUser(t)]);
     const gx = await createGroup(t, x);
     const s = await json<{ id: string }>(
-      await t.request(`/api/groups/${gx.id}/suggestions`, { json: { gameName: 'Hidden' }, cookie: x.cookie }),
+      await t.request(`/api/groups/${gx.id}/suggestions`, { json: { gameName: 'Hidden', date: openDay() }, cookie: x.cookie }),
       201,
     );
     const foreign = await t.request(`/api/suggestions/${s.id}/votes`, { method: 'POST', cookie: y.cookie });

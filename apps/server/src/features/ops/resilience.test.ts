@@ -15,7 +15,7 @@ import { schema } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import { createTestApp, testEnv, type TestApp } from '../../test/create-test-app.ts';
 import { createUser } from '../../test/factories.ts';
-import { createGroup } from '../../test/group-factories.ts';
+import { createGroup, openDay } from '../../test/group-factories.ts';
 import { createSession } from '../auth/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../../../..');
@@ -79,7 +79,10 @@ beforeAll(async () => {
   const owner = await createUser(t);
   groupId = (await createGroup(t, owner, { name: 'Crash test', timezone: 'UTC' })).id;
   for (let i = 0; i < SUGGESTIONS; i++) {
-    const res = await t.request(`/api/groups/${groupId}/suggestions`, { json: { gameName: `Game ${i}` }, cookie: owner.cookie });
+    const res = await t.request(`/api/groups/${groupId}/suggestions`, {
+      json: { gameName: `Game ${i}`, date: openDay('UTC') },
+      cookie: owner.cookie,
+    });
     expect(res.status).toBe(201);
     suggestionIds.push(((await res.json()) as { id: string }).id);
   }

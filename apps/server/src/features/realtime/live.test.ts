@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { schema } from '../../db/client.ts';
 import { createUser, login, type TestUser } from '../../test/factories.ts';
-import { addMembers, createGroup } from '../../test/group-factories.ts';
+import { addMembers, createGroup, openDay } from '../../test/group-factories.ts';
 import { TEST_ORIGIN } from '../../test/create-test-app.ts';
 import { connect, refusedStatus, startInstance, tempDir, type Instance, type LiveMessage } from './live-test-helpers.ts';
 
@@ -44,7 +44,7 @@ async function groupWithMember() {
 }
 
 async function suggest(groupId: string, user: TestUser, gameName: string): Promise<string> {
-  const res = await t.request(`/api/groups/${groupId}/suggestions`, { json: { gameName }, cookie: user.cookie });
+  const res = await t.request(`/api/groups/${groupId}/suggestions`, { json: { gameName, date: openDay() }, cookie: user.cookie });
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: string }).id;
 }
@@ -72,11 +72,23 @@ describe('GET /api/ws: delivery', () => {
 
     const suggestionId = await suggest(group.id, owner, 'Rocket League');
     const created = await socket.next(isEvent('suggestion_created', group.id));
-    expect(created.data).toMatchObject({ id: suggestionId, gameName: 'Rocket League', votes: 0 });
+    // The suggestion is its suggester's approval.
+    expect(created.data).toMatchObject({
+      id: suggestionId,
+      gameName: 'Rocket League',
+      votes: 1,
+      voters: [expect.objectContaining({ id: owner.id })],
+    });
 
-    expect((await t.request(`/api/suggestions/${suggestionId}/votes`, { method: 'POST', cookie: owner.cookie })).status).toBe(201);
+    expect((await t.request(`/api/suggestions/${suggestionId}/votes`, { method: 'DELETE', cookie: owner.cookie })).status).toBe(204);
     const first = await socket.next(isEvent('vote_updated', group.id));
-    expect(first.data).toMatchObject({ suggestionId, votes: 1, voters: [expect.objectContaining({ id: owner.id })] });
+    expect(first.data).toMatchObject({ suggestionId, votes: 0, voters: [] });
+    expect((await t.request(`/api/suggestions/${suggestionId}/votes`, { method: 'POST', cookie: owner.cookie })).status).toBe(201);
+    expect((await socket.next(isEvent('vote_updated', group.id))).data).toMatchObject({
+      suggestionId,
+      votes: 1,
+      voters: [expect.objectContaining({ id: owner.id })],
+    });
 
     expect((await t.request(`/api/suggestions/${suggestionId}/votes`, { method: 'POST', cookie: member.cookie })).status).toBe(201);
     const second = await socket.next(isEvent('vote_updated', group.id));

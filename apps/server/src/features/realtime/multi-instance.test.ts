@@ -6,7 +6,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../test/factories.ts';
-import { addMembers, createGroup } from '../../test/group-factories.ts';
+import { addMembers, createGroup, openDay } from '../../test/group-factories.ts';
 import { startRedisServer, type TestRedis } from '../../test/processes.ts';
 import { connect, startInstance, tempDir, type Instance, type LiveMessage } from './live-test-helpers.ts';
 
@@ -56,8 +56,15 @@ describe('live updates across instances (Redis hub)', () => {
     await onB.subscribe(group.id);
     await onA.subscribe(group.id);
 
-    const res = await a.request(`/api/groups/${group.id}/suggestions`, { json: { gameName: 'Deep Rock Galactic' }, cookie: owner.cookie });
+    const res = await a.request(`/api/groups/${group.id}/suggestions`, {
+      json: { gameName: 'Deep Rock Galactic', date: openDay() },
+      cookie: owner.cookie,
+    });
     const suggestionId = ((await res.json()) as { id: string }).id;
+    // The suggestion is the owner's approval: take it back and give it again, through A.
+    expect((await a.request(`/api/suggestions/${suggestionId}/votes`, { method: 'DELETE', cookie: owner.cookie })).status).toBe(204);
+    expect((await onB.next(isEvent('vote_updated', group.id))).data).toMatchObject({ suggestionId, votes: 0 });
+    await onA.next(isEvent('vote_updated', group.id));
     expect((await a.request(`/api/suggestions/${suggestionId}/votes`, { method: 'POST', cookie: owner.cookie })).status).toBe(201);
 
     const got = await onB.next(isEvent('vote_updated', group.id));
@@ -69,8 +76,8 @@ describe('live updates across instances (Redis hub)', () => {
     await onB.next(isEvent('vote_updated', group.id));
     await onA.sync();
     await onB.sync();
-    expect(onA.received.filter(isEvent('vote_updated', group.id))).toHaveLength(2);
-    expect(onB.received.filter(isEvent('vote_updated', group.id))).toHaveLength(2);
+    expect(onA.received.filter(isEvent('vote_updated', group.id))).toHaveLength(3);
+    expect(onB.received.filter(isEvent('vote_updated', group.id))).toHaveLength(3);
     onA.close();
     onB.close();
   });
@@ -84,7 +91,7 @@ describe('live updates across instances (Redis hub)', () => {
     expect((await a.request(`/api/groups/${group.id}/members/${member.id}`, { method: 'DELETE', cookie: owner.cookie })).status).toBe(204);
     expect(await onB.next((m) => m.type === 'error' && m.groupId === group.id)).toMatchObject({ code: 'not_found' });
 
-    await a.request(`/api/groups/${group.id}/suggestions`, { json: { gameName: 'Valheim' }, cookie: owner.cookie });
+    await a.request(`/api/groups/${group.id}/suggestions`, { json: { gameName: 'Valheim', date: openDay() }, cookie: owner.cookie });
     // The owner's socket on the same instance B got it: the dispatch to B's sockets has happened.
     await ownerOnB.next(isEvent('suggestion_created', group.id));
     await onB.sync();
@@ -133,7 +140,7 @@ describe('live updates across instances (Redis hub)', () => {
     const again = await connect(b.wsUrl, { cookie: member.cookie });
     const group = await sharedGroup();
     await again.subscribe(group.id);
-    await a.request(`/api/groups/${group.id}/suggestions`, { json: { gameName: 'Outer Wilds' }, cookie: owner.cookie });
+    await a.request(`/api/groups/${group.id}/suggestions`, { json: { gameName: 'Outer Wilds', date: openDay() }, cookie: owner.cookie });
     await again.next(isEvent('suggestion_created', group.id));
     again.close();
   });

@@ -8,7 +8,7 @@ import { WebSocket } from 'ws';
 import { LiveClient, type LiveError, type LiveStatus, type SocketConstructor } from '../../../../web/src/lib/ws-client.ts';
 import { TEST_ORIGIN } from '../../test/create-test-app.ts';
 import { createUser, type TestUser } from '../../test/factories.ts';
-import { addMembers, createGroup } from '../../test/group-factories.ts';
+import { addMembers, createGroup, openDay } from '../../test/group-factories.ts';
 import type { LiveEvent } from '@queuecrew/shared';
 import { startInstance, tempDir, type Instance } from './live-test-helpers.ts';
 
@@ -56,7 +56,7 @@ afterAll(async () => {
 });
 
 async function suggest(groupId: string, gameName: string) {
-  const res = await t.request(`/api/groups/${groupId}/suggestions`, { json: { gameName }, cookie: owner.cookie });
+  const res = await t.request(`/api/groups/${groupId}/suggestions`, { json: { gameName, date: openDay() }, cookie: owner.cookie });
   expect(res.status).toBe(201);
 }
 

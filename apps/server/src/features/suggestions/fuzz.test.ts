@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/create-test-app.ts';
 import { createUser, type TestUser } from '../../test/factories.ts';
-import { addMembers, createGroup } from '../../test/group-factories.ts';
+import { addMembers, createGroup, openDay } from '../../test/group-factories.ts';
 
 const RUNS = 60;
 let t: TestApp;
@@ -29,7 +29,7 @@ beforeAll(async () => {
   };
   inviteId = inv.id;
   code = inv.code;
-  const s = await t.request(`/api/groups/${groupId}/suggestions`, { json: { gameName: 'Seed' }, cookie: member.cookie });
+  const s = await t.request(`/api/groups/${groupId}/suggestions`, { json: { gameName: 'Seed', date: openDay() }, cookie: member.cookie });
   suggestionId = ((await s.json()) as { id: string }).id;
 });
 afterAll(async () => {
@@ -104,6 +104,37 @@ const BODY_ROUTES: Array<{ label: string; method: string; path: () => string; ke
     path: () => `/api/groups/${groupId}/suggestions`,
     keys: ['gameName', 'date'],
   },
+  {
+    label: 'PATCH /api/groups/:groupId (night defaults)',
+    method: 'PATCH',
+    path: () => `/api/groups/${groupId}`,
+    keys: ['nightDefaults'],
+  },
+  {
+    label: 'PATCH /api/groups/:groupId/nights/:date',
+    method: 'PATCH',
+    path: () => `/api/groups/${groupId}/nights/${openDay()}`,
+    keys: ['startsAt', 'closesAt', 'status'],
+  },
+  {
+    label: 'POST /api/groups/:groupId/nights/:date/reopen',
+    method: 'POST',
+    path: () => `/api/groups/${groupId}/nights/${openDay()}/reopen`,
+    keys: ['closesAt'],
+  },
+  {
+    label: 'POST /api/groups/:groupId/nights/:date/pick',
+    method: 'POST',
+    path: () => `/api/groups/${groupId}/nights/${openDay()}/pick`,
+    keys: ['suggestionId'],
+  },
+  {
+    label: 'PUT /api/groups/:groupId/nights/:date/rsvp',
+    method: 'PUT',
+    path: () => `/api/groups/${groupId}/nights/${openDay()}/rsvp`,
+    keys: ['status'],
+  },
+  { label: 'POST /api/notifications/read', method: 'POST', path: () => '/api/notifications/read', keys: ['ids', 'all'] },
 ];
 
 const PATH_ROUTES: Array<{ method: string; path: (x: string) => string }> = [
@@ -125,11 +156,16 @@ const PATH_ROUTES: Array<{ method: string; path: (x: string) => string }> = [
   { method: 'DELETE', path: (x) => `/api/suggestions/${x}/votes` },
   { method: 'GET', path: (x) => `/api/groups/${x}/results` },
   { method: 'GET', path: (x) => `/api/groups/${x}/history` },
+  { method: 'GET', path: (x) => `/api/groups/${groupId}/nights/${x}` },
+  { method: 'GET', path: (x) => `/api/groups/${x}/nights` },
+  { method: 'POST', path: (x) => `/api/groups/${groupId}/nights/${x}/close` },
+  { method: 'POST', path: (x) => `/api/groups/${groupId}/nights/${x}/nudge` },
 ];
 
 /** A plausible body for path fuzzing, so that the path, not the body, is what is tested. */
 function bodyFor(method: string, path: string): unknown {
   if (method === 'GET' || method === 'DELETE' || path.endsWith('/accept') || path.endsWith('/votes')) return undefined;
+  if (path.endsWith('/close') || path.endsWith('/nudge')) return undefined;
   if (path.includes('/members/')) return { role: 'member' };
   if (path.endsWith('/transfer')) return { userId: 'nobody' };
   if (path.endsWith('/suggestions')) return { gameName: 'Fuzzed' };
@@ -196,6 +232,7 @@ describe('fuzzing never yields a 5xx', () => {
     ['suggestions', ['date']],
     ['results', ['date']],
     ['history', ['from', 'to']],
+    ['nights', ['from', 'to']],
   ] as const)('query of %s', async (endpoint, keys) => {
     const query = fc.dictionary(fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 10 })), nasty, { maxKeys: 3 });
     await fc.assert(

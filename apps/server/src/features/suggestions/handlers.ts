@@ -78,6 +78,7 @@ export const createSuggestion: RouteHandler<typeof routes.createSuggestion, AppE
       },
     );
   }
+  c.get('services').metrics.votes.inc();
   const hidden = resultsHidden(group, night);
   const full = await suggestionDto(database.db, row, membership.userId);
   const dto = hidden ? hideTally(full) : full;

@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../db/client.ts';
-import { ManualClock, systemClock } from '../../lib/clock.ts';
+import { ManualClock } from '../../lib/clock.ts';
 import type { GroupEvent } from '../../lib/hub.ts';
-import { addDays, dayInTimezone } from '../../lib/time.ts';
+import { addDays } from '../../lib/time.ts';
+import { NightCloser } from '../nights/index.ts';
 import { createTestApp, type TestApp } from '../../test/create-test-app.ts';
 import { createUser, type TestUser } from '../../test/factories.ts';
 import { addMembers, createGroup, type TestGroup } from '../../test/group-factories.ts';
@@ -15,23 +16,37 @@ let alice: TestUser;
 let bob: TestUser;
 let outsider: TestUser;
 let group: TestGroup;
-let today: string;
 const events: GroupEvent[] = [];
+/**
+ * The file runs at a fixed morning instant (10:00 in Berlin): today's game night (voting closes at 19:30
+ * by default) is open, whatever the real time of day.
+ */
+const NOW = '2026-06-10T08:00:00Z';
+const today = '2026-06-10';
+
+/** A ManualClock that moves on by 1 ms per reading, so votes and suggestions keep their order. */
+class SteppingClock extends ManualClock {
+  override now(): Date {
+    const d = super.now();
+    this.set(d.getTime() + 1);
+    return d;
+  }
+}
 
 beforeAll(async () => {
   t = await createTestApp();
+  t.services.clock = new SteppingClock(NOW);
   t.services.hub.onEvent((e) => events.push(e));
   [owner, admin, alice, bob, outsider] = await Promise.all([createUser(t), createUser(t), createUser(t), createUser(t), createUser(t)]);
   group = await createGroup(t, owner, { name: 'Suggest', timezone: 'Europe/Berlin' });
   await addMembers(t, group.id, owner, [admin], 'admin');
   await addMembers(t, group.id, owner, [alice, bob]);
-  today = dayInTimezone('Europe/Berlin');
 });
 afterAll(async () => {
   await t.close();
 });
 afterEach(() => {
-  t.services.clock = systemClock;
+  t.services.clock = new SteppingClock(NOW);
 });
 
 interface SuggestionBody {
@@ -59,15 +74,23 @@ const unvote = (user: TestUser, id: string) => t.request(`/api/suggestions/${id}
 describe('POST /api/groups/:groupId/suggestions', () => {
   it('creates a suggestion for today in the group timezone, normalising the name', async () => {
     const s = await suggestOk(alice, '  Rocket   League ');
+    // A suggestion is its suggester's approval (shared/API.md "Game nights").
     expect(s).toMatchObject({
       gameName: 'Rocket League',
       date: today,
       suggestedBy: { id: alice.id, username: alice.username },
-      votes: 0,
-      votedByMe: false,
-      voters: [],
+      votes: 1,
+      votedByMe: true,
+      voters: [{ id: alice.id, username: alice.username, avatarUrl: null }],
     });
-    expect(events.at(-1)).toMatchObject({ type: 'suggestion_created', groupId: group.id, data: { id: s.id, gameName: 'Rocket League' } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'suggestion_created',
+      groupId: group.id,
+      data: { id: s.id, gameName: 'Rocket League', votes: 1, votedByMe: false },
+    });
+    // The approval and the suggestion were written together: taking it back works like any approval.
+    expect((await unvote(alice, s.id)).status).toBe(204);
+    expect((await vote(alice, s.id)).status).toBe(201);
   });
 
   it('answers 409 duplicate_suggestion with the existing id (case and space insensitive)', async () => {
@@ -89,15 +112,41 @@ describe('POST /api/groups/:groupId/suggestions', () => {
     }
   });
 
-  it('closes days more than one day in the past and refuses days far ahead', async () => {
-    expect((await suggest(alice, 'Yesterday ok', addDays(today, -1))).status).toBe(201);
+  it('takes suggestions while the night is open and before closesAt; refuses closed, cancelled and far-ahead dates', async () => {
+    // Yesterday no longer stays open: its night closed at 19:30 yesterday (Berlin).
+    const yesterday = await suggest(alice, 'Yesterday too late', addDays(today, -1));
+    expect(yesterday.status).toBe(409);
+    expect(await yesterday.json()).toMatchObject({
+      code: 'voting_closed',
+      details: { date: addDays(today, -1), closesAt: '2026-06-09T17:30:00.000Z' },
+    });
     const closed = await suggest(alice, 'Too late', addDays(today, -2));
     expect(closed.status).toBe(409);
     expect(await closed.json()).toMatchObject({ code: 'voting_closed' });
-    expect((await suggest(alice, 'Two weeks', addDays(today, 14))).status).toBe(201);
-    const far = await suggest(alice, 'Too far', addDays(today, 15));
+    // Today: until 19:30 in Berlin (CEST, 17:30 UTC), not a second later.
+    t.services.clock = new ManualClock('2026-06-10T17:29:59Z');
+    expect((await suggest(alice, 'Just in time')).status).toBe(201);
+    t.services.clock = new ManualClock('2026-06-10T17:30:00Z');
+    const late = await suggest(alice, 'One second late');
+    expect(late.status).toBe(409);
+    expect(await late.json()).toMatchObject({ code: 'voting_closed', details: { date: today } });
+    t.services.clock = new SteppingClock(NOW);
+    // Planning ahead: 60 days, not 61.
+    expect((await suggest(alice, 'Two months', addDays(today, 60))).status).toBe(201);
+    const far = await suggest(alice, 'Too far', addDays(today, 61));
     expect(far.status).toBe(400);
-    expect(await far.json()).toMatchObject({ code: 'invalid_input', details: { date: expect.any(String) } });
+    expect(await far.json()).toMatchObject({ code: 'invalid_input', details: { date: expect.stringContaining('60 days') } });
+    // A cancelled night takes nothing.
+    const cancelledDay = addDays(today, 20);
+    const cancel = await t.request(`/api/groups/${group.id}/nights/${cancelledDay}`, {
+      method: 'PATCH',
+      json: { status: 'cancelled' },
+      cookie: admin.cookie,
+    });
+    expect(cancel.status).toBe(200);
+    const cancelled = await suggest(alice, 'Cancelled night', cancelledDay);
+    expect(cancelled.status).toBe(409);
+    expect(await cancelled.json()).toMatchObject({ code: 'night_cancelled' });
   });
 
   it.each([
@@ -137,18 +186,28 @@ describe('votes', () => {
     const s = await suggestOk(alice, 'Vote me', addDays(today, 5));
     const first = await vote(bob, s.id);
     expect(first.status).toBe(201);
-    expect(await first.json()).toEqual({ suggestionId: s.id, votes: 1 });
+    // Alice's suggestion is her approval: Bob's is the second.
+    expect(await first.json()).toEqual({ suggestionId: s.id, votes: 2 });
     expect(events.at(-1)).toEqual({
       type: 'vote_updated',
       groupId: group.id,
-      data: { suggestionId: s.id, votes: 1, voters: [{ id: bob.id, username: bob.username, avatarUrl: null }] },
+      data: {
+        suggestionId: s.id,
+        votes: 2,
+        voters: [
+          { id: alice.id, username: alice.username, avatarUrl: null },
+          { id: bob.id, username: bob.username, avatarUrl: null },
+        ],
+      },
     });
     const again = await vote(bob, s.id);
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({ code: 'already_voted' });
-    expect(await (await vote(alice, s.id)).json()).toEqual({ suggestionId: s.id, votes: 2 });
+    // The suggester has approved already.
+    expect((await vote(alice, s.id)).status).toBe(409);
+    expect(await (await vote(admin, s.id)).json()).toEqual({ suggestionId: s.id, votes: 3 });
     expect((await unvote(bob, s.id)).status).toBe(204);
-    expect(events.at(-1)).toMatchObject({ type: 'vote_updated', data: { suggestionId: s.id, votes: 1 } });
+    expect(events.at(-1)).toMatchObject({ type: 'vote_updated', data: { suggestionId: s.id, votes: 2 } });
     const none = await unvote(bob, s.id);
     expect(none.status).toBe(404);
     expect(await none.json()).toMatchObject({ code: 'vote_not_found' });
@@ -157,46 +216,53 @@ describe('votes', () => {
   });
 
   it('counts votes in the metrics', async () => {
-    const s = await suggestOk(alice, 'Metric game', addDays(today, 5));
     const before = (await t.services.metrics.votes.get()).values[0]?.value ?? 0;
-    await vote(alice, s.id);
+    const s = await suggestOk(alice, 'Metric game', addDays(today, 5));
+    // The suggester's approval counts as a vote too.
     expect((await t.services.metrics.votes.get()).values[0]?.value).toBe(before + 1);
+    await vote(bob, s.id);
+    expect((await t.services.metrics.votes.get()).values[0]?.value).toBe(before + 2);
   });
 
-  it('refuses votes on closed days', async () => {
-    const s = await suggestOk(alice, 'Old game', addDays(today, -1));
+  it('refuses votes (and taking them back) once the night’s deadline has passed', async () => {
+    const s = await suggestOk(alice, 'Old game');
     expect((await vote(bob, s.id)).status).toBe(201);
-    t.services.clock = new ManualClock(Date.now() + 2 * 86_400_000);
-    const res = await vote(alice, s.id);
+    // 19:30 in Berlin: the deadline, even before the closer has closed the night.
+    t.services.clock = new ManualClock('2026-06-10T17:30:00Z');
+    const res = await vote(admin, s.id);
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ code: 'voting_closed' });
     expect((await unvote(bob, s.id)).status).toBe(409);
+    // Once the closer has closed it, the same.
+    await new NightCloser(t.services).runOnce();
+    expect((await vote(owner, s.id)).status).toBe(409);
   });
 });
 
 describe('GET /api/groups/:groupId/suggestions', () => {
   it('sorts by votes then age and shows voters and votedByMe per viewer', async () => {
     const day = addDays(today, 6);
+    // Each suggestion starts with its suggester's approval.
     const a = await suggestOk(alice, 'A game', day);
     const b = await suggestOk(bob, 'B game', day);
     const c = await suggestOk(admin, 'C game', day);
     await vote(alice, b.id);
-    await vote(bob, b.id);
+    await vote(owner, b.id);
     await vote(bob, c.id);
     const res = await t.request(`/api/groups/${group.id}/suggestions?date=${day}`, { cookie: bob.cookie });
     expect(res.status).toBe(200);
     const list = (await res.json()) as SuggestionBody[];
     expect(list.map((s) => [s.id, s.votes, s.votedByMe])).toEqual([
-      [b.id, 2, true],
-      [c.id, 1, true],
-      [a.id, 0, false],
+      [b.id, 3, true],
+      [c.id, 2, true],
+      [a.id, 1, false],
     ]);
-    expect(list[0]!.voters.map((v) => v.id)).toEqual([alice.id, bob.id]);
+    expect(list[0]!.voters.map((v) => v.id)).toEqual([bob.id, alice.id, owner.id]);
     expect(list[0]!.suggestedBy).toEqual({ id: bob.id, username: bob.username });
     const asAlice = (await (
       await t.request(`/api/groups/${group.id}/suggestions?date=${day}`, { cookie: alice.cookie })
     ).json()) as SuggestionBody[];
-    expect(asAlice.map((s) => s.votedByMe)).toEqual([true, false, false]);
+    expect(asAlice.map((s) => s.votedByMe)).toEqual([true, false, true]);
   });
 
   it('defaults to today and answers [] for an empty day; 400 for a bad date', async () => {
@@ -230,15 +296,16 @@ describe('results and history', () => {
     const x = await suggestOk(alice, 'X', day);
     const y = await suggestOk(alice, 'Y', day);
     const z = await suggestOk(alice, 'Z', day);
-    const empty = (await (await t.request(`/api/groups/${group.id}/results?date=${day}`, { cookie: bob.cookie })).json()) as {
+    // Only the suggester's own approvals so far: a three-way tie, one voter.
+    const start = (await (await t.request(`/api/groups/${group.id}/results?date=${day}`, { cookie: bob.cookie })).json()) as {
       winners: string[];
     };
-    expect(empty).toMatchObject({ date: day, voters: 0, winners: [] });
-    await vote(alice, x.id);
+    expect(start).toMatchObject({ date: day, voters: 1, winners: [x.id, y.id, z.id] });
     await vote(bob, x.id);
     await vote(bob, y.id);
     await vote(admin, y.id);
     await vote(owner, z.id);
+    await unvote(alice, y.id);
     const res = await t.request(`/api/groups/${group.id}/results?date=${day}`, { cookie: bob.cookie });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { date: string; voters: number; suggestions: unknown[]; winners: string[] };
@@ -248,10 +315,16 @@ describe('results and history', () => {
       suggestions: [
         { id: x.id, gameName: 'X', votes: 2 },
         { id: y.id, gameName: 'Y', votes: 2 },
-        { id: z.id, gameName: 'Z', votes: 1 },
+        { id: z.id, gameName: 'Z', votes: 2 },
       ],
-      winners: [x.id, y.id],
+      winners: [x.id, y.id, z.id],
     });
+    await unvote(alice, z.id);
+    const after = (await (await t.request(`/api/groups/${group.id}/results?date=${day}`, { cookie: bob.cookie })).json()) as {
+      suggestions: Array<{ votes: number }>;
+      winners: string[];
+    };
+    expect(after.winners).toEqual([x.id, y.id]);
     for (const bad of ['2026-02-30', 'today', '2026-1-1']) {
       const res400 = await t.request(`/api/groups/${group.id}/results?date=${bad}`, { cookie: bob.cookie });
       expect(res400.status).toBe(400);
@@ -261,7 +334,7 @@ describe('results and history', () => {
     expect(await none.json()).toEqual({ date: '1999-01-01', voters: 0, suggestions: [], winners: [] });
   });
 
-  it('lists one row per past day with winners, newest first, within the range', async () => {
+  it('lists one row per closed night with its winner and decidedBy, newest first, within the range', async () => {
     const h = await createGroup(t, owner, { name: 'History', timezone: 'UTC' });
     await addMembers(t, h.id, owner, [alice, bob]);
     const start = new Date('2026-03-10T12:00:00Z');
@@ -269,33 +342,51 @@ describe('results and history', () => {
     const d1 = '2026-03-10';
     const a = await suggestOk(alice, 'Alpha', d1, h.id);
     const b = await suggestOk(bob, 'Beta', d1, h.id);
-    await vote(alice, a.id);
     await vote(bob, a.id);
-    await vote(bob, b.id);
+    expect((await vote(bob, b.id)).status).toBe(409); // his own suggestion: approved already
+    expect(
+      (await t.request(`/api/groups/${h.id}/nights/${d1}/rsvp`, { method: 'PUT', json: { status: 'in' }, cookie: bob.cookie })).status,
+    ).toBe(200);
     t.services.clock = new ManualClock('2026-03-11T12:00:00Z');
     const c = await suggestOk(alice, 'Gamma', '2026-03-11', h.id);
     const d = await suggestOk(alice, 'Delta', '2026-03-11', h.id);
-    await vote(alice, c.id);
+    await vote(bob, c.id);
     await vote(bob, d.id);
     t.services.clock = new ManualClock('2026-03-12T12:00:00Z');
-    await suggestOk(bob, 'Nobody voted', '2026-03-12', h.id);
+    const quiet = await suggestOk(bob, 'Nobody voted', '2026-03-12', h.id);
+    expect((await unvote(bob, quiet.id)).status).toBe(204);
     t.services.clock = new ManualClock('2026-03-13T12:00:00Z');
+    // Tonight (13th) is still open: not history yet.
+    await suggestOk(alice, 'Still open', '2026-03-13', h.id);
+    expect(await new NightCloser(t.services).runOnce()).toMatchObject({ closed: 3, failed: 0 });
 
     const res = await t.request(`/api/groups/${h.id}/history`, { cookie: alice.cookie });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual([
-      { date: '2026-03-12', winners: [], suggestions: 1, voters: 0 },
-      {
-        date: '2026-03-11',
-        winners: [
-          { id: d.id, gameName: 'Delta', votes: 1 },
-          { id: c.id, gameName: 'Gamma', votes: 1 },
-        ],
-        suggestions: 2,
-        voters: 2,
-      },
-      { date: '2026-03-10', winners: [{ id: a.id, gameName: 'Alpha', votes: 2 }], suggestions: 2, voters: 2 },
-    ]);
+    const rows = (await res.json()) as Array<Record<string, unknown>>;
+    expect(rows.map((r) => r.date)).toEqual(['2026-03-12', '2026-03-11', '2026-03-10']);
+    expect(rows[0]).toEqual({ date: '2026-03-12', winners: [], suggestions: 1, voters: 0, winner: null, decidedBy: null, in: [] });
+    // A tie (2 each), broken at random: the winner is one of the two and says how it was decided.
+    expect(rows[1]).toMatchObject({
+      date: '2026-03-11',
+      winners: [
+        { id: d.id, gameName: 'Delta', votes: 2 },
+        { id: c.id, gameName: 'Gamma', votes: 2 },
+      ],
+      suggestions: 2,
+      voters: 2,
+      decidedBy: 'random',
+      winner: { gameName: expect.stringMatching(/^(Gamma|Delta)$/), votes: 2, decidedBy: 'random' },
+      in: [],
+    });
+    expect(rows[2]).toEqual({
+      date: '2026-03-10',
+      winners: [{ id: a.id, gameName: 'Alpha', votes: 2 }],
+      suggestions: 2,
+      voters: 2,
+      winner: { suggestionId: a.id, gameName: 'Alpha', votes: 2, decidedBy: 'votes' },
+      decidedBy: 'votes',
+      in: [{ id: bob.id, username: bob.username, avatarUrl: null }],
+    });
     const ranged = await t.request(`/api/groups/${h.id}/history?from=2026-03-11&to=2026-03-11`, { cookie: alice.cookie });
     expect(((await ranged.json()) as Array<{ date: string }>).map((r) => r.date)).toEqual(['2026-03-11']);
     for (const q of ['from=2026-03-12&to=2026-03-11', 'from=2024-01-01&to=2026-01-01', 'from=nope', 'to=2026-13-01']) {
