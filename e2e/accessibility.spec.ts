@@ -187,6 +187,7 @@ beforeAll(async () => {
   await o.register(owner);
   await f.register(friend);
   groupId = (await o.createGroup('Game Night Club')).id;
+  await o.keepNightOpen(groupId);
   inviteCode = (await o.createInvite(groupId)).code;
   spareInviteCode = (await o.createInvite(groupId)).code;
   await f.acceptInvite(inviteCode);
@@ -199,12 +200,14 @@ beforeAll(async () => {
   await f.rsvp(groupId, today, 'in');
   // A closed night whose tie was broken at random (seed shown, "Check it").
   closedGroupId = (await o.createGroup('Closed Night Club')).id;
+  await o.keepNightOpen(closedGroupId);
   await f.acceptInvite((await o.createInvite(closedGroupId)).code);
   await o.suggest(closedGroupId, 'Valheim');
   await f.suggest(closedGroupId, 'Deep Rock Galactic');
   await o.closeNight(closedGroupId, today);
   // Results hidden until the deadline (and a group of one: the invite step).
   hiddenGroupId = (await o.createGroup('Secret Ballot')).id;
+  await o.keepNightOpen(hiddenGroupId);
   await o.call('PATCH', `/api/groups/${hiddenGroupId}`, { nightDefaults: { resultsVisibility: 'after_close' } });
   await o.suggest(hiddenGroupId, 'Portal 2');
   await ownerCtx.close();

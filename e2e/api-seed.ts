@@ -29,6 +29,13 @@ export class Seed {
   createGroup(name: string, timezone = 'Europe/Berlin') {
     return this.call<{ id: string }>('POST', '/api/groups', { name, description: 'Weekly game night.', timezone });
   }
+  /**
+   * Today's night stays open until 23:59 group time (instead of closing at 19:30), so a spec that suggests
+   * and votes "tonight" does not depend on the hour it runs at.
+   */
+  keepNightOpen(groupId: string) {
+    return this.call('PATCH', `/api/groups/${groupId}`, { nightDefaults: { startTime: '23:59', closeBeforeMinutes: 0 } });
+  }
   createInvite(groupId: string) {
     return this.call<{ code: string; url: string }>('POST', `/api/groups/${groupId}/invites`, { expiresInHours: 48 });
   }

@@ -44,6 +44,7 @@ beforeAll(async () => {
   const seed = new Seed(ctx.context, server.url);
   await seed.register(user);
   groupId = (await seed.createGroup('Keyboard Crew')).id;
+  await seed.keepNightOpen(groupId);
   await seed.suggest(groupId, 'Portal 2');
 });
 
@@ -124,6 +125,7 @@ describe('keyboard only', () => {
     const friend = new Seed(friendCtx, server.url);
     await friend.register(newUserData('keypal'));
     const focusGroup = (await me.createGroup('Focus Crew')).id;
+    await me.keepNightOpen(focusGroup);
     await friend.acceptInvite((await me.createInvite(focusGroup)).code);
     // Beta first, then Alpha, and Alpha one approval ahead: [Alpha 1, Beta 0].
     const beta = await friend.suggest(focusGroup, 'Beta');

@@ -21,6 +21,8 @@ const friendUser = newUserData('pal');
 
 const dayIn = (offsetDays: number) =>
   new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date(Date.now() + offsetDays * 86_400_000));
+/** Tomorrow's night: open whatever the hour the spec runs at (today's closes at 19:30 group time). */
+const DAY = dayIn(1);
 const live = (ctx: TestContext) => ctx.page.getByTestId('live-status').and(ctx.page.locator('[data-status="open"]')).waitFor();
 
 beforeAll(async () => {
@@ -45,9 +47,9 @@ describe('Tonight across two friends', () => {
   it('shows an RSVP live on the other screen, with names', async () => {
     const a = new GroupPage(admin.page);
     const f = new GroupPage(friend.page);
-    await a.open(groupId);
+    await a.open(groupId, DAY);
     await a.waitForNight();
-    await f.open(groupId);
+    await f.open(groupId, DAY);
     await f.waitForNight();
     await live(admin);
     await live(friend);
@@ -113,6 +115,36 @@ describe('Tonight across two friends', () => {
     await friend.page.getByTestId('countdown').waitFor();
     await a.rsvpButton('maybe').click();
     await friend.page.getByTestId('rsvp-list-maybe').getByText(adminUser.username).waitFor();
+  });
+
+  it('an admin tie-break: the admin picks, the friend sees the pick live', async () => {
+    const a = new Seed(admin.context, server.url);
+    const f = new Seed(friend.context, server.url);
+    const pickGroup = (await a.createGroup('Pick Crew', TZ)).id;
+    await f.acceptInvite((await a.createInvite(pickGroup)).code);
+    await a.call('PATCH', `/api/groups/${pickGroup}`, { nightDefaults: { tieBreak: 'admin' } });
+    await a.suggest(pickGroup, 'Valheim', DAY);
+    await f.suggest(pickGroup, 'Terraria', DAY);
+    const ap = new GroupPage(admin.page);
+    const fp = new GroupPage(friend.page);
+    await ap.open(pickGroup, DAY);
+    await ap.waitForNight();
+    await fp.open(pickGroup, DAY);
+    await fp.waitForNight();
+    await live(friend);
+    await ap.closeNight();
+    await friend.page
+      .getByTestId('winner-banner')
+      .getByText(/Voting closed with a tie between .+\. An admin picks the game\./)
+      .waitFor();
+    await expect.poll(() => fp.nightAnnouncer().textContent()).toMatch(/^Voting closed with a tie between/);
+    expect(await friend.page.getByRole('button', { name: /^Pick / }).count()).toBe(0);
+    await admin.page.getByRole('button', { name: 'Pick Terraria' }).click();
+    await ap.winner().waitFor();
+    await fp.winner().waitFor();
+    expect(await fp.winner().textContent()).toBe('Tonight: Terraria');
+    expect(await friend.page.getByTestId('decided-by').textContent()).toContain('picked by an admin');
+    await expect.poll(() => fp.nightAnnouncer().textContent()).toBe('Tonight: Terraria.');
   });
 
   it('lets the day be typed into without jumping on each keystroke (bug 5)', async () => {

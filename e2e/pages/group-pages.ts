@@ -1,5 +1,6 @@
 /** Page objects for my groups, create group, the group page and its members page. */
 import type { Locator, Page } from 'playwright-core';
+import { Seed } from '../api-seed.ts';
 
 export class GroupsPage {
   constructor(private readonly page: Page) {}
@@ -12,7 +13,10 @@ export class GroupsPage {
     if (description) await this.page.getByLabel('Description (optional)').fill(description);
     await this.page.getByRole('button', { name: 'Create group' }).click();
     await this.page.getByRole('heading', { level: 1, name }).waitFor();
-    return this.page.url().split('/groups/')[1]!.split('?')[0]!;
+    const id = this.page.url().split('/groups/')[1]!.split('?')[0]!;
+    // Tonight's night open until 23:59, whatever the hour the spec runs at (see Seed.keepNightOpen).
+    await new Seed(this.page.context(), new URL(this.page.url()).origin).keepNightOpen(id);
+    return id;
   }
 }
 

@@ -99,6 +99,8 @@ export function applyLiveEvent(qc: QueryClient, event: LiveEvent, me: User | nul
       // Membership and group changes: the group (members, role, name) is refetched below.
       void qc.invalidateQueries({ queryKey: groupKeys.detail(groupId) });
       void qc.invalidateQueries({ queryKey: groupKeys.all, exact: true });
+      // New night defaults or timezone move the nights not edited by hand; members change who hasn't voted.
+      if (type !== 'group_deleted') void qc.invalidateQueries({ queryKey: suggestionKeys.group(groupId), refetchType: 'active' });
       return;
   }
   // Results, history and nights (notVoted, RSVP lists) are computed by the server; refetch what is on screen.

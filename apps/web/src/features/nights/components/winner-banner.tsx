@@ -4,7 +4,7 @@
  * server did; a pending admin tie shows the candidates, and admins a control to pick one.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { FormError } from '../../../components/ui/field.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
@@ -70,43 +70,32 @@ function CheckRandom({ seed, tied, suggestions, winnerId }: { seed: string; tied
 
 function AdminPick({ night, suggestions }: { night: Night; suggestions: Suggestion[] }) {
   const qc = useQueryClient();
-  const id = useId();
-  const [choice, setChoice] = useState(night.tied[0] ?? '');
   const pick = useMutation({
-    mutationFn: () => nightApi.pick(night.groupId, night.date, choice),
+    mutationFn: (suggestionId: string) => nightApi.pick(night.groupId, night.date, suggestionId),
     onSuccess: (n) => qc.setQueryData(nightKeys.detail(night.groupId, night.date), n),
   });
   return (
-    <form
-      className="mt-3 space-y-2"
-      aria-label="Pick tonight’s game"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!pick.isPending && choice) pick.mutate();
-      }}
-    >
-      <fieldset>
-        <legend className="font-semibold">As an admin, pick the game</legend>
-        {night.tied.map((sid, i) => (
-          <label key={sid} className="flex min-h-11 items-center gap-2" htmlFor={`${id}-${i}`}>
-            <input
-              id={`${id}-${i}`}
-              type="radio"
-              name={`${id}-pick`}
-              className="size-5"
-              value={sid}
-              checked={choice === sid}
-              onChange={() => setChoice(sid)}
-            />
-            {names([sid], suggestions)[0]}
-          </label>
-        ))}
-      </fieldset>
+    <div className="mt-3 space-y-2" role="group" aria-labelledby="admin-pick-title">
+      <p id="admin-pick-title" className="font-semibold">
+        As an admin, pick tonight’s game:
+      </p>
+      <div className="flex flex-wrap gap-2">
+        {night.tied.map((sid) => {
+          const name = names([sid], suggestions)[0];
+          return (
+            <Button
+              key={sid}
+              variant="secondary"
+              aria-busy={(pick.isPending && pick.variables === sid) || undefined}
+              onClick={() => !pick.isPending && pick.mutate(sid)}
+            >
+              Pick {name}
+            </Button>
+          );
+        })}
+      </div>
       <FormError message={pick.isError ? errorMessage(pick.error) : undefined} />
-      <Button type="submit" aria-disabled={pick.isPending || undefined}>
-        Pick this game
-      </Button>
-    </form>
+    </div>
   );
 }
 
