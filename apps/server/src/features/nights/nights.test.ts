@@ -34,7 +34,13 @@ beforeAll(async () => {
   t.services.clock = clock;
   t.services.hub.onEvent((e) => events.push(e));
   t.services.hub.onUserEvent((e) => userEvents.push(e));
-  [owner, admin, alice, bob, outsider] = await Promise.all([1, 2, 3, 4, 5].map(() => createUser(t)));
+  [owner, admin, alice, bob, outsider] = (await Promise.all([1, 2, 3, 4, 5].map(() => createUser(t)))) as [
+    TestUser,
+    TestUser,
+    TestUser,
+    TestUser,
+    TestUser,
+  ];
   group = await createGroup(t, owner, { name: 'Nights', timezone: 'Europe/Berlin' });
   await addMembers(t, group.id, owner, [admin], 'admin');
   await addMembers(t, group.id, owner, [alice, bob]);

@@ -10,7 +10,7 @@ import { schema } from '../../db/client.ts';
 import { createUser, login, type TestUser } from '../../test/factories.ts';
 import { addMembers, createGroup, openDay } from '../../test/group-factories.ts';
 import { TEST_ORIGIN } from '../../test/create-test-app.ts';
-import { connect, refusedStatus, startInstance, tempDir, type Instance, type LiveMessage } from './live-test-helpers.ts';
+import { connect, refusedStatus, startInstance, tempDir, type Instance, type LiveMessage } from '../../test/live-instances.ts';
 
 let t: Instance;
 /** A second instance over the same database with a short sweep: only it re-checks sessions/memberships quickly. */

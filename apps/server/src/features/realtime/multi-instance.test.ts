@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../test/factories.ts';
 import { addMembers, createGroup, openDay } from '../../test/group-factories.ts';
 import { startRedisServer, type TestRedis } from '../../test/processes.ts';
-import { connect, startInstance, tempDir, type Instance, type LiveMessage } from './live-test-helpers.ts';
+import { connect, startInstance, tempDir, type Instance, type LiveMessage } from '../../test/live-instances.ts';
 
 let redis: TestRedis;
 let redisUrl: string;

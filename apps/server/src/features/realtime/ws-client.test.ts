@@ -10,7 +10,7 @@ import { TEST_ORIGIN } from '../../test/create-test-app.ts';
 import { createUser, type TestUser } from '../../test/factories.ts';
 import { addMembers, createGroup, openDay } from '../../test/group-factories.ts';
 import type { LiveEvent } from '@queuecrew/shared';
-import { startInstance, tempDir, type Instance } from './live-test-helpers.ts';
+import { startInstance, tempDir, type Instance } from '../../test/live-instances.ts';
 
 /** A browser-like WebSocket: same-origin Origin header and the session cookie. */
 function browserSocket(cookie: string): SocketConstructor {

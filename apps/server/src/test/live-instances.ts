@@ -7,10 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket, type ClientOptions } from 'ws';
-import { loadConfig } from '../../env.ts';
-import { startServer, type RunningServer } from '../../server.ts';
-import { LogCapture, TEST_ORIGIN, testEnv } from '../../test/create-test-app.ts';
-import type { RealtimeOptions } from './live-sockets.ts';
+import { loadConfig } from '../env.ts';
+import { startServer, type RunningServer } from '../server.ts';
+import { LogCapture, TEST_ORIGIN, testEnv } from './create-test-app.ts';
+import type { WebhookWorkerOptions } from '../features/discord/index.ts';
+import type { NightCloserOptions } from '../features/nights/index.ts';
+import type { RealtimeOptions } from '../features/realtime/index.ts';
 
 export interface Instance {
   running: RunningServer;
@@ -30,11 +32,23 @@ export function tempDir(): { dir: string; remove(): void } {
 /** Starts a real server over the database in `dir` (two instances given the same dir share one file). */
 export async function startInstance(
   dir: string,
-  options: { env?: Record<string, string | undefined>; realtime?: Partial<RealtimeOptions> } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    realtime?: Partial<RealtimeOptions>;
+    /** Loops of the instance (see startServer): shorter ticks for tests that wait on them. */
+    nights?: Partial<NightCloserOptions> | false;
+    webhooks?: Partial<WebhookWorkerOptions> | false;
+  } = {},
 ): Promise<Instance> {
   const logs = new LogCapture();
   const config = loadConfig(testEnv(dir, options.env));
-  const running = await startServer({ config, logDestination: logs, realtime: options.realtime });
+  const running = await startServer({
+    config,
+    logDestination: logs,
+    realtime: options.realtime,
+    ...(options.nights !== undefined ? { nights: options.nights } : {}),
+    ...(options.webhooks !== undefined ? { webhooks: options.webhooks } : {}),
+  });
   const url = running.url;
   return {
     running,
