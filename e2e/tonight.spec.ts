@@ -104,6 +104,7 @@ describe('Tonight across two friends', () => {
     // Cancel: suggestions and RSVPs are off for the friend, with the reason.
     await admin.page.getByRole('button', { name: 'Cancel the night…' }).click();
     await admin.page.getByRole('alertdialog').getByRole('button', { name: 'Cancel the night' }).click();
+    await admin.page.getByRole('alertdialog').waitFor({ state: 'hidden' });
     await expect.poll(() => f.nightAnnouncer().textContent()).toBe('This night was cancelled.');
     await expect
       .poll(() => friend.page.getByTestId('closed-reason').textContent())
@@ -112,6 +113,7 @@ describe('Tonight across two friends', () => {
     // Restore.
     await admin.page.getByRole('button', { name: 'Restore the night…' }).click();
     await admin.page.getByRole('alertdialog').getByRole('button', { name: 'Restore the night' }).click();
+    await admin.page.getByRole('alertdialog').waitFor({ state: 'hidden' });
     await friend.page.getByTestId('countdown').waitFor();
     await a.rsvpButton('maybe').click();
     await friend.page.getByTestId('rsvp-list-maybe').getByText(adminUser.username).waitFor();
@@ -145,6 +147,45 @@ describe('Tonight across two friends', () => {
     expect(await fp.winner().textContent()).toBe('Tonight: Terraria');
     expect(await friend.page.getByTestId('decided-by').textContent()).toContain('picked by an admin');
     await expect.poll(() => fp.nightAnnouncer().textContent()).toBe('Tonight: Terraria.');
+  });
+
+  it('the admin moves a night’s deadline; the friend’s countdown follows live', async () => {
+    const a = new GroupPage(admin.page);
+    const f = new GroupPage(friend.page);
+    await a.open(groupId, DAY);
+    await a.waitForNight();
+    await f.open(groupId, DAY);
+    await f.waitForNight();
+    await live(friend);
+    await admin.page.getByTestId('night-admin').locator('summary').click();
+    await admin.page.getByLabel(/^Voting closes \(/).fill(`${DAY}T18:45`);
+    await admin.page.getByRole('button', { name: 'Save times' }).click();
+    await admin.page
+      .getByText(/^Night moved: starts 08:00 PM, voting closes 06:45 PM\.$/)
+      .first()
+      .waitFor();
+    await expect.poll(() => friend.page.getByTestId('countdown').textContent()).toContain('Voting closes at 06:45 PM');
+  });
+
+  it('saves the group’s night settings, and a night nobody edited follows them', async () => {
+    const { page } = admin;
+    await page.goto(`/groups/${groupId}/members`);
+    const form = page.getByRole('form', { name: 'Night settings' });
+    await form.waitFor();
+    await form.getByLabel('Night starts at').fill('21:15');
+    await form.getByLabel('When games tie').selectOption('least_recent');
+    await form.getByLabel('Reminder (minutes before voting closes)').fill('721');
+    await form.getByRole('button', { name: 'Save night settings' }).click();
+    await form.getByText('Reminder: enter whole minutes from 0 to 720.').waitFor();
+    await form.getByLabel('Reminder (minutes before voting closes)').fill('45');
+    await form.getByRole('button', { name: 'Save night settings' }).click();
+    await page.getByText('Night settings saved.').first().waitFor();
+    expect(await form.getByTestId('night-method').textContent()).toContain('No vetoes');
+    const g = new GroupPage(page);
+    await g.open(groupId, dayIn(3));
+    await g.waitForNight();
+    await page.getByText('Starts at 09:15 PM').waitFor();
+    await expect.poll(() => page.getByTestId('countdown').textContent()).toContain('Voting closes at 08:45 PM');
   });
 
   it('lets the day be typed into without jumping on each keystroke (bug 5)', async () => {

@@ -35,6 +35,10 @@ export function NightAdmin({ night, timezone }: { night: Night; timezone: string
     setClosesAt(toLocalInput(night.closesAt, timezone));
   }
 
+  // A dialog closes itself after its action; by then another may have been opened (the night changed
+  // under the buttons), so each one only closes itself.
+  const closeDialog = (which: Pending) => setConfirm((c) => (c === which ? undefined : c));
+
   const apply = async (n: Night) => {
     qc.setQueryData(nightKeys.detail(night.groupId, night.date), n);
     await qc.invalidateQueries({ queryKey: suggestionKeys.group(night.groupId) });
@@ -136,7 +140,7 @@ export function NightAdmin({ night, timezone }: { night: Night; timezone: string
 
       <ConfirmDialog
         open={confirm === 'close'}
-        onClose={() => setConfirm(undefined)}
+        onClose={() => closeDialog('close')}
         title="Close voting now?"
         description="The winner is decided now and announced to everyone. You can reopen voting until the night starts."
         confirmLabel="Close voting"
@@ -144,7 +148,7 @@ export function NightAdmin({ night, timezone }: { night: Night; timezone: string
       />
       <ConfirmDialog
         open={confirm === 'cancel'}
-        onClose={() => setConfirm(undefined)}
+        onClose={() => closeDialog('cancel')}
         title="Cancel this night?"
         description="Nobody can suggest, vote or answer for it until it is restored."
         confirmLabel="Cancel the night"
@@ -153,7 +157,7 @@ export function NightAdmin({ night, timezone }: { night: Night; timezone: string
       />
       <ConfirmDialog
         open={confirm === 'restore'}
-        onClose={() => setConfirm(undefined)}
+        onClose={() => closeDialog('restore')}
         title="Restore this night?"
         description="Voting opens again with the night’s times."
         confirmLabel="Restore the night"
@@ -161,7 +165,7 @@ export function NightAdmin({ night, timezone }: { night: Night; timezone: string
       />
       <ConfirmDialog
         open={confirm === 'reopen'}
-        onClose={() => setConfirm(undefined)}
+        onClose={() => closeDialog('reopen')}
         title="Reopen voting?"
         description={`The winner is cleared and voting stays open until ${reopenAt.replace('T', ' ')} (${tzLabel} time).`}
         confirmLabel="Reopen voting"
