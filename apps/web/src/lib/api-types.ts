@@ -164,6 +164,11 @@ export interface HistoryDay {
   winners: { id: string; gameName: string; votes: number }[];
   suggestions: number;
   voters: number;
+  /** The closed night's decision (null: nothing suggested, or a tie still waiting for an admin). */
+  winner?: { suggestionId: string | null; gameName: string; votes: number; decidedBy: DecidedBy } | null;
+  decidedBy?: DecidedBy | null;
+  /** Who said they were in. */
+  in?: NightUser[];
 }
 
 export interface TwoFactorSetup {
