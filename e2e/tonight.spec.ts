@@ -188,6 +188,22 @@ describe('Tonight across two friends', () => {
     await expect.poll(() => page.getByTestId('countdown').textContent()).toContain('Voting closes at 08:45 PM');
   });
 
+  it('closes by itself at a real deadline a few seconds ahead; the countdown turns into the winner', async () => {
+    const a = new Seed(admin.context, server.url);
+    const soonGroup = (await a.createGroup('Deadline Crew', TZ)).id;
+    await a.suggest(soonGroup, 'Portal 2', DAY);
+    const g = new GroupPage(admin.page);
+    await g.open(soonGroup, DAY);
+    await g.waitForNight();
+    await admin.page.getByTestId('countdown').waitFor();
+    await a.call('PATCH', `/api/groups/${soonGroup}/nights/${DAY}`, { closesAt: new Date(Date.now() + 4000).toISOString() });
+    await expect.poll(() => admin.page.getByTestId('countdown').textContent()).toMatch(/\d s left/);
+    // The server's closer (every 5 s) closes it; the page shows the winner and announces it.
+    await g.winner().waitFor({ timeout: 25_000 });
+    expect(await g.winner().textContent()).toBe('Tonight: Portal 2');
+    await expect.poll(() => g.nightAnnouncer().textContent()).toBe('Voting closed. Tonight: Portal 2.');
+  });
+
   it('lets the day be typed into without jumping on each keystroke (bug 5)', async () => {
     const { page } = friend;
     const g = new GroupPage(page);

@@ -4,7 +4,8 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import type { GroupDetail, Night, Suggestion, User } from '../../../lib/api-types.ts';
-import { formatTimeIn, nightKeys } from '../api.ts';
+import { suggestionKeys } from '../../suggestions/api.ts';
+import { formatTimeIn } from '../api.ts';
 import { Countdown } from './countdown.tsx';
 import { NightAdmin } from './night-admin.tsx';
 import { RsvpPanel } from './rsvp-panel.tsx';
@@ -41,7 +42,11 @@ export function TonightPanel({
             closesAt={night.closesAt}
             closesAtLabel={closesLabel}
             // The server closes the night at the deadline and tells every socket; ask again in case this one missed it.
-            onElapsed={() => void qc.invalidateQueries({ queryKey: nightKeys.detail(night.groupId, night.date) })}
+            onElapsed={() => {
+              const refetch = () => void qc.invalidateQueries({ queryKey: suggestionKeys.group(night.groupId) });
+              refetch();
+              window.setTimeout(refetch, 5000);
+            }}
           />
         ) : night.status === 'closed' ? (
           <p className="text-slate-800 dark:text-slate-200" data-testid="night-state">

@@ -25,6 +25,9 @@ function closedReason(night: Night | undefined, timezone: string): string | unde
   if (night.status === 'cancelled') return 'This night was cancelled, so it takes no suggestions or votes.';
   if (night.status === 'closed')
     return `Voting for this night closed${night.closedAt ? ` at ${formatTimeIn(night.closedAt, timezone)}` : ''}. Pick another day to suggest and vote.`;
+  // Past the deadline, the server closes the night within moments; take no more votes meanwhile.
+  if (new Date(night.closesAt).getTime() <= Date.now())
+    return `Voting closed at ${formatTimeIn(night.closesAt, timezone)}. The result is on its way.`;
   return undefined;
 }
 
