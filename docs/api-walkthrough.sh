@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# QueueCrew API walkthrough: two people, one group, an invite, three suggestions, votes, results with a
-# tie, and history — with nothing but curl, a cookie jar per person and jq.
+# QueueCrew API walkthrough: two people, one group, an invite, three suggestions for a game night, votes,
+# results with a tie, closing the night (the tie broken at random, checkably), and history — with nothing but curl, a cookie jar per person and jq.
 #
 #   npm start                                  # in another terminal (or any running instance)
 #   BASE=http://localhost:3000 bash docs/api-walkthrough.sh
@@ -38,8 +38,8 @@ call() {
 
 ANA="$WORK/ana.jar"
 BEN="$WORK/ben.jar"
-TODAY=$(date -u +%F)
-YESTERDAY=$(date -u -d yesterday +%F 2>/dev/null || date -u -v-1d +%F)
+# Tomorrow's game night: open whatever the time of day (tonight's voting closes at 19:30 group time).
+NIGHT=$(date -u -d tomorrow +%F 2>/dev/null || date -u -v+1d +%F)
 
 echo "== 1. Two people register (each gets session cookies in their own jar)"
 call "$ANA" 201 POST /api/auth/register "{\"email\":\"ana.$RUN@example.com\",\"username\":\"ana_$RUN\",\"password\":\"$PASSWORD\"}" >/dev/null
@@ -55,24 +55,23 @@ call "$BEN" 200 POST "/api/invites/$CODE/accept" >/dev/null
 call "$BEN" 200 POST "/api/invites/$CODE/accept" >/dev/null # idempotent: still a member, no use counted
 call "$ANA" 200 GET "/api/groups/$GROUP_ID" >/dev/null
 
-echo "== 4. Three suggestions for today (and one duplicate, refused with a pointer to the original)"
-RL=$(call "$ANA" 201 POST "/api/groups/$GROUP_ID/suggestions" '{"gameName":"Rocket League"}' | jq -r .id)
-DRG=$(call "$BEN" 201 POST "/api/groups/$GROUP_ID/suggestions" '{"gameName":"Deep Rock Galactic"}' | jq -r .id)
-AU=$(call "$ANA" 201 POST "/api/groups/$GROUP_ID/suggestions" '{"gameName":"Among Us"}' | jq -r .id)
-call "$BEN" 409 POST "/api/groups/$GROUP_ID/suggestions" '{"gameName":"  rocket   LEAGUE "}' >/dev/null
+echo "== 4. Three suggestions for tomorrow's night (each is its suggester's approval; a duplicate is refused with a pointer)"
+RL=$(call "$ANA" 201 POST "/api/groups/$GROUP_ID/suggestions" "{\"gameName\":\"Rocket League\",\"date\":\"$NIGHT\"}" | jq -r .id)
+DRG=$(call "$BEN" 201 POST "/api/groups/$GROUP_ID/suggestions" "{\"gameName\":\"Deep Rock Galactic\",\"date\":\"$NIGHT\"}" | jq -r .id)
+AU=$(call "$ANA" 201 POST "/api/groups/$GROUP_ID/suggestions" "{\"gameName\":\"Among Us\",\"date\":\"$NIGHT\"}" | jq -r .id)
+call "$BEN" 409 POST "/api/groups/$GROUP_ID/suggestions" "{\"gameName\":\"  rocket   LEAGUE \",\"date\":\"$NIGHT\"}" >/dev/null
 
-echo "== 5. Approval votes: both approve Rocket League and Deep Rock Galactic; Ben tries Among Us and takes it back"
-call "$ANA" 201 POST "/api/suggestions/$RL/votes" >/dev/null
+echo "== 5. Approval votes: Ana approves Deep Rock Galactic, Ben Rocket League; Ben tries Among Us and takes it back"
 call "$ANA" 201 POST "/api/suggestions/$DRG/votes" >/dev/null
 call "$BEN" 201 POST "/api/suggestions/$RL/votes" >/dev/null
-call "$BEN" 201 POST "/api/suggestions/$DRG/votes" >/dev/null
 call "$BEN" 409 POST "/api/suggestions/$RL/votes" >/dev/null # already approved
+call "$ANA" 409 POST "/api/suggestions/$RL/votes" >/dev/null # her own suggestion: approved already
 call "$BEN" 201 POST "/api/suggestions/$AU/votes" >/dev/null
 call "$BEN" 204 DELETE "/api/suggestions/$AU/votes" >/dev/null
 
-echo "== 6. Today's suggestions (by votes) and results: a tie, so two winners"
-call "$ANA" 200 GET "/api/groups/$GROUP_ID/suggestions?date=$TODAY" >/dev/null
-RESULTS=$(call "$BEN" 200 GET "/api/groups/$GROUP_ID/results?date=$TODAY")
+echo "== 6. The night's suggestions (by votes) and results: a tie, so two winners"
+call "$ANA" 200 GET "/api/groups/$GROUP_ID/suggestions?date=$NIGHT" >/dev/null
+RESULTS=$(call "$BEN" 200 GET "/api/groups/$GROUP_ID/results?date=$NIGHT")
 WINNERS=$(jq -c '.winners | sort' <<<"$RESULTS")
 EXPECTED=$(jq -cn --arg a "$RL" --arg b "$DRG" '[$a, $b] | sort')
 if [[ $WINNERS != "$EXPECTED" ]]; then
@@ -80,16 +79,25 @@ if [[ $WINNERS != "$EXPECTED" ]]; then
   exit 1
 fi
 
-echo "== 7. Yesterday still takes suggestions and votes; history shows it with its winner"
-VAL=$(call "$ANA" 201 POST "/api/groups/$GROUP_ID/suggestions" "{\"gameName\":\"Valheim\",\"date\":\"$YESTERDAY\"}" | jq -r .id)
-call "$ANA" 201 POST "/api/groups/$GROUP_ID/suggestions" "{\"gameName\":\"Chess\",\"date\":\"$YESTERDAY\"}" >/dev/null
-call "$ANA" 201 POST "/api/suggestions/$VAL/votes" >/dev/null
-call "$BEN" 201 POST "/api/suggestions/$VAL/votes" >/dev/null
-HISTORY=$(call "$BEN" 200 GET "/api/groups/$GROUP_ID/history")
-if [[ $(jq -r --arg d "$YESTERDAY" '.[] | select(.date == $d) | .winners[0].gameName' <<<"$HISTORY") != "Valheim" ]]; then
-  echo "Expected Valheim to have won $YESTERDAY in the history" >&2
+echo "== 7. Who's in, then Ana (the owner) closes voting now: the tie is broken at random, with a seed anyone can check"
+call "$BEN" 200 PUT "/api/groups/$GROUP_ID/nights/$NIGHT/rsvp" '{"status":"in"}' >/dev/null
+CLOSED=$(call "$ANA" 200 POST "/api/groups/$GROUP_ID/nights/$NIGHT/close")
+SEED=$(jq -r .tieBreakSeed <<<"$CLOSED")
+# The rule: candidates sorted by id; index = first 4 bytes of sha256(seed), big-endian, mod the count.
+INDEX=$(( 16#$(printf %s "$SEED" | sha256sum | cut -c1-8) % 2 ))
+PICK=$(jq -r --argjson i "$INDEX" '.tied | sort | .[$i]' <<<"$CLOSED")
+if [[ $(jq -r '.winner.suggestionId + " " + .winner.decidedBy' <<<"$CLOSED") != "$PICK random" ]]; then
+  echo "Expected the random pick $PICK (seed $SEED) to have won" >&2
   exit 1
 fi
-call "$BEN" 200 GET "/api/groups/$GROUP_ID/history?from=$YESTERDAY&to=$TODAY" >/dev/null
+call "$BEN" 409 POST "/api/suggestions/$AU/votes" >/dev/null # voting_closed
 
-printf '\n\033[1;32mWalkthrough complete:\033[0m group %s, tie today between Rocket League and Deep Rock Galactic, Valheim won %s.\n' "$GROUP_ID" "$YESTERDAY"
+echo "== 8. History lists the closed night with its winner and how it was decided"
+HISTORY=$(call "$BEN" 200 GET "/api/groups/$GROUP_ID/history?from=$NIGHT&to=$NIGHT")
+if [[ $(jq -r --arg d "$NIGHT" '.[] | select(.date == $d) | .decidedBy' <<<"$HISTORY") != "random" ]]; then
+  echo "Expected the night of $NIGHT in the history, decided at random" >&2
+  exit 1
+fi
+WINNER=$(jq -r '.winner.gameName' <<<"$CLOSED")
+
+printf '\n\033[1;32mWalkthrough complete:\033[0m group %s, a tie on %s between Rocket League and Deep Rock Galactic, broken at random: %s (seed %s).\n' "$GROUP_ID" "$NIGHT" "$WINNER" "$SEED"

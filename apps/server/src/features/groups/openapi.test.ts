@@ -35,7 +35,49 @@ describe('OpenAPI document', () => {
       ['/api/suggestions/{suggestionId}/votes', 'delete'],
       ['/api/groups/{groupId}/results', 'get'],
       ['/api/groups/{groupId}/history', 'get'],
+      ['/api/groups/{groupId}/nights', 'get'],
+      ['/api/groups/{groupId}/nights/{date}', 'get'],
+      ['/api/groups/{groupId}/nights/{date}', 'patch'],
+      ['/api/groups/{groupId}/nights/{date}/close', 'post'],
+      ['/api/groups/{groupId}/nights/{date}/reopen', 'post'],
+      ['/api/groups/{groupId}/nights/{date}/pick', 'post'],
+      ['/api/groups/{groupId}/nights/{date}/rsvp', 'put'],
+      ['/api/groups/{groupId}/nights/{date}/nudge', 'post'],
+      ['/api/notifications', 'get'],
+      ['/api/notifications/read', 'post'],
     ];
     for (const [path, method] of expected) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeTruthy();
+  });
+
+  it('documents the night and the group’s night defaults with the contract’s field names', async () => {
+    const doc = (await (await t.request('/api/openapi.json')).json()) as {
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    expect(Object.keys(doc.components.schemas.Night?.properties ?? {}).sort()).toEqual(
+      [
+        'groupId',
+        'date',
+        'startsAt',
+        'closesAt',
+        'status',
+        'method',
+        'tieBreak',
+        'resultsVisibility',
+        'winner',
+        'tied',
+        'tieBreakSeed',
+        'rsvps',
+        'myRsvp',
+        'voters',
+        'notVoted',
+        'closedAt',
+      ].sort(),
+    );
+    expect(Object.keys(doc.components.schemas.NightDefaults?.properties ?? {}).sort()).toEqual(
+      ['startTime', 'closeBeforeMinutes', 'tieBreak', 'resultsVisibility', 'reminderBeforeMinutes', 'method', 'vetoes'].sort(),
+    );
+    expect(Object.keys(doc.components.schemas.Notification?.properties ?? {}).sort()).toEqual(
+      ['id', 'kind', 'groupId', 'date', 'title', 'body', 'url', 'createdAt', 'readAt'].sort(),
+    );
   });
 });
