@@ -20,6 +20,8 @@ import {
 let server: RunningServer;
 let browser: Browser;
 let groupId = '';
+let closedGroupId = '';
+let hiddenGroupId = '';
 let inviteCode = '';
 let spareInviteCode = '';
 const owner = newUserData('owner');
@@ -69,20 +71,67 @@ const screens: Screen[] = [
     signedIn: true,
     ready: async (p) => {
       await p.getByTestId('suggestion').first().waitFor();
-      await p.getByText('Among Us').waitFor(); // yesterday's winner, in the history
+      await p.getByTestId('countdown').waitFor(); // Tonight: the deadline, who's in, who hasn't voted
+      await p.getByTestId('rsvp-list-in').waitFor();
+      await p.getByTestId('not-voted').waitFor();
+      await p.getByTestId('voter-names').first().waitFor();
     },
+  },
+  {
+    name: 'group-night-admin',
+    path: () => `/groups/${groupId}`,
+    signedIn: true,
+    ready: async (p) => {
+      await p.getByTestId('night-admin').locator('summary').click();
+      await p.getByRole('button', { name: 'Close voting now…' }).waitFor();
+      await p.getByLabel(/^Voting closes/).waitFor();
+    },
+  },
+  {
+    name: 'group-night-closed',
+    path: () => `/groups/${closedGroupId}`,
+    signedIn: true,
+    ready: async (p) => {
+      await p.getByTestId('winner-name').waitFor();
+      await p.getByTestId('check-random').locator('summary').click();
+      await p.getByTestId('check-result').waitFor();
+    },
+  },
+  {
+    name: 'group-results-hidden',
+    path: () => `/groups/${hiddenGroupId}`,
+    signedIn: true,
+    ready: (p) => p.getByText('Results hidden until the deadline.').waitFor(),
   },
   {
     name: 'group-past-day',
     path: () => `/groups/${groupId}?day=2026-01-15`,
     signedIn: true,
-    ready: (p) => p.getByText('Voting for this day is closed').waitFor(),
+    ready: (p) => p.getByTestId('closed-reason').waitFor(),
+  },
+  {
+    name: 'group-bad-day',
+    path: () => `/groups/${groupId}?day=2020-13-45`,
+    signedIn: true,
+    ready: async (p) => {
+      await p.getByTestId('bad-day-notice').waitFor();
+      await p.getByTestId('tonight').waitFor();
+    },
+  },
+  {
+    name: 'group-invite-step',
+    path: () => `/groups/${hiddenGroupId}`,
+    signedIn: true,
+    ready: (p) => p.getByRole('heading', { name: 'Invite your friends' }).waitFor(),
   },
   {
     name: 'group-members',
     path: () => `/groups/${groupId}/members`,
     signedIn: true,
-    ready: (p) => p.getByTestId('invite').first().waitFor(),
+    ready: async (p) => {
+      await p.getByTestId('invite').first().waitFor();
+      await p.getByRole('form', { name: 'Night settings' }).waitFor();
+    },
   },
   {
     name: 'confirm-dialog',
@@ -138,19 +187,29 @@ beforeAll(async () => {
   await o.register(owner);
   await f.register(friend);
   groupId = (await o.createGroup('Game Night Club')).id;
+  await o.keepNightOpen(groupId);
   inviteCode = (await o.createInvite(groupId)).code;
   spareInviteCode = (await o.createInvite(groupId)).code;
   await f.acceptInvite(inviteCode);
-  const a = await o.suggest(groupId, 'Stardew Valley');
-  const b = await f.suggest(groupId, 'Lethal Company');
+  await o.suggest(groupId, 'Stardew Valley');
   await o.suggest(groupId, 'Terraria');
-  await o.vote(a.id);
-  await f.vote(a.id);
-  await f.vote(b.id);
-  // Yesterday (in the group's timezone) still takes suggestions: it becomes a past winner in the history.
-  const yesterday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(Date.now() - 86_400_000));
-  const past = await o.suggest(groupId, 'Among Us', yesterday);
-  await f.vote(past.id);
+  // The friend's suggestion is their approval; take it back so they show under "hasn't voted yet".
+  await f.unvote((await f.suggest(groupId, 'Lethal Company')).id);
+  // Tonight: the friend is in (and so has not voted yet: only the owner's approvals below are theirs).
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date());
+  await f.rsvp(groupId, today, 'in');
+  // A closed night whose tie was broken at random (seed shown, "Check it").
+  closedGroupId = (await o.createGroup('Closed Night Club')).id;
+  await o.keepNightOpen(closedGroupId);
+  await f.acceptInvite((await o.createInvite(closedGroupId)).code);
+  await o.suggest(closedGroupId, 'Valheim');
+  await f.suggest(closedGroupId, 'Deep Rock Galactic');
+  await o.closeNight(closedGroupId, today);
+  // Results hidden until the deadline (and a group of one: the invite step).
+  hiddenGroupId = (await o.createGroup('Secret Ballot')).id;
+  await o.keepNightOpen(hiddenGroupId);
+  await o.call('PATCH', `/api/groups/${hiddenGroupId}`, { nightDefaults: { resultsVisibility: 'after_close' } });
+  await o.suggest(hiddenGroupId, 'Portal 2');
   await ownerCtx.close();
   await friendCtx.close();
 });

@@ -12,7 +12,7 @@ export class Seed {
     private readonly baseUrl: string,
   ) {}
 
-  async call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  async call<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const res = await this.context.request.fetch(`${this.baseUrl}${path}`, {
       method,
       headers: { Origin: this.baseUrl, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
@@ -29,6 +29,13 @@ export class Seed {
   createGroup(name: string, timezone = 'Europe/Berlin') {
     return this.call<{ id: string }>('POST', '/api/groups', { name, description: 'Weekly game night.', timezone });
   }
+  /**
+   * Today's night stays open until 23:59 group time (instead of closing at 19:30), so a spec that suggests
+   * and votes "tonight" does not depend on the hour it runs at.
+   */
+  keepNightOpen(groupId: string) {
+    return this.call('PATCH', `/api/groups/${groupId}`, { nightDefaults: { startTime: '23:59', closeBeforeMinutes: 0 } });
+  }
   createInvite(groupId: string) {
     return this.call<{ code: string; url: string }>('POST', `/api/groups/${groupId}/invites`, { expiresInHours: 48 });
   }
@@ -36,9 +43,21 @@ export class Seed {
     return this.call<{ groupId: string }>('POST', `/api/invites/${code}/accept`);
   }
   suggest(groupId: string, gameName: string, date?: string) {
-    return this.call<{ id: string }>('POST', `/api/groups/${groupId}/suggestions`, { gameName, ...(date ? { date } : {}) });
+    return this.call<{ id: string; votes: number | null }>('POST', `/api/groups/${groupId}/suggestions`, {
+      gameName,
+      ...(date ? { date } : {}),
+    });
   }
   vote(suggestionId: string) {
     return this.call('POST', `/api/suggestions/${suggestionId}/votes`);
+  }
+  unvote(suggestionId: string) {
+    return this.call('DELETE', `/api/suggestions/${suggestionId}/votes`);
+  }
+  rsvp(groupId: string, date: string, status: 'in' | 'maybe' | 'out') {
+    return this.call('PUT', `/api/groups/${groupId}/nights/${date}/rsvp`, { status });
+  }
+  closeNight(groupId: string, date: string) {
+    return this.call('POST', `/api/groups/${groupId}/nights/${date}/close`);
   }
 }

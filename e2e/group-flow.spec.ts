@@ -55,6 +55,9 @@ describe('group flow across two people', () => {
     await screenshot(page, 'group-new');
     groupId = await new GroupsPage(page).createGroup('Friday Night Crew', 'We play after dinner.');
     await page.getByText('No suggestions yet. Suggest the first game below.').waitFor();
+    // A group of one starts with the step to invite friends.
+    await page.getByRole('heading', { name: 'Invite your friends' }).waitFor();
+    await page.getByRole('link', { name: 'Create an invite link' }).waitFor();
     const group = new GroupPage(page);
     await group.openMembers();
     inviteUrl = await new MembersPage(page).createInvite();
@@ -79,6 +82,9 @@ describe('group flow across two people', () => {
     await page.getByRole('button', { name: 'Join Friday Night Crew' }).click();
     await page.getByRole('heading', { level: 1, name: 'Friday Night Crew' }).waitFor();
     expect(page.url()).toContain(`/groups/${groupId}`);
+    // Two members now: no more invite step.
+    await page.getByRole('heading', { level: 2, name: 'Tonight', exact: true }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Invite your friends' }).count()).toBe(0);
   });
 
   it('both suggest and vote, and both see the same results', async () => {
@@ -97,17 +103,20 @@ describe('group flow across two people', () => {
     await bob.page.getByText('That game is already suggested for this day').waitFor();
     await expect.poll(() => bob.page.evaluate(() => document.activeElement?.id ?? '')).toMatch(/^suggestion-/);
 
-    await b.approveButton('Valheim').click();
+    // A suggestion is its suggester's approval (API.md): each game starts with one.
     await b.takeBackButton('Valheim').waitFor();
     await b.approveButton('Deep Rock Galactic').click();
     await b.takeBackButton('Deep Rock Galactic').waitFor();
     // Alice sees Bob's suggestion and votes arrive live, without reloading.
     await a.suggestion('Valheim').waitFor();
     await expect.poll(() => a.tally('Valheim')).toBe(1);
-    await expect.poll(() => a.tally('Deep Rock Galactic')).toBe(1);
+    await expect.poll(() => a.tally('Deep Rock Galactic')).toBe(2);
+    await a.takeBackButton('Deep Rock Galactic').click();
+    await a.approveButton('Deep Rock Galactic').waitFor();
     await a.approveButton('Valheim').click();
     await a.takeBackButton('Valheim').waitFor();
     await expect.poll(() => a.tally('Valheim')).toBe(2);
+    await expect.poll(() => a.tally('Deep Rock Galactic')).toBe(1);
 
     // Bob sees Alice's vote live, and after a reload the same order and winner.
     await expect.poll(() => b.tally('Valheim')).toBe(2);
@@ -118,6 +127,8 @@ describe('group flow across two people', () => {
     expect(await b.gameOrder()).toEqual(await a.gameOrder());
     expect(await a.banner().textContent()).toContain('Leading: Valheim with 2 approvals');
     expect(await b.banner().textContent()).toBe(await a.banner().textContent());
+    // Who approved is readable without hovering (touch screens): names, not only avatars.
+    expect(await a.suggestion('Valheim').getByTestId('voter-names').textContent()).toBe(`Approved by ${bobUser.username} and you`);
     await screenshot(alice.page, 'group-page');
 
     // A tie is shown as a tie.

@@ -1,5 +1,6 @@
 /** Page objects for my groups, create group, the group page and its members page. */
 import type { Locator, Page } from 'playwright-core';
+import { Seed } from '../api-seed.ts';
 
 export class GroupsPage {
   constructor(private readonly page: Page) {}
@@ -12,15 +13,43 @@ export class GroupsPage {
     if (description) await this.page.getByLabel('Description (optional)').fill(description);
     await this.page.getByRole('button', { name: 'Create group' }).click();
     await this.page.getByRole('heading', { level: 1, name }).waitFor();
-    return this.page.url().split('/groups/')[1]!.split('?')[0]!;
+    const id = this.page.url().split('/groups/')[1]!.split('?')[0]!;
+    // Tonight's night open until 23:59, whatever the hour the spec runs at (see Seed.keepNightOpen).
+    await new Seed(this.page.context(), new URL(this.page.url()).origin).keepNightOpen(id);
+    return id;
   }
 }
 
 export class GroupPage {
   constructor(private readonly page: Page) {}
-  async open(groupId: string) {
-    await this.page.goto(`/groups/${groupId}`);
-    await this.page.getByRole('heading', { level: 2, name: 'Tonight’s picks' }).waitFor();
+  async open(groupId: string, day?: string) {
+    await this.page.goto(`/groups/${groupId}${day ? `?day=${day}` : ''}`);
+    if (day) await this.page.locator('#day-title').waitFor();
+    else await this.page.getByRole('heading', { level: 2, name: 'Tonight', exact: true }).waitFor();
+  }
+  async waitForNight() {
+    await this.page.getByTestId('tonight').waitFor();
+  }
+  dayField(): Locator {
+    return this.page.getByLabel('Day', { exact: true });
+  }
+  rsvpButton(status: 'in' | 'maybe' | 'out'): Locator {
+    return this.page.getByTestId(`rsvp-${status}`);
+  }
+  winner(): Locator {
+    return this.page.getByTestId('winner-name');
+  }
+  nightAnnouncer(): Locator {
+    return this.page.getByTestId('night-announcer');
+  }
+  /** Opens the admin disclosure of the night and confirms "Close voting now". */
+  async closeNight() {
+    const admin = this.page.getByTestId('night-admin');
+    if (!(await admin.evaluate((el) => (el as HTMLDetailsElement).open))) await admin.locator('summary').click();
+    await this.page.getByRole('button', { name: 'Close voting now…' }).click();
+    const dialog = this.page.getByRole('alertdialog');
+    await dialog.getByRole('button', { name: 'Close voting' }).click();
+    await dialog.waitFor({ state: 'hidden' });
   }
   suggestions(): Locator {
     return this.page.getByTestId('suggestion');

@@ -104,10 +104,22 @@ const newGroupRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/new-group.tsx'), 'NewGroupPage'),
 });
 
+/**
+ * `?day=` of the group page: a real calendar day, or nothing. An impossible one (`2020-13-45`) is kept
+ * aside as `badDay` (bounded, as text) so the page can say it showed today instead.
+ */
+function parseGroupSearch(search: Record<string, unknown>): { day?: string; badDay?: string } {
+  if (isDay(search.day)) return { day: search.day };
+  if (search.day === undefined || search.day === null || search.day === '') return {};
+  const raw = typeof search.day === 'string' || typeof search.day === 'number' ? String(search.day) : 'that value';
+  // `day: undefined` overrides the raw value, which the router would otherwise keep alongside.
+  return { day: undefined, badDay: raw.slice(0, 40) };
+}
+
 const groupRoute = createRoute({
   getParentRoute: () => authedRoute,
   path: '/groups/$groupId',
-  validateSearch: (search: Record<string, unknown>): { day?: string } => (isDay(search.day) ? { day: search.day } : {}),
+  validateSearch: parseGroupSearch,
   component: lazyRouteComponent(() => import('./routes/group.tsx'), 'GroupPage'),
 });
 

@@ -29,6 +29,8 @@ export class ApiError extends Error {
     message: string,
     readonly details?: unknown,
     readonly requestId?: string,
+    /** Seconds from a `Retry-After` header (429), when the server sent one. */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -131,7 +133,9 @@ async function toError(res: Response): Promise<ApiError> {
   } catch {
     body = undefined;
   }
-  if (isApiErrorBody(body)) return new ApiError(res.status, body.code, body.error, body.details, body.requestId);
+  const retry = Number(res.headers.get('Retry-After'));
+  const retryAfter = Number.isFinite(retry) && retry > 0 ? retry : undefined;
+  if (isApiErrorBody(body)) return new ApiError(res.status, body.code, body.error, body.details, body.requestId, retryAfter);
   if (res.status === 429) return new ApiError(429, 'rate_limited', 'Too many attempts. Wait a minute, then try again.');
   if (res.status >= 500) return new ApiError(res.status, 'server_error', 'Something went wrong on our side. Try again in a moment.');
   return new ApiError(res.status, 'unexpected', `The request failed (HTTP ${res.status}). Reload the page and try again.`);
@@ -168,4 +172,16 @@ export const api = {
 export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) return e.message;
   return 'Something unexpected happened. Reload the page and try again.';
+}
+
+/**
+ * For places with no form field to put a 400's field messages next to (a page that failed to load, a
+ * button): the server's own reasons (`details`, e.g. `{date: "…"}`) instead of its generic sentence.
+ */
+export function detailedErrorMessage(e: unknown): string {
+  if (e instanceof ApiError) {
+    const reasons = Object.values(e.fieldErrors);
+    if (reasons.length > 0) return reasons.join(' ');
+  }
+  return errorMessage(e);
 }

@@ -69,6 +69,51 @@ export interface GroupDetail {
   discordWebhook?: DiscordWebhook;
   /** Only for admins and the owner: the Discord channel linked with /queuecrew link, or null. */
   discordChannel?: DiscordChannel | null;
+  /** The group's game-night defaults (API.md "Game nights"); optional until every server sends it. */
+  nightDefaults?: NightDefaults;
+}
+
+export type TieBreak = 'random' | 'least_recent' | 'admin';
+export type ResultsVisibility = 'live' | 'after_close';
+
+export interface NightDefaults {
+  /** "HH:MM" in the group's timezone. */
+  startTime: string;
+  closeBeforeMinutes: number;
+  tieBreak: TieBreak;
+  resultsVisibility: ResultsVisibility;
+  reminderBeforeMinutes: number;
+  method: 'approval' | 'ranked';
+  vetoes: 0 | 1;
+}
+
+export type RsvpStatus = 'in' | 'maybe' | 'out';
+export type NightStatus = 'open' | 'closed' | 'cancelled';
+export type DecidedBy = 'votes' | 'random' | 'least_recent' | 'admin';
+
+export interface NightUser {
+  id: string;
+  username: string;
+  avatarUrl: string | null;
+}
+
+export interface Night {
+  groupId: string;
+  date: string;
+  startsAt: string;
+  closesAt: string;
+  status: NightStatus;
+  method: 'approval' | 'ranked';
+  tieBreak: TieBreak;
+  resultsVisibility: ResultsVisibility;
+  winner: { suggestionId: string; gameName: string; votes: number | null; decidedBy: DecidedBy } | null;
+  tied: string[];
+  tieBreakSeed: string | null;
+  rsvps: Record<RsvpStatus, NightUser[]>;
+  myRsvp: RsvpStatus | null;
+  voters: number;
+  notVoted: NightUser[];
+  closedAt: string | null;
 }
 
 export type DiscordJoinPolicy = 'members' | 'channel';
@@ -122,7 +167,8 @@ export interface Suggestion {
   gameName: string;
   date: string;
   suggestedBy: { id: string; username: string } | null;
-  votes: number;
+  /** null while the night hides results (resultsVisibility "after_close"). */
+  votes: number | null;
   votedByMe: boolean;
   voters: Voter[];
   createdAt: string;
@@ -131,7 +177,7 @@ export interface Suggestion {
 export interface Results {
   date: string;
   voters: number;
-  suggestions: { id: string; gameName: string; votes: number }[];
+  suggestions: { id: string; gameName: string; votes: number | null }[];
   winners: string[];
 }
 
@@ -140,6 +186,11 @@ export interface HistoryDay {
   winners: { id: string; gameName: string; votes: number }[];
   suggestions: number;
   voters: number;
+  /** The closed night's decision (null: nothing suggested, or a tie still waiting for an admin). */
+  winner?: { suggestionId: string | null; gameName: string; votes: number; decidedBy: DecidedBy } | null;
+  decidedBy?: DecidedBy | null;
+  /** Who said they were in. */
+  in?: NightUser[];
 }
 
 export interface TwoFactorSetup {

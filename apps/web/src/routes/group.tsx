@@ -6,17 +6,18 @@ import { Loading } from '../components/ui/spinner.tsx';
 import { useMe } from '../features/auth/use-session.ts';
 import { groupQueries } from '../features/groups/api.ts';
 import { useGroupLive } from '../features/groups/use-group-live.ts';
+import { InviteFriendsStep } from '../features/groups/components/invite-friends-step.tsx';
 import { GroupDay } from '../features/suggestions/components/group-day.tsx';
 import { HistoryList } from '../features/suggestions/components/history-list.tsx';
 import { isApiError } from '../lib/api-client.ts';
-import { todayIn } from '../lib/dates.ts';
+import { isDay, todayIn } from '../lib/dates.ts';
 import { usePageTitle } from '../lib/use-page-title.ts';
 
 const route = getRouteApi('/authed/groups/$groupId');
 
 export function GroupPage() {
   const { groupId } = route.useParams();
-  const { day: dayParam } = route.useSearch();
+  const { day: dayParam, badDay: badDayParam } = route.useSearch();
   const me = useMe();
   const group = useQuery(groupQueries.detail(groupId));
   const live = useGroupLive(groupId);
@@ -36,7 +37,9 @@ export function GroupPage() {
   }
   const g = group.data;
   const today = todayIn(g.timezone);
-  const day = dayParam ?? today;
+  // Checked again here: the router keeps unknown raw search values next to the validated ones.
+  const day = isDay(dayParam) ? dayParam : today;
+  const badDay = badDayParam ?? (dayParam !== undefined && !isDay(dayParam) ? String(dayParam).slice(0, 40) : undefined);
   return (
     <div className="space-y-5">
       <div className="flex flex-wrap items-start justify-between gap-3">
@@ -57,6 +60,16 @@ export function GroupPage() {
           {g.role === 'member' ? 'Members' : 'Members & invites'}
         </Link>
       </div>
+      {badDay !== undefined && (
+        <p
+          role="status"
+          className="rounded-lg border border-amber-700 bg-amber-50 p-3 text-amber-950 dark:border-amber-400 dark:bg-amber-950 dark:text-amber-50"
+          data-testid="bad-day-notice"
+        >
+          “{badDay}” is not a date we can show, so here is today instead.
+        </p>
+      )}
+      {g.members.length === 1 && <InviteFriendsStep groupId={groupId} canInvite={g.role !== 'member'} />}
       <GroupDay group={g} me={me} day={day} today={today} />
       <Card id="history" title="Past winners">
         <HistoryList groupId={groupId} today={today} />

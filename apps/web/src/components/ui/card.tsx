@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import { Button } from './button.tsx';
 import { cn } from './cn.ts';
-import { errorMessage } from '../../lib/api-client.ts';
+import { detailedErrorMessage } from '../../lib/api-client.ts';
 
 export function Card({
   title,
@@ -45,7 +45,7 @@ export function ErrorState({ error, onRetry, title = 'Something went wrong' }: {
       className="space-y-3 rounded-xl border border-red-700 bg-red-50 p-4 text-red-900 dark:border-red-400 dark:bg-red-950 dark:text-red-100"
     >
       <p className="font-bold">{title}</p>
-      <p>{errorMessage(error)}</p>
+      <p>{detailedErrorMessage(error)}</p>
       {onRetry && (
         <Button variant="secondary" onClick={onRetry}>
           Try again

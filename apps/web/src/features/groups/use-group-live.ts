@@ -8,9 +8,10 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { LiveEvent } from '@queuecrew/shared';
 import { refreshSession } from '../../lib/api-client.ts';
-import type { Suggestion, User, Voter } from '../../lib/api-types.ts';
+import type { Night, Suggestion, User, Voter } from '../../lib/api-types.ts';
 import { LiveClient, type LiveStatus } from '../../lib/ws-client.ts';
 import { authQueries } from '../auth/api.ts';
+import { nightKeys } from '../nights/api.ts';
 import { suggestionKeys } from '../suggestions/api.ts';
 import { groupKeys } from './api.ts';
 
@@ -42,10 +43,32 @@ function patchLists(qc: QueryClient, groupId: string, fn: (list: Suggestion[], d
   }
 }
 
+function isNight(v: unknown): v is Night {
+  return isObject(v) && typeof v.date === 'string' && typeof v.status === 'string' && isObject(v.rsvps);
+}
+
 export function applyLiveEvent(qc: QueryClient, event: LiveEvent, me: User | null | undefined) {
   const { groupId, data } = event;
-  switch (event.type) {
+  // Night events are newer than the shared LiveEventType list; compare as strings.
+  const type: string = event.type;
+  switch (type) {
+    case 'night_updated':
+    case 'night_closed': {
+      // The night as the server sees it, except `myRsvp`, which is the recipient's own: keep ours.
+      if (!isNight(data)) break;
+      const key = nightKeys.detail(groupId, data.date);
+      const mine = qc.getQueryData<Night>(key)?.myRsvp;
+      const myRsvp = me
+        ? ((['in', 'maybe', 'out'] as const).find((s) => data.rsvps[s]?.some((u) => u.id === me.id)) ?? null)
+        : (mine ?? null);
+      qc.setQueryData<Night>(key, { ...data, myRsvp });
+      break;
+    }
+    case 'rsvp_updated':
+      // {date, userId, status}: the night's lists are refetched below.
+      break;
     case 'vote_updated': {
+      // With hidden results others get {suggestionId} only: nothing to patch, refetch below.
       if (!isObject(data) || typeof data.suggestionId !== 'string' || typeof data.votes !== 'number') break;
       const voters = Array.isArray(data.voters) ? (data.voters as Voter[]) : undefined;
       patchLists(qc, groupId, (list) =>
@@ -76,9 +99,11 @@ export function applyLiveEvent(qc: QueryClient, event: LiveEvent, me: User | nul
       // Membership and group changes: the group (members, role, name) is refetched below.
       void qc.invalidateQueries({ queryKey: groupKeys.detail(groupId) });
       void qc.invalidateQueries({ queryKey: groupKeys.all, exact: true });
+      // New night defaults or timezone move the nights not edited by hand; members change who hasn't voted.
+      if (type !== 'group_deleted') void qc.invalidateQueries({ queryKey: suggestionKeys.group(groupId), refetchType: 'active' });
       return;
   }
-  // Results and history are computed by the server; the patched lists are already right.
+  // Results, history and nights (notVoted, RSVP lists) are computed by the server; refetch what is on screen.
   void qc.invalidateQueries({ queryKey: suggestionKeys.group(groupId), refetchType: 'active' });
 }
 

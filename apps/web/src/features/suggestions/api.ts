@@ -41,11 +41,11 @@ export const suggestionApi = {
 
 /** Most approvals first, then the earliest suggestion (the server's order, kept after optimistic edits). */
 export function sortSuggestions(list: Suggestion[]): Suggestion[] {
-  return [...list].sort((a, b) => b.votes - a.votes || a.createdAt.localeCompare(b.createdAt));
+  return [...list].sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0) || a.createdAt.localeCompare(b.createdAt));
 }
 
-/** The leaders: every suggestion with the highest tally, when that tally is above zero. */
+/** The leaders: every suggestion with the highest tally, when that tally is above zero (none while results are hidden). */
 export function leaders(list: Suggestion[]): Suggestion[] {
-  const top = Math.max(0, ...list.map((x) => x.votes));
+  const top = Math.max(0, ...list.map((x) => x.votes ?? 0));
   return top === 0 ? [] : list.filter((x) => x.votes === top);
 }

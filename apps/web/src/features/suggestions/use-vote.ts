@@ -33,7 +33,7 @@ export function useVote(groupId: string, day: string, me: User) {
             : {
                 ...x,
                 votedByMe: approve,
-                votes: x.votes + (approve ? 1 : -1),
+                votes: x.votes === null ? null : x.votes + (approve ? 1 : -1),
                 voters: approve
                   ? [...x.voters, { id: me.id, username: me.username, avatarUrl: me.avatarUrl }]
                   : x.voters.filter((v) => v.id !== me.id),

@@ -10,6 +10,7 @@ import { useToast } from '../../../components/ui/toast.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
 import type { GroupDetail, User } from '../../../lib/api-types.ts';
 import { groupApi, groupKeys } from '../api.ts';
+import { NightSettings } from '../../nights/components/night-settings.tsx';
 import { TimezoneOptions } from './timezone-options.tsx';
 
 export function EditGroupForm({ group }: { group: GroupDetail }) {
@@ -38,26 +39,29 @@ export function EditGroupForm({ group }: { group: GroupDetail }) {
     }
   };
   return (
-    <Card id="settings" title="Group details">
-      <form onSubmit={(e) => void submit(e)} className="space-y-4" noValidate aria-label="Edit group">
-        <FormError message={formError} />
-        <Field label="Group name" value={name} maxLength={60} onChange={(e) => setName(e.target.value)} error={errors.name} />
-        <TextareaField
-          label="Description"
-          rows={3}
-          maxLength={500}
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-          error={errors.description}
-        />
-        <SelectField label="Timezone" value={timezone} onChange={(e) => setTimezone(e.target.value)} error={errors.timezone}>
-          <TimezoneOptions include={group.timezone} />
-        </SelectField>
-        <Button type="submit" pending={pending}>
-          Save changes
-        </Button>
-      </form>
-    </Card>
+    <>
+      <Card id="settings" title="Group details">
+        <form onSubmit={(e) => void submit(e)} className="space-y-4" noValidate aria-label="Edit group">
+          <FormError message={formError} />
+          <Field label="Group name" value={name} maxLength={60} onChange={(e) => setName(e.target.value)} error={errors.name} />
+          <TextareaField
+            label="Description"
+            rows={3}
+            maxLength={500}
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            error={errors.description}
+          />
+          <SelectField label="Timezone" value={timezone} onChange={(e) => setTimezone(e.target.value)} error={errors.timezone}>
+            <TimezoneOptions include={group.timezone} />
+          </SelectField>
+          <Button type="submit" pending={pending}>
+            Save changes
+          </Button>
+        </form>
+      </Card>
+      <NightSettings key={JSON.stringify(group.nightDefaults ?? null)} group={group} />
+    </>
   );
 }
 

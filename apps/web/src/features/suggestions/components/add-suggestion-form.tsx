@@ -3,10 +3,10 @@
  * suggestion: it is scrolled into view, focused and highlighted, and the message says so.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { Field } from '../../../components/ui/field.tsx';
-import { errorMessage, isApiError } from '../../../lib/api-client.ts';
+import { detailedErrorMessage, errorMessage, isApiError } from '../../../lib/api-client.ts';
 import { suggestionApi, suggestionKeys } from '../api.ts';
 
 export function focusSuggestion(id: string) {
@@ -22,11 +22,14 @@ export function AddSuggestionForm({ groupId, day, onDuplicate }: { groupId: stri
   const qc = useQueryClient();
   const [gameName, setGameName] = useState('');
   const [error, setError] = useState<string>();
+  const inputRef = useRef<HTMLInputElement>(null);
   const create = useMutation({
     mutationFn: (name: string) => suggestionApi.create(groupId, { gameName: name, date: day }),
     onSuccess: () => {
       setGameName('');
       setError(undefined);
+      // Ready for the next game, wherever the submit came from (Enter in the field or the button).
+      inputRef.current?.focus({ preventScroll: true });
     },
     onError: (err) => {
       if (isApiError(err) && err.code === 'duplicate_suggestion') {
@@ -34,9 +37,10 @@ export function AddSuggestionForm({ groupId, day, onDuplicate }: { groupId: stri
         const existing = typeof details?.suggestionId === 'string' ? details.suggestionId : undefined;
         setError('That game is already suggested for this day, so we highlighted it below. Approve it instead.');
         if (existing) onDuplicate(existing);
-      } else if (isApiError(err) && err.code === 'voting_closed') {
-        setError('This day is closed for new suggestions. Pick today or tomorrow with the day picker.');
-      } else setError(isApiError(err) ? (err.fieldErrors.gameName ?? errorMessage(err)) : errorMessage(err));
+      } else if (isApiError(err) && (err.code === 'voting_closed' || err.code === 'night_cancelled')) {
+        // The server's reason (closed at the deadline, or cancelled); the night is refetched below.
+        setError(err.message);
+      } else setError(isApiError(err) ? (err.fieldErrors.gameName ?? detailedErrorMessage(err)) : errorMessage(err));
     },
     onSettled: () => qc.invalidateQueries({ queryKey: suggestionKeys.group(groupId) }),
   });
@@ -47,7 +51,7 @@ export function AddSuggestionForm({ groupId, day, onDuplicate }: { groupId: stri
       setError('Type the name of a game (1–100 characters), then press Suggest.');
       return;
     }
-    create.mutate(name);
+    if (!create.isPending) create.mutate(name);
   };
   return (
     <form onSubmit={submit} className="flex flex-col gap-2 sm:flex-row sm:items-start" aria-label="Add a suggestion" noValidate>
@@ -58,6 +62,7 @@ export function AddSuggestionForm({ groupId, day, onDuplicate }: { groupId: stri
         maxLength={100}
         autoComplete="off"
         placeholder="e.g. Deep Rock Galactic"
+        ref={inputRef}
         value={gameName}
         onChange={(e) => {
           setGameName(e.target.value);
@@ -65,7 +70,8 @@ export function AddSuggestionForm({ groupId, day, onDuplicate }: { groupId: stri
         }}
         error={error}
       />
-      <Button type="submit" pending={create.isPending} className="sm:mt-6">
+      {/* Not `disabled` while pending: a focused button that becomes disabled drops focus onto <body>. */}
+      <Button type="submit" aria-busy={create.isPending || undefined} className="sm:mt-6">
         Suggest
       </Button>
     </form>

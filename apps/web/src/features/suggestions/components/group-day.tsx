@@ -1,10 +1,17 @@
-/** The heart of the group page: the chosen day's suggestions, the outcome, and the suggest form. */
+/**
+ * The heart of the group page, "Tonight" for the chosen date: the night (deadline, decision, who's in),
+ * the suggestions and their tallies, and the suggest form. Closed and cancelled nights take no
+ * suggestions or votes, and say why.
+ */
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useRef } from 'react';
 import { Card, ErrorState } from '../../../components/ui/card.tsx';
 import { Loading } from '../../../components/ui/spinner.tsx';
-import type { GroupDetail, User } from '../../../lib/api-types.ts';
-import { addDays, formatDay } from '../../../lib/dates.ts';
+import type { GroupDetail, Night, User } from '../../../lib/api-types.ts';
+import { formatDay } from '../../../lib/dates.ts';
+import { formatTimeIn, nightQueries } from '../../nights/api.ts';
+import { NightAnnouncer } from '../../nights/components/night-announcer.tsx';
+import { TonightPanel } from '../../nights/components/tonight-panel.tsx';
 import { sortSuggestions, suggestionQueries } from '../api.ts';
 import { AddSuggestionForm, focusSuggestion } from './add-suggestion-form.tsx';
 import { DayPicker } from './day-picker.tsx';
@@ -12,9 +19,22 @@ import { ResultsBanner } from './results-banner.tsx';
 import { SuggestionList } from './suggestion-list.tsx';
 import { TallyAnnouncer } from './tally-announcer.tsx';
 
+/** Why this night takes no suggestions or votes, or undefined while it does. */
+function closedReason(night: Night | undefined, timezone: string): string | undefined {
+  if (!night) return undefined;
+  if (night.status === 'cancelled') return 'This night was cancelled, so it takes no suggestions or votes.';
+  if (night.status === 'closed')
+    return `Voting for this night closed${night.closedAt ? ` at ${formatTimeIn(night.closedAt, timezone)}` : ''}. Pick another day to suggest and vote.`;
+  // Past the deadline, the server closes the night within moments; take no more votes meanwhile.
+  if (new Date(night.closesAt).getTime() <= Date.now())
+    return `Voting closed at ${formatTimeIn(night.closesAt, timezone)}. The result is on its way.`;
+  return undefined;
+}
+
 export function GroupDay({ group, me, day, today }: { group: GroupDetail; me: User; day: string; today: string }) {
   const list = useQuery(suggestionQueries.list(group.id, day));
   const results = useQuery(suggestionQueries.results(group.id, day));
+  const night = useQuery(nightQueries.detail(group.id, day));
   const pendingFocus = useRef<string | null>(null);
   // A duplicate may not be in the list yet (someone else added it a second ago): refetch, then focus.
   const onDuplicate = useCallback(
@@ -27,33 +47,48 @@ export function GroupDay({ group, me, day, today }: { group: GroupDetail; me: Us
     },
     [list],
   );
-  // "More than 1 day in the past" is closed for suggestions and votes (API.md).
-  const closed = day < addDays(today, -1);
+  const reason = closedReason(night.data, group.timezone);
+  const closed = reason !== undefined;
   const isAdmin = group.role === 'owner' || group.role === 'admin';
   const sorted = list.data ? sortSuggestions(list.data) : [];
+  const hidden = sorted.some((s) => s.votes === null);
   return (
-    <Card
-      id="day"
-      title={day === today ? 'Tonight’s picks' : formatDay(day)}
-      actions={<DayPicker groupId={group.id} day={day} today={today} />}
-    >
+    <Card id="day" title={day === today ? 'Tonight' : formatDay(day)} actions={<DayPicker groupId={group.id} day={day} today={today} />}>
       <div className="space-y-4">
+        <NightAnnouncer night={night.data} suggestions={sorted} timezone={group.timezone} />
+        {night.isPending ? (
+          <Loading label="Loading the night…" />
+        ) : night.isError ? (
+          <ErrorState error={night.error} onRetry={() => void night.refetch()} title="Could not load this night" />
+        ) : (
+          <TonightPanel night={night.data} group={group} me={me} suggestions={sorted} isPast={day < today} />
+        )}
         {list.isPending ? (
           <Loading label="Loading suggestions…" />
         ) : list.isError ? (
           <ErrorState error={list.error} onRetry={() => void list.refetch()} title="Could not load the suggestions" />
         ) : (
           <>
-            <ResultsBanner suggestions={sorted} voters={results.data?.voters} isToday={day === today} />
+            {night.data?.status !== 'closed' && night.data?.status !== 'cancelled' && (
+              <ResultsBanner suggestions={sorted} voters={results.data?.voters} isToday={day >= today} hidden={hidden} />
+            )}
             <TallyAnnouncer suggestions={sorted} day={day} />
             {closed ? (
-              <p className="rounded-lg bg-slate-100 p-3 text-slate-800 dark:bg-slate-800 dark:text-slate-200">
-                Voting for this day is closed. Go back to today to suggest and vote.
+              <p className="rounded-lg bg-slate-100 p-3 text-slate-800 dark:bg-slate-800 dark:text-slate-200" data-testid="closed-reason">
+                {reason}
               </p>
             ) : (
               <AddSuggestionForm groupId={group.id} day={day} onDuplicate={onDuplicate} />
             )}
-            <SuggestionList groupId={group.id} day={day} suggestions={sorted} me={me} isAdmin={isAdmin} closed={closed} />
+            <SuggestionList
+              groupId={group.id}
+              day={day}
+              suggestions={sorted}
+              me={me}
+              isAdmin={isAdmin}
+              closed={closed}
+              closedReason={reason}
+            />
           </>
         )}
       </div>

@@ -6,6 +6,13 @@ import { Loading } from '../../../components/ui/spinner.tsx';
 import { addDays, formatShortDay } from '../../../lib/dates.ts';
 import { suggestionQueries } from '../api.ts';
 
+/** How a tie was broken, after the winner's name (nothing for a plain win by votes). */
+const HOW: Record<string, string> = {
+  random: ' (tie, random pick)',
+  least_recent: ' (tie, won longest ago)',
+  admin: ' (tie, admin’s pick)',
+};
+
 export function HistoryList({ groupId, today }: { groupId: string; today: string }) {
   const from = addDays(today, -14);
   const to = addDays(today, -1);
@@ -28,14 +35,17 @@ export function HistoryList({ groupId, today }: { groupId: string; today: string
             {formatShortDay(d.date)}
           </Link>
           <span className="min-w-0 break-words text-slate-800 dark:text-slate-200">
-            {d.winners.length === 0
-              ? 'No approvals'
-              : d.winners.length > 1
-                ? `Tie: ${d.winners.map((w) => w.gameName).join(', ')}`
-                : d.winners[0]!.gameName}
+            {d.winner
+              ? `${d.winner.gameName}${HOW[d.winner.decidedBy] ?? ''}`
+              : d.winners.length === 0
+                ? 'No approvals'
+                : d.winners.length > 1
+                  ? `Tie: ${d.winners.map((w) => w.gameName).join(', ')}`
+                  : d.winners[0]!.gameName}
             <span className="text-sm text-slate-700 dark:text-slate-300">
               {' '}
               · {d.voters} {d.voters === 1 ? 'voter' : 'voters'}
+              {d.in && d.in.length > 0 && ` · in: ${d.in.map((u) => u.username).join(', ')}`}
             </span>
           </span>
         </li>

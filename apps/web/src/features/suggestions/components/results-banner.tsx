@@ -6,16 +6,20 @@ export function ResultsBanner({
   suggestions,
   voters,
   isToday,
+  hidden = false,
 }: {
   suggestions: Suggestion[];
   voters: number | undefined;
   isToday: boolean;
+  /** The night hides tallies until its deadline (votes arrive as null). */
+  hidden?: boolean;
 }) {
   const top = leaders(suggestions);
   const votersText = voters === undefined ? '' : ` ${voters} ${voters === 1 ? 'person has' : 'people have'} voted.`;
   let text: string;
   let tone = 'border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-900';
-  if (suggestions.length === 0)
+  if (hidden && suggestions.length > 0) text = 'Results hidden until the deadline.';
+  else if (suggestions.length === 0)
     text = isToday ? 'No suggestions yet. Suggest the first game below.' : 'Nobody suggested a game on this day.';
   else if (top.length === 0) text = 'No approvals yet. Approve the games you would play.';
   else {

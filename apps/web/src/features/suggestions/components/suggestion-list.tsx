@@ -1,9 +1,15 @@
 /**
- * Today's suggestions sorted by approvals: approve / take back (aria-pressed), who approved (avatars),
- * leader(s) highlighted, ties labelled as ties, remove for the suggester or an admin.
+ * The night's suggestions sorted by approvals: approve / take back (aria-pressed), who approved (avatars
+ * and their names, readable without hovering), leader(s) highlighted, ties labelled as ties, remove for
+ * the suggester or an admin.
+ *
+ * Focus: a card that moves in the sorted list is moved in the DOM, which drops focus onto <body>. The
+ * list remembers which control (by suggestion id) had focus and puts it back after each render, without
+ * scrolling; the buttons are never `disabled` (that would drop focus too), a closed night marks them
+ * `aria-disabled` and says why. After a removal, focus goes to the next card (or the list heading).
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Avatar } from '../../../components/ui/avatar.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { cn } from '../../../components/ui/cn.ts';
@@ -20,9 +26,26 @@ interface Props {
   me: User;
   isAdmin: boolean;
   closed: boolean;
+  closedReason?: string | undefined;
 }
 
-export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed }: Props) {
+type FocusTarget = { id: string; control: 'vote' | 'remove' } | { id: 'heading'; control: 'heading' };
+
+function focusTarget(t: FocusTarget) {
+  const el =
+    t.control === 'heading'
+      ? document.getElementById('suggestions-title')
+      : document.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(`${t.control}:${t.id}`)}"]`);
+  if (el && document.activeElement !== el) el.focus({ preventScroll: true });
+  return Boolean(el);
+}
+
+function namesList(names: string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed, closedReason }: Props) {
   const vote = useVote(groupId, day, me);
   const qc = useQueryClient();
   const toast = useToast();
@@ -31,16 +54,70 @@ export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed 
     mutationFn: (id: string) => suggestionApi.remove(id),
     onSettled: () => qc.invalidateQueries({ queryKey: suggestionKeys.group(groupId) }),
   });
+  const listRef = useRef<HTMLOListElement>(null);
+  /** The control inside the list that has (or last had, before a re-render dropped it) keyboard focus. */
+  const lastFocus = useRef<FocusTarget | null>(null);
+  const afterRemove = useRef<FocusTarget | null>(null);
+
+  // Focus dropped onto <body> by a re-render (a card moved, a button re-rendered): put it back.
+  useLayoutEffect(() => {
+    const t = lastFocus.current;
+    if (!t) return;
+    const active = document.activeElement;
+    if (active === null || active === document.body) focusTarget(t);
+  });
+  // A pointer press elsewhere is a deliberate move: stop restoring.
+  useEffect(() => {
+    const onDown = (e: PointerEvent) => {
+      if (!(e.target instanceof Node) || !listRef.current?.contains(e.target)) lastFocus.current = null;
+    };
+    document.addEventListener('pointerdown', onDown, true);
+    return () => document.removeEventListener('pointerdown', onDown, true);
+  }, []);
+  // After the removal dialog closed (it returns focus to a Remove button that is gone): the next card.
+  useEffect(() => {
+    if (removing !== undefined || !afterRemove.current) return;
+    const t = afterRemove.current;
+    afterRemove.current = null;
+    lastFocus.current = t.control === 'heading' ? null : t;
+    requestAnimationFrame(() => {
+      if (!focusTarget(t)) focusTarget({ id: 'heading', control: 'heading' });
+    });
+  }, [removing, suggestions]);
+
   const top = leaders(suggestions);
   const tie = top.length > 1;
   const topIds = new Set(top.map((x) => x.id));
 
   return (
     <>
-      <ol className="space-y-3" aria-label="Suggestions, most approved first">
+      <h3 id="suggestions-title" tabIndex={-1} className="font-bold">
+        Suggestions {suggestions.length > 0 && <span className="font-normal">({suggestions.length})</span>}
+      </h3>
+      {closed && closedReason && (
+        <p id="vote-closed-reason" className="sr-only">
+          {closedReason}
+        </p>
+      )}
+      <ol
+        ref={listRef}
+        className="space-y-3"
+        aria-labelledby="suggestions-title"
+        onFocus={(e) => {
+          const key = (e.target as HTMLElement).dataset.focusKey;
+          if (!key) return;
+          const [control, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+          lastFocus.current = { id, control: control === 'remove' ? 'remove' : 'vote' };
+        }}
+        onBlur={(e) => {
+          // Focus moved to another element on purpose (Tab, a click): forget it. A blur with no new
+          // target may be a re-render dropping it, which the layout effect above repairs.
+          if (e.relatedTarget && !listRef.current?.contains(e.relatedTarget as Node)) lastFocus.current = null;
+        }}
+      >
         {suggestions.map((s) => {
           const leading = topIds.has(s.id);
-          const pending = vote.isPending && vote.variables?.suggestion.id === s.id;
+          const hidden = s.votes === null;
           return (
             <li
               key={s.id}
@@ -50,35 +127,52 @@ export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed 
               data-leading={leading || undefined}
               className={cn(
                 'rounded-xl border bg-white p-3 shadow-sm transition-shadow data-[highlight=true]:ring-4 data-[highlight=true]:ring-amber-500 sm:p-4 dark:bg-slate-900',
-                leading ? 'border-emerald-700 border-l-8 dark:border-emerald-400' : 'border-slate-300 dark:border-slate-700',
+                leading ? 'border-l-8 border-emerald-700 dark:border-emerald-400' : 'border-slate-300 dark:border-slate-700',
               )}
             >
               <div className="flex flex-wrap items-start gap-3">
                 <div className="min-w-0 flex-1">
-                  <h3 className="text-lg font-bold break-words" data-testid="game-name">
+                  <h4 className="text-lg font-bold break-words" data-testid="game-name">
                     {s.gameName}
-                  </h3>
+                  </h4>
                   <p className="text-sm text-slate-700 dark:text-slate-300">
                     Suggested by {s.suggestedBy?.username ?? 'a former member'}
                     {leading && (
                       <span className="ml-2 inline-block rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-bold text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100">
-                        {tie ? 'Tied for first' : 'Winner so far'}
+                        {tie ? 'Tied for first' : closed ? 'Most approvals' : 'Winner so far'}
                       </span>
                     )}
                   </p>
                 </div>
                 <p className="flex flex-col items-end text-right" data-testid="tally">
-                  <span className="text-2xl leading-none font-extrabold" data-testid="tally-count">
-                    {s.votes}
-                  </span>
-                  <span className="text-xs text-slate-700 dark:text-slate-300">{s.votes === 1 ? 'approval' : 'approvals'}</span>
+                  {hidden ? (
+                    <span className="max-w-32 text-sm text-slate-700 dark:text-slate-300" data-testid="tally-hidden">
+                      Results hidden until the deadline
+                    </span>
+                  ) : (
+                    <>
+                      <span className="text-2xl leading-none font-extrabold" data-testid="tally-count">
+                        {s.votes}
+                      </span>
+                      <span className="text-xs text-slate-700 dark:text-slate-300">{s.votes === 1 ? 'approval' : 'approvals'}</span>
+                    </>
+                  )}
                 </p>
               </div>
               <div className="mt-3 flex flex-wrap items-center gap-2">
                 <Button
                   variant={s.votedByMe ? 'primary' : 'secondary'}
-                  disabled={closed || pending}
-                  onClick={() => vote.mutate({ suggestion: s, approve: !s.votedByMe })}
+                  data-focus-key={`vote:${s.id}`}
+                  aria-disabled={closed || undefined}
+                  aria-describedby={closed && closedReason ? 'vote-closed-reason' : undefined}
+                  className="aria-disabled:cursor-not-allowed aria-disabled:opacity-60"
+                  onClick={() => {
+                    if (closed) {
+                      if (closedReason) toast(closedReason, 'error');
+                      return;
+                    }
+                    vote.mutate({ suggestion: s, approve: !s.votedByMe });
+                  }}
                 >
                   {/* The name says state and action: "Approved — take back approval of X" / "Approve X". */}
                   {s.votedByMe ? (
@@ -92,21 +186,28 @@ export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed 
                   )}
                 </Button>
                 {(s.suggestedBy?.id === me.id || isAdmin) && (
-                  <Button variant="ghost" onClick={() => setRemoving(s)} aria-label={`Remove suggestion ${s.gameName}`}>
+                  <Button
+                    variant="ghost"
+                    data-focus-key={`remove:${s.id}`}
+                    onClick={() => setRemoving(s)}
+                    aria-label={`Remove suggestion ${s.gameName}`}
+                  >
                     Remove
                   </Button>
                 )}
                 {s.voters.length > 0 && (
-                  <ul
-                    className="ml-auto flex flex-wrap -space-x-2"
-                    aria-label={`Approved by ${s.voters.map((v) => v.username).join(', ')}`}
-                  >
-                    {s.voters.map((v) => (
-                      <li key={v.id} title={v.username}>
-                        <Avatar name={v.username} src={v.avatarUrl} size="sm" />
-                      </li>
-                    ))}
-                  </ul>
+                  <div className="ml-auto flex min-w-0 flex-wrap items-center gap-2" data-testid="voters">
+                    <ul className="flex flex-wrap -space-x-2" aria-hidden="true">
+                      {s.voters.map((v) => (
+                        <li key={v.id} title={v.username}>
+                          <Avatar name={v.username} src={v.avatarUrl} size="sm" />
+                        </li>
+                      ))}
+                    </ul>
+                    <p className="min-w-0 text-sm break-words text-slate-700 dark:text-slate-300" data-testid="voter-names">
+                      Approved by {namesList(s.voters.map((v) => (v.id === me.id ? 'you' : v.username)))}
+                    </p>
+                  </div>
                 )}
               </div>
             </li>
@@ -122,7 +223,16 @@ export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed 
         danger
         onConfirm={async () => {
           if (!removing) return;
-          await remove.mutateAsync(removing.id);
+          const index = suggestions.findIndex((x) => x.id === removing.id);
+          const next = suggestions[index + 1] ?? suggestions[index - 1];
+          afterRemove.current = next ? { id: next.id, control: 'vote' } : { id: 'heading', control: 'heading' };
+          lastFocus.current = null;
+          try {
+            await remove.mutateAsync(removing.id);
+          } catch (err) {
+            afterRemove.current = null;
+            throw err;
+          }
           toast(`Removed “${removing.gameName}”.`);
         }}
       />

@@ -7,7 +7,7 @@ import type { Suggestion } from '../../../lib/api-types.ts';
 import { leaders } from '../api.ts';
 
 export function TallyAnnouncer({ suggestions, day }: { suggestions: Suggestion[]; day: string }) {
-  const previous = useRef<{ day: string; votes: Map<string, number>; leaders: string } | null>(null);
+  const previous = useRef<{ day: string; votes: Map<string, number | null>; leaders: string } | null>(null);
   const [message, setMessage] = useState('');
   useEffect(() => {
     const votes = new Map(suggestions.map((s) => [s.id, s.votes]));
@@ -21,7 +21,8 @@ export function TallyAnnouncer({ suggestions, day }: { suggestions: Suggestion[]
     for (const s of suggestions) {
       const was = before.votes.get(s.id);
       if (was === undefined) parts.push(`New suggestion: ${s.gameName}.`);
-      else if (was !== s.votes) parts.push(`${s.gameName} now has ${s.votes} ${s.votes === 1 ? 'approval' : 'approvals'}.`);
+      else if (was !== s.votes && s.votes !== null)
+        parts.push(`${s.gameName} now has ${s.votes} ${s.votes === 1 ? 'approval' : 'approvals'}.`);
     }
     if (leaderKey !== before.leaders && top.length > 0) {
       parts.push(top.length > 1 ? `Tie for first: ${top.map((s) => s.gameName).join(' and ')}.` : `${top[0]!.gameName} is in the lead.`);

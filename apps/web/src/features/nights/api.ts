@@ -1,0 +1,119 @@
+/** Game nights of a group (API.md "Game nights"): the night query and its mutations. */
+import { queryOptions } from '@tanstack/react-query';
+import { api } from '../../lib/api-client.ts';
+import type { GroupDetail, Night, NightDefaults, NightStatus, RsvpStatus } from '../../lib/api-types.ts';
+
+/**
+ * A night lives under the group's day data (`['groups', id, 'day-data', …]`), so every invalidation of
+ * the day's suggestions (a vote, a live event, a reconnection) refreshes the night's counts too.
+ */
+export const nightKeys = {
+  all: (groupId: string) => ['groups', groupId, 'day-data', 'night'] as const,
+  detail: (groupId: string, date: string) => ['groups', groupId, 'day-data', 'night', date] as const,
+};
+
+const n = (groupId: string, date: string) => `/api/groups/${encodeURIComponent(groupId)}/nights/${encodeURIComponent(date)}`;
+
+export const nightQueries = {
+  detail: (groupId: string, date: string) =>
+    queryOptions({ queryKey: nightKeys.detail(groupId, date), queryFn: () => api.get<Night>(n(groupId, date)) }),
+};
+
+export interface NightPatch {
+  startsAt?: string;
+  closesAt?: string;
+  status?: Extract<NightStatus, 'open' | 'cancelled'>;
+}
+
+export const nightApi = {
+  rsvp: (groupId: string, date: string, status: RsvpStatus) => api.put<Night>(`${n(groupId, date)}/rsvp`, { status }),
+  close: (groupId: string, date: string) => api.post<Night>(`${n(groupId, date)}/close`),
+  reopen: (groupId: string, date: string, closesAt: string) => api.post<Night>(`${n(groupId, date)}/reopen`, { closesAt }),
+  pick: (groupId: string, date: string, suggestionId: string) => api.post<Night>(`${n(groupId, date)}/pick`, { suggestionId }),
+  patch: (groupId: string, date: string, body: NightPatch) => api.patch<Night>(n(groupId, date), body),
+  nudge: (groupId: string, date: string) => api.post<{ nudged: string[] }>(`${n(groupId, date)}/nudge`),
+  updateDefaults: (groupId: string, nightDefaults: Partial<NightDefaults>) =>
+    api.patch<GroupDetail>(`/api/groups/${encodeURIComponent(groupId)}`, { nightDefaults }),
+};
+
+export const DEFAULT_NIGHT: NightDefaults = {
+  startTime: '20:00',
+  closeBeforeMinutes: 30,
+  tieBreak: 'random',
+  resultsVisibility: 'live',
+  reminderBeforeMinutes: 60,
+  method: 'approval',
+  vetoes: 0,
+};
+
+/**
+ * The random tie-break of API.md, recomputed in the browser: candidates sorted by id, index = the first
+ * 4 bytes of sha256(seed) read as a big-endian uint32, mod the number of candidates.
+ */
+export async function randomPick(seed: string, candidates: string[]): Promise<{ sorted: string[]; uint32: number; index: number }> {
+  const sorted = [...candidates].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(seed));
+  const uint32 = new DataView(digest).getUint32(0, false);
+  return { sorted, uint32, index: sorted.length === 0 ? -1 : uint32 % sorted.length };
+}
+
+/** "in 1 h 5 min", "in 42 s", for the deadline countdown. */
+export function formatRemaining(ms: number): string {
+  if (ms <= 0) return 'now';
+  const total = Math.ceil(ms / 1000);
+  const d = Math.floor(total / 86_400);
+  const h = Math.floor((total % 86_400) / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (d > 0) return `${d} d ${h} h`;
+  if (h > 0) return `${h} h ${m} min`;
+  if (m >= 10) return `${m} min`;
+  return m > 0 ? `${m} min ${s} s` : `${s} s`;
+}
+
+/** A time of day in the group's timezone, e.g. "19:30". */
+export function formatTimeIn(iso: string, timezone: string): string {
+  try {
+    return new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', timeZone: timezone }).format(new Date(iso));
+  } catch {
+    return new Date(iso).toISOString().slice(11, 16);
+  }
+}
+
+/** `YYYY-MM-DDTHH:MM` of an instant in a timezone, for <input type="datetime-local">. */
+export function toLocalInput(iso: string, timezone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
+}
+
+/** The instant of a wall-clock `YYYY-MM-DDTHH:MM` in a timezone (two passes settle DST offsets). */
+export function fromLocalInput(local: string, timezone: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
+  if (!m) return null;
+  const wanted = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  let guess = wanted;
+  for (let i = 0; i < 2; i++) {
+    const shown = toLocalInput(new Date(guess).toISOString(), timezone);
+    const sm = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(shown);
+    if (!sm) return null;
+    const shownMs = Date.UTC(Number(sm[1]), Number(sm[2]) - 1, Number(sm[3]), Number(sm[4]), Number(sm[5]));
+    guess += wanted - shownMs;
+  }
+  return new Date(guess).toISOString();
+}
+
+export const DECIDED_BY_LABEL: Record<string, string> = {
+  votes: 'Most approvals',
+  random: 'Random pick among the tied games',
+  least_recent: 'Tie broken by the game that won longest ago',
+  admin: 'Picked by an admin from the tied games',
+};
