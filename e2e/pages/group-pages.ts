@@ -88,7 +88,7 @@ export class MembersPage {
     return this.page.getByTestId('member');
   }
   async createInvite(): Promise<string> {
-    await this.page.getByRole('button', { name: 'Create link' }).click();
+    await this.page.getByRole('button', { name: 'Create link', exact: true }).click();
     const url = this.page.getByTestId('invite-url').first();
     await url.waitFor();
     return (await url.textContent())!.trim();
