@@ -10,6 +10,7 @@ import { Button, buttonClass } from '../../../components/ui/button.tsx';
 import { Field, FormError } from '../../../components/ui/field.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
 import { authApi, authQueries, discordStartUrl, inviteCodeFrom, safeRedirect } from '../api.ts';
+import { setSessionUser } from '../session-cache.ts';
 
 export function DiscordSecondFactorForm({ redirect }: { redirect: string | undefined }) {
   const qc = useQueryClient();
@@ -40,8 +41,7 @@ export function DiscordSecondFactorForm({ redirect }: { redirect: string | undef
     setPending(true);
     try {
       const { user, returnTo } = await authApi.discordSecondFactor(code);
-      qc.clear();
-      qc.setQueryData(authQueries.me().queryKey, user);
+      setSessionUser(qc, user);
       await navigate({ to: safeRedirect(returnTo) ?? redirect ?? '/groups' });
     } catch (err) {
       if (isApiError(err) && err.code === 'discord_2fa_expired') {

@@ -12,6 +12,7 @@ import { Button, buttonClass } from '../../../components/ui/button.tsx';
 import { Field, FormError } from '../../../components/ui/field.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
 import { authApi, authQueries, discordStartUrl, inviteCodeFrom } from '../api.ts';
+import { setSessionUser } from '../session-cache.ts';
 
 type FieldName = 'email' | 'username' | 'password' | 'inviteCode';
 
@@ -72,8 +73,7 @@ export function RegisterForm({ redirect }: { redirect: string | undefined }) {
         password: values.password,
         ...(values.inviteCode ? { inviteCode: values.inviteCode } : {}),
       });
-      qc.clear();
-      qc.setQueryData(authQueries.me().queryKey, user);
+      setSessionUser(qc, user);
       await navigate({ to: redirect ?? '/groups' });
     } catch (err) {
       if (isApiError(err)) {

