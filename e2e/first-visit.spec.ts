@@ -61,3 +61,22 @@ describe('header state follows every auth transition without a reload', () => {
     await context.close();
   });
 });
+
+describe('PORT without APP_URL in development (npm start on another port)', () => {
+  it('the start log names the URL to open, and sign-up works from 127.0.0.1 as well as localhost', async () => {
+    const dev = await startServer({ NODE_ENV: 'development', APP_URL: undefined, LOG_LEVEL: 'info' });
+    try {
+      const port = new URL(dev.url).port;
+      expect(dev.logs()).toContain(`QueueCrew is listening: open http://localhost:${port}`);
+      for (const base of [`http://127.0.0.1:${port}`, `http://localhost:${port}`]) {
+        const { context, page } = await newContext(browser, base);
+        await new RegisterPage(page).open();
+        await new RegisterPage(page).register(newUserData('port'));
+        await page.getByRole('heading', { level: 1, name: 'My groups' }).waitFor();
+        await context.close();
+      }
+    } finally {
+      await dev.stop();
+    }
+  });
+});

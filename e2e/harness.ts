@@ -24,13 +24,14 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
-export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+/** `extraEnv` overrides the defaults below; a value of `undefined` removes that variable (e.g. `APP_URL`). */
+export async function startServer(extraEnv: Record<string, string | undefined> = {}): Promise<RunningServer> {
   if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('apps/web/dist is missing: run `npm run build` before the browser suite.');
   const dataDir = mkdtempSync(join(tmpdir(), 'qc-e2e-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';
-  const env = {
+  const env: Record<string, string | undefined> = {
     PATH: process.env.PATH ?? '',
     TZ: process.env.TZ ?? 'UTC',
     NODE_ENV: 'test',
@@ -48,6 +49,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     LOG_LEVEL: 'warn',
     ...extraEnv,
   };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
 
