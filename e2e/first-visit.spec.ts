@@ -62,6 +62,39 @@ describe('header state follows every auth transition without a reload', () => {
   });
 });
 
+describe('joining by invite', () => {
+  it('signing up from an invite link on an open instance: no raw invite field, lands on the group', async () => {
+    const owner = await newContext(browser, server.url);
+    const seed = new Seed(owner.context, server.url);
+    await seed.register(newUserData('inv_own'));
+    const group = await seed.createGroup('Invite crew');
+    const invite = await seed.createInvite(group.id);
+
+    const { context, page } = await newContext(browser, server.url);
+    await page.goto(`/invite/${invite.code}`);
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    expect(await page.getByLabel('Invite code').count()).toBe(0);
+    await new RegisterPage(page).register(newUserData('inv_new'));
+    await page.getByRole('heading', { level: 1, name: 'Invite crew' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/groups/${group.id}`);
+    await context.close();
+
+    // Signing in from the invite link joins too.
+    const existing = newUserData('inv_old');
+    const other = await newContext(browser, server.url);
+    await new Seed(other.context, server.url).register(existing);
+    await other.context.clearCookies();
+    await other.page.goto(`/invite/${invite.code}`);
+    await other.page.getByRole('link', { name: 'Sign in to join' }).click();
+    await other.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await new SignInPage(other.page).signIn(existing.email, existing.password);
+    await other.page.getByRole('heading', { level: 1, name: 'Invite crew' }).waitFor();
+    await other.context.close();
+    await owner.context.close();
+  });
+});
+
 describe('PORT without APP_URL in development (npm start on another port)', () => {
   it('the start log names the URL to open, and sign-up works from 127.0.0.1 as well as localhost', async () => {
     const dev = await startServer({ NODE_ENV: 'development', APP_URL: undefined, LOG_LEVEL: 'info' });

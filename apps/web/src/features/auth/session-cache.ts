@@ -10,7 +10,9 @@
  */
 import type { QueryClient } from '@tanstack/react-query';
 import type { User } from '../../lib/api-types.ts';
-import { authQueries } from './api.ts';
+import { groupKeys } from '../groups/api.ts';
+import { inviteApi } from '../invites/api.ts';
+import { authQueries, inviteCodeFrom } from './api.ts';
 
 const KEEP = new Set(['auth-config']);
 
@@ -24,4 +26,22 @@ export function setSessionUser(qc: QueryClient, user: User | null): void {
     },
   });
   qc.setQueryData(meKey, user);
+}
+
+/**
+ * Where to go after signing up or in. Reached from an invite link (`redirect` is `/invite/<code>`), the
+ * person already chose to join ("Sign in to join" / "Create an account" on the invite page): accept the
+ * invite now and land on the group, rather than back on the invite page with one more "Join" to press.
+ * If the invite no longer works, the invite page explains why.
+ */
+export async function destinationAfterAuth(qc: QueryClient, redirect: string | undefined): Promise<string> {
+  const code = inviteCodeFrom(redirect);
+  if (!code) return redirect ?? '/groups';
+  try {
+    const { groupId } = await inviteApi.accept(code);
+    await qc.invalidateQueries({ queryKey: groupKeys.all });
+    return `/groups/${encodeURIComponent(groupId)}`;
+  } catch {
+    return redirect ?? '/groups';
+  }
 }

@@ -10,7 +10,7 @@ import { Button, buttonClass } from '../../../components/ui/button.tsx';
 import { Field, FormError } from '../../../components/ui/field.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
 import { authApi, authQueries, discordStartUrl, inviteCodeFrom, safeRedirect } from '../api.ts';
-import { setSessionUser } from '../session-cache.ts';
+import { destinationAfterAuth, setSessionUser } from '../session-cache.ts';
 
 export function DiscordSecondFactorForm({ redirect }: { redirect: string | undefined }) {
   const qc = useQueryClient();
@@ -42,7 +42,7 @@ export function DiscordSecondFactorForm({ redirect }: { redirect: string | undef
     try {
       const { user, returnTo } = await authApi.discordSecondFactor(code);
       setSessionUser(qc, user);
-      await navigate({ to: safeRedirect(returnTo) ?? redirect ?? '/groups' });
+      await navigate({ to: await destinationAfterAuth(qc, safeRedirect(returnTo) ?? redirect) });
     } catch (err) {
       if (isApiError(err) && err.code === 'discord_2fa_expired') {
         setExpired(true);

@@ -9,7 +9,7 @@ import { Button, buttonClass } from '../../../components/ui/button.tsx';
 import { Field, FormError } from '../../../components/ui/field.tsx';
 import { isApiError, errorMessage } from '../../../lib/api-client.ts';
 import { authApi, authQueries, discordStartUrl, inviteCodeFrom } from '../api.ts';
-import { setSessionUser } from '../session-cache.ts';
+import { destinationAfterAuth, setSessionUser } from '../session-cache.ts';
 
 export function SignInForm({ redirect, discordButton = true }: { redirect: string | undefined; discordButton?: boolean }) {
   const qc = useQueryClient();
@@ -30,7 +30,7 @@ export function SignInForm({ redirect, discordButton = true }: { redirect: strin
     try {
       const { user } = await authApi.login({ email, password, ...(step === 'totp' ? { totp: totp.trim() } : {}) });
       setSessionUser(qc, user);
-      await navigate({ to: redirect ?? '/groups' });
+      await navigate({ to: await destinationAfterAuth(qc, redirect) });
     } catch (err) {
       if (isApiError(err) && err.code === 'totp_required') {
         if (step === 'totp')
