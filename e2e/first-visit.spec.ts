@@ -95,6 +95,34 @@ describe('joining by invite', () => {
   });
 });
 
+describe('invite links that no longer work', () => {
+  it('a used-up link is not listed as active and has no Copy button', async () => {
+    const owner = await newContext(browser, server.url);
+    const seed = new Seed(owner.context, server.url);
+    await seed.register(newUserData('inv9'));
+    const group = await seed.createGroup('Used up crew');
+    const usedUp = await seed.call<{ code: string; url: string }>('POST', `/api/groups/${group.id}/invites`, { maxUses: 1 });
+    const live = await seed.createInvite(group.id);
+    const friend = await newContext(browser, server.url);
+    const friendSeed = new Seed(friend.context, server.url);
+    await friendSeed.register(newUserData('inv9f'));
+    await friendSeed.acceptInvite(usedUp.code);
+
+    const { page } = owner;
+    await page.goto(`/groups/${group.id}/members`);
+    const active = page.getByRole('list', { name: 'Active invite links' });
+    await active.getByText(live.url).waitFor();
+    expect(await active.getByText(usedUp.url).count()).toBe(0);
+    expect(await active.getByRole('button', { name: /^Copy/ }).count()).toBe(1);
+    const spent = page.getByRole('list', { name: 'Links that no longer work' });
+    await spent.getByText(usedUp.url).waitFor();
+    await spent.getByText(/Used up/).waitFor();
+    expect(await spent.getByRole('button', { name: /^Copy/ }).count()).toBe(0);
+    await owner.context.close();
+    await friend.context.close();
+  });
+});
+
 describe('PORT without APP_URL in development (npm start on another port)', () => {
   it('the start log names the URL to open, and sign-up works from 127.0.0.1 as well as localhost', async () => {
     const dev = await startServer({ NODE_ENV: 'development', APP_URL: undefined, LOG_LEVEL: 'info' });
