@@ -68,6 +68,14 @@ export const usernameSchema = z
   .max(32, { message: 'Username must be at most 32 characters.' })
   .regex(/^[A-Za-z0-9_.-]+$/, { message: 'Username can use letters, digits, and _ . - only.' });
 
+/**
+ * The key that makes two usernames the same person to the eye: NFKC (fullwidth "ａｌｉｃｅ" is "alice")
+ * and case-folded ("Alice" is "alice"). Stored in users.username_key, which is unique.
+ */
+export function usernameKey(username: string): string {
+  return username.normalize('NFKC').toLowerCase().normalize('NFKC');
+}
+
 export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 128;
 export const passwordSchema = z

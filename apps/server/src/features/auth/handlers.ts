@@ -11,7 +11,8 @@ import { AppError, notFound, unauthorized } from '../../lib/errors.ts';
 import type { ControlMessage } from '../../lib/hub.ts';
 import { newId } from '../../lib/ids.ts';
 import { getRegistrationPolicy } from '../../lib/settings.ts';
-import { findUserByEmail, getUser, toUserDto } from '../users/index.ts';
+import { usernameKey } from '@queuecrew/shared';
+import { findUserByEmail, getUser, toUserDto, usernameTaken, usernameTakenError } from '../users/index.ts';
 import { passwordWeakness } from './password-policy.ts';
 import type * as routes from './routes.ts';
 import {
@@ -70,6 +71,7 @@ export const register: H<typeof routes.register> = async (c) => {
   const meta = { ip: c.get('ip'), userAgent: c.req.header('user-agent') };
   const result = await database.write(async (tx) => {
     if (await findUserByEmail(tx, input.email)) return undefined;
+    if (await usernameTaken(tx, input.username)) throw usernameTakenError();
     const anyUser = await tx.select({ id: schema.users.id }).from(schema.users).limit(1).get();
     const id = newId();
     const [user] = await tx
@@ -78,6 +80,7 @@ export const register: H<typeof routes.register> = async (c) => {
         id,
         email: input.email,
         username: input.username,
+        usernameKey: usernameKey(input.username),
         passwordHash,
         // With ADMIN_EMAILS set, only those emails are admins; without it, the first account is.
         isInstanceAdmin: config.adminEmails.length > 0 ? config.adminEmails.includes(input.email) : !anyUser,
