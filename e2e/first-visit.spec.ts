@@ -8,6 +8,7 @@ import { Seed } from './api-seed.ts';
 import { launchBrowser, newContext, newUserData, startServer, type RunningServer } from './harness.ts';
 import { AccountPage } from './pages/account-page.ts';
 import { RegisterPage, SignInPage } from './pages/auth-pages.ts';
+import { totp } from './totp.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -120,6 +121,117 @@ describe('invite links that no longer work', () => {
     expect(await spent.getByRole('button', { name: /^Copy/ }).count()).toBe(0);
     await owner.context.close();
     await friend.context.close();
+  });
+});
+
+describe('focus after dialogs and a wrong code', () => {
+  const focused = (page: Page) =>
+    page.evaluate(() => {
+      const el = document.activeElement;
+      return el && el !== document.body ? `${el.tagName} ${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim()}` : 'BODY';
+    });
+
+  it('member dialogs (promote, demote, transfer, remove, cancel) never leave focus on <body>', async () => {
+    const owner = await newContext(browser, server.url);
+    const seed = new Seed(owner.context, server.url);
+    await seed.register(newUserData('fo_own'));
+    const group = await seed.createGroup('Focus crew');
+    const invite = await seed.createInvite(group.id);
+    const names: string[] = [];
+    for (const tag of ['fo_a', 'fo_b']) {
+      const c = await newContext(browser, server.url);
+      const u = newUserData(tag);
+      names.push(u.username);
+      const s2 = new Seed(c.context, server.url);
+      await s2.register(u);
+      await s2.acceptInvite(invite.code);
+      await c.context.close();
+    }
+    const [a, b] = names as [string, string];
+    const { page } = owner;
+    await page.goto(`/groups/${group.id}/members`);
+    await page.getByRole('heading', { level: 1, name: 'Members of Focus crew' }).waitFor();
+    const rowButton = (who: string, name: RegExp) => page.getByTestId('member').filter({ hasText: who }).getByRole('button', { name });
+    const confirm = async (who: string, buttonName: RegExp, dialogButton: string) => {
+      const opener = rowButton(who, buttonName);
+      await opener.focus();
+      await page.keyboard.press('Enter');
+      const dialog = page.getByRole('alertdialog');
+      await dialog.waitFor();
+      await dialog.getByRole('button', { name: dialogButton }).focus();
+      await page.keyboard.press('Enter');
+      await dialog.waitFor({ state: 'hidden' });
+    };
+    const expectFocusNotBody = async (what: string) => {
+      await expect.poll(() => focused(page), { timeout: 5000, message: what }).not.toBe('BODY');
+    };
+
+    // Cancel with Escape: back on the button that opened it.
+    await rowButton(a, /^Make admin/).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('alertdialog').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('alertdialog').waitFor({ state: 'hidden' });
+    await expect.poll(() => focused(page)).toContain('Make admin');
+    expect(await focused(page)).toContain(a);
+
+    await confirm(a, /^Make admin/, 'Make admin');
+    await expectFocusNotBody('after promote');
+    expect(await focused(page)).toContain(a);
+    await confirm(a, /^Make member/, 'Remove admin rights');
+    await expectFocusNotBody('after demote');
+    expect(await focused(page)).toContain(a);
+    await confirm(a, /^Remove/, 'Remove member');
+    await expectFocusNotBody('after remove');
+    await confirm(b, /^Make owner/, 'Transfer ownership');
+    await expectFocusNotBody('after transfer');
+    await owner.context.close();
+  });
+
+  it('a wrong two-factor code keeps focus on the code field', async () => {
+    const { context, page } = await newContext(browser, server.url);
+    const user = newUserData('fo_2fa');
+    const seed = new Seed(context, server.url);
+    await seed.register(user);
+    const { secret } = await seed.call<{ secret: string }>('POST', '/api/auth/2fa/setup');
+    await seed.call('POST', '/api/auth/2fa/enable', { code: totp(secret) });
+    await context.clearCookies();
+    const signIn = new SignInPage(page);
+    await signIn.open();
+    await signIn.signIn(user.email, user.password);
+    const code = page.getByLabel('Authentication code');
+    await code.waitFor();
+    await code.fill('000000');
+    await page.getByRole('button', { name: 'Verify and sign in' }).click();
+    await page.getByText('That code did not work').waitFor();
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('name') ?? document.activeElement?.tagName))
+      .not.toBe('BODY');
+    expect(await code.evaluate((el) => el === document.activeElement)).toBe(true);
+    await context.close();
+  });
+
+  it('a wrong code while turning two-factor on or off keeps focus on the code field', async () => {
+    const { context, page } = await newContext(browser, server.url);
+    await new Seed(context, server.url).register(newUserData('fo_2fb'));
+    await page.goto('/account');
+    await page.getByRole('button', { name: 'Set up two-factor' }).click();
+    const code = page.getByLabel('6-digit code');
+    await code.fill('000000');
+    await page.getByRole('button', { name: 'Turn on two-factor' }).click();
+    await page.getByRole('alert').first().waitFor();
+    await expect.poll(() => code.evaluate((el) => el === document.activeElement)).toBe(true);
+    const secret = (await page.getByTestId('totp-secret').textContent())!.trim();
+    await code.fill(totp(secret));
+    await page.getByRole('button', { name: 'Turn on two-factor' }).click();
+    await page.getByRole('button', { name: 'I saved them' }).click();
+    await page.getByRole('button', { name: 'Turn off…' }).click();
+    const off = page.getByLabel('Authentication code or recovery code');
+    await off.fill('000000');
+    await page.getByRole('button', { name: 'Turn off two-factor' }).click();
+    await page.getByRole('alert').first().waitFor();
+    await expect.poll(() => off.evaluate((el) => el === document.activeElement)).toBe(true);
+    await context.close();
   });
 });
 

@@ -28,12 +28,16 @@ export function TwoFactorSection({ me }: { me: User }) {
 
   const wrap = (fn: () => Promise<void>) => async (e?: FormEvent) => {
     e?.preventDefault();
+    // The submit button is disabled while pending, which drops focus to <body>: after an error (a wrong
+    // code) the keyboard goes back to the first field of the form, ready for the next try.
+    const form = e?.currentTarget instanceof HTMLFormElement ? e.currentTarget : undefined;
     setPending(true);
     setError(undefined);
     try {
       await fn();
     } catch (err) {
       setError(isApiError(err) ? (Object.values(err.fieldErrors)[0] ?? err.message) : errorMessage(err));
+      if (form) requestAnimationFrame(() => form.querySelector<HTMLInputElement>('input')?.select());
     } finally {
       setPending(false);
     }
