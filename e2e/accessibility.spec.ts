@@ -49,6 +49,12 @@ const screens: Screen[] = [
       await p.getByText('Some fields need attention').waitFor();
     },
   },
+  {
+    name: 'register-from-invite',
+    path: () => `/register?redirect=${encodeURIComponent(`/invite/${spareInviteCode}`)}`,
+    signedIn: false,
+    ready: (p) => p.getByText('You are signing up from an invite link').waitFor(),
+  },
   { name: 'privacy', path: () => '/privacy', signedIn: false, ready: (p) => heading(p, 'Privacy') },
   {
     name: 'invite-signed-out',
@@ -82,7 +88,11 @@ const screens: Screen[] = [
     name: 'group-members',
     path: () => `/groups/${groupId}/members`,
     signedIn: true,
-    ready: (p) => p.getByTestId('invite').first().waitFor(),
+    ready: async (p) => {
+      await p.getByTestId('invite').first().waitFor();
+      // A used-up link, listed apart from the active ones (issue 14, bug 9).
+      await p.getByTestId('invite-spent').first().waitFor();
+    },
   },
   {
     name: 'confirm-dialog',
@@ -141,6 +151,12 @@ beforeAll(async () => {
   inviteCode = (await o.createInvite(groupId)).code;
   spareInviteCode = (await o.createInvite(groupId)).code;
   await f.acceptInvite(inviteCode);
+  const usedUp = await o.call<{ code: string }>('POST', `/api/groups/${groupId}/invites`, { maxUses: 1 });
+  const thirdCtx = await browser.newContext();
+  const third = new Seed(thirdCtx, server.url);
+  await third.register(newUserData('third'));
+  await third.acceptInvite(usedUp.code);
+  await thirdCtx.close();
   const a = await o.suggest(groupId, 'Stardew Valley');
   const b = await f.suggest(groupId, 'Lethal Company');
   await o.suggest(groupId, 'Terraria');
