@@ -253,3 +253,17 @@ describe('PORT without APP_URL in development (npm start on another port)', () =
     }
   });
 });
+
+describe('friction', () => {
+  it('a non-admin on /admin is told plainly whom the page is for, without configuration details', async () => {
+    const { context, page } = await newContext(browser, server.url);
+    const seed = new Seed(context, server.url);
+    await seed.register(newUserData('fr_first')); // the first account of an instance is its admin
+    await context.clearCookies();
+    await seed.register(newUserData('fr_second'));
+    await page.goto('/admin');
+    await page.getByText('This page is for the instance administrator').waitFor();
+    expect(await page.getByText(/ADMIN_EMAILS/).count()).toBe(0);
+    await context.close();
+  });
+});
