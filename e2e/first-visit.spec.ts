@@ -23,7 +23,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const header = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+const header = (page: Page) => page.getByRole('banner');
 async function expectSignedInHeader(page: Page) {
   await header(page).getByRole('button', { name: 'Sign out' }).waitFor();
   expect(await header(page).getByRole('link', { name: 'Sign in' }).count()).toBe(0);
@@ -264,6 +264,26 @@ describe('friction', () => {
     await page.goto('/admin');
     await page.getByText('This page is for the instance administrator').waitFor();
     expect(await page.getByText(/ADMIN_EMAILS/).count()).toBe(0);
+    await context.close();
+  });
+
+  it('at 320 px the signed-in header takes at most two rows and the theme control shows its state', async () => {
+    const { context, page } = await newContext(browser, server.url, {
+      viewport: { width: 320, height: 640 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    await new Seed(context, server.url).register(newUserData('fr_320'));
+    await page.goto('/groups');
+    await page.getByRole('heading', { level: 1, name: 'My groups' }).waitFor();
+    const rows = await page.evaluate(() => {
+      const items = [...document.querySelectorAll<HTMLElement>('header a, header button')].filter((el) => el.offsetParent !== null);
+      return new Set(items.map((el) => Math.round(el.getBoundingClientRect().top / 10))).size;
+    });
+    expect(rows).toBeLessThanOrEqual(2);
+    const theme = page.getByRole('button', { name: /^Theme: / });
+    expect((await theme.innerText()).trim()).toMatch(/System|Light|Dark/);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
     await context.close();
   });
 });

@@ -3,7 +3,7 @@
  * touches admins), remove, and hand over ownership (owner). Every change asks for confirmation.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Avatar } from '../../../components/ui/avatar.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Card } from '../../../components/ui/card.tsx';
@@ -92,20 +92,33 @@ export function MembersPanel({ group, me }: { group: GroupDetail; me: User }) {
 
   /**
    * The dialog is gone and so, often, is the button that opened it (promote turns "Make admin" into
-   * "Make member", remove takes the row): put focus on the same button if it still exists, else on that
-   * member's first action (or their row), never on <body>.
+   * "Make member", remove takes the row): put focus back on the same button after a cancel, else on that
+   * member's row (after a removal: the row that took its place), never on <body>.
    */
   const restoreFocus = () => {
     const plan = focusPlan.current;
-    requestAnimationFrame(() => {
-      if (!plan.done && plan.opener?.isConnected) return plan.opener.focus();
-      const rows = listRef.current;
-      if (!rows) return;
-      const row = plan.fallbackId ? rows.querySelector<HTMLElement>(`[data-member-id="${CSS.escape(plan.fallbackId)}"]`) : null;
-      const target = row?.querySelector<HTMLElement>('button') ?? row ?? rows;
-      target.focus();
-    });
+    const opener = plan.opener;
+    if (!plan.done && opener?.isConnected) {
+      // After the dialog has left the DOM (its removal would otherwise move focus again).
+      requestAnimationFrame(() => opener.focus());
+      return;
+    }
+    setFocusRow({ id: plan.fallbackId });
   };
+  // Applied after every render until it settles: the refetched list can re-sort the rows, and moving a
+  // focused row in the DOM drops its focus. The row (keyed by member) reads out the name and new role.
+  const [focusRow, setFocusRow] = useState<{ id: string | undefined }>();
+  useEffect(() => {
+    if (!focusRow) return;
+    const rows = listRef.current;
+    const row = focusRow.id ? rows?.querySelector<HTMLElement>(`[data-member-id="${CSS.escape(focusRow.id)}"]`) : null;
+    (row ?? rows)?.focus();
+  }, [focusRow, group.members]);
+  useEffect(() => {
+    if (!focusRow) return;
+    const settle = setTimeout(() => setFocusRow(undefined), 3000);
+    return () => clearTimeout(settle);
+  }, [focusRow]);
 
   return (
     <Card id="members" title={`Members (${members.length})`}>
