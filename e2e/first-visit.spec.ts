@@ -286,4 +286,24 @@ describe('friction', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
     await context.close();
   });
+
+  it('the timezone picker filters, shows UTC offsets and offers no legacy aliases', async () => {
+    const { context, page } = await newContext(browser, server.url);
+    await new Seed(context, server.url).register(newUserData('fr_tz'));
+    await page.goto('/groups/new');
+    const select = page.getByLabel('Timezone', { exact: true });
+    await select.waitFor();
+    const labels = await select.locator('option').allTextContents();
+    expect(labels.every((l) => /^\(UTC[+−]\d{2}:\d{2}\) /.test(l))).toBe(true);
+    expect(labels.some((l) => /US\/Eastern|Etc\/GMT/.test(l))).toBe(false);
+    await page.getByLabel('Filter the list (city, region or UTC offset)').fill('berlin');
+    const filtered = await select.locator('option').allTextContents();
+    expect(filtered.some((l) => l.includes('Europe/Berlin'))).toBe(true);
+    expect(filtered.length).toBeLessThan(5);
+    await select.selectOption('Europe/Berlin');
+    await page.getByLabel('Group name').fill('Zone crew');
+    await page.getByRole('button', { name: 'Create group' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Zone crew' }).waitFor();
+    await context.close();
+  });
 });
