@@ -306,4 +306,25 @@ describe('friction', () => {
     await page.getByRole('heading', { level: 1, name: 'Zone crew' }).waitFor();
     await context.close();
   });
+
+  it('recovery codes: count left, download, and new codes for the password', async () => {
+    const { context, page } = await newContext(browser, server.url);
+    const user = newUserData('fr_rc');
+    const seed = new Seed(context, server.url);
+    await seed.register(user);
+    const { secret } = await seed.call<{ secret: string }>('POST', '/api/auth/2fa/setup');
+    await seed.call('POST', '/api/auth/2fa/enable', { code: totp(secret) });
+    await page.goto('/account');
+    await page.getByTestId('recovery-codes-left').getByText('10 unused recovery codes left.').waitFor();
+    await page.getByRole('button', { name: 'New recovery codes…' }).click();
+    await page.getByLabel('Your password').fill(user.password);
+    await page.getByRole('button', { name: 'Make new codes' }).click();
+    const codes = page.getByTestId('recovery-codes');
+    await codes.waitFor();
+    expect(await codes.locator('li').count()).toBe(10);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download codes' }).click()]);
+    expect(download.suggestedFilename()).toBe('queuecrew-recovery-codes.txt');
+    await page.getByRole('button', { name: 'Copy codes' }).waitFor();
+    await context.close();
+  });
 });

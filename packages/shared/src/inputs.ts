@@ -205,6 +205,11 @@ export const twoFactorEnableInput = z.strictObject({
     .regex(/^\d{6}$/, { message: 'Enter the 6-digit code from your authenticator app.' }),
 });
 
+/** New recovery codes (the old ones stop working) need the password. */
+export const recoveryCodesInput = z.strictObject({
+  password: z.string({ error: 'Enter your password.' }).min(1, { message: 'Enter your password.' }).max(PASSWORD_MAX),
+});
+
 /** Turning off two-factor needs a fresh second factor (code or recovery code) or the password. */
 export const twoFactorDisableInput = z
   .strictObject({
