@@ -115,8 +115,6 @@ function buildConfig(e: z.infer<typeof schema>, secrets: Record<SecretName, stri
     appOrigin: appUrl.origin,
     /** appOrigin first; loopback aliases in development only (see acceptedOriginsOf). */
     acceptedOrigins: acceptedOriginsOf(appUrl, e.NODE_ENV),
-    /** APP_URL came from the environment (false: derived from PORT or the built-in default). */
-    appUrlFromEnv: e.APP_URL !== undefined,
     isHttps,
     dataDir,
     database: {
