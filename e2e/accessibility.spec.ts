@@ -51,6 +51,12 @@ const screens: Screen[] = [
       await p.getByText('Some fields need attention').waitFor();
     },
   },
+  {
+    name: 'register-from-invite',
+    path: () => `/register?redirect=${encodeURIComponent(`/invite/${spareInviteCode}`)}`,
+    signedIn: false,
+    ready: (p) => p.getByText('You are signing up from an invite link').waitFor(),
+  },
   { name: 'privacy', path: () => '/privacy', signedIn: false, ready: (p) => heading(p, 'Privacy') },
   {
     name: 'invite-signed-out',
@@ -131,6 +137,8 @@ const screens: Screen[] = [
     ready: async (p) => {
       await p.getByTestId('invite').first().waitFor();
       await p.getByRole('form', { name: 'Night settings' }).waitFor();
+      // A used-up link, listed apart from the active ones (issue 14, bug 9).
+      await p.getByTestId('invite-spent').first().waitFor();
     },
   },
   {
@@ -191,6 +199,12 @@ beforeAll(async () => {
   inviteCode = (await o.createInvite(groupId)).code;
   spareInviteCode = (await o.createInvite(groupId)).code;
   await f.acceptInvite(inviteCode);
+  const usedUp = await o.call<{ code: string }>('POST', `/api/groups/${groupId}/invites`, { maxUses: 1 });
+  const thirdCtx = await browser.newContext();
+  const third = new Seed(thirdCtx, server.url);
+  await third.register(newUserData('third'));
+  await third.acceptInvite(usedUp.code);
+  await thirdCtx.close();
   await o.suggest(groupId, 'Stardew Valley');
   await o.suggest(groupId, 'Terraria');
   // The friend's suggestion is their approval; take it back so they show under "hasn't voted yet".

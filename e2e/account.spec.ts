@@ -88,7 +88,7 @@ describe('account', () => {
     await page.getByText('Signing in asks for a code').waitFor();
 
     // Sign out, sign in: the password alone is not enough; a recovery code finishes it.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('link', { name: 'Sign in' }).first().waitFor();
     await context.clearCookies();
     const signIn = new SignInPage(page);

@@ -17,62 +17,84 @@ const WEB_DIST = join(ROOT, 'apps', 'web', 'dist');
 export interface RunningServer {
   url: string;
   logs: () => string;
+  /** Stops the process (SIGTERM) but keeps its data dir, so `start()` brings the same server back. */
+  halt: () => Promise<void>;
+  /** Starts the process again on the same port with the same database and secrets; waits for /readyz. */
+  start: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
-export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+/** `extraEnv` overrides the defaults below; a value of `undefined` removes that variable (e.g. `APP_URL`). */
+export async function startServer(extraEnv: Record<string, string | undefined> = {}): Promise<RunningServer> {
   if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('apps/web/dist is missing: run `npm run build` before the browser suite.');
   const dataDir = mkdtempSync(join(tmpdir(), 'qc-e2e-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/index.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      TZ: process.env.TZ ?? 'UTC',
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      APP_URL: url,
-      DATA_DIR: dataDir,
-      WEB_DIST_DIR: WEB_DIST,
-      DATABASE_ENCRYPTION_KEY: 'e2e-db-key-0123456789abcdefghijklmnopqrstuvwxyz',
-      SESSION_SECRET: 'e2e-session-secret-0123456789abcdefghijklmnopqrstuvwxyz',
-      FIELD_ENCRYPTION_KEY: 'e2e-field-key-0123456789abcdefghijklmnopqrstuvwxyz',
-      BACKUP_KEY: 'e2e-backup-key-0123456789abcdefghijklmnopqrstuvwxyz',
-      RATE_LIMITS: 'off',
-      REGISTRATION: 'open',
-      LOG_LEVEL: 'warn',
-      ...extraEnv,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-  // Bounded wait for readiness: the process migrates a fresh database first.
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited during start:\n${output}`);
-    try {
-      const res = await fetch(`${url}/readyz`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH ?? '',
+    TZ: process.env.TZ ?? 'UTC',
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    APP_URL: url,
+    DATA_DIR: dataDir,
+    WEB_DIST_DIR: WEB_DIST,
+    DATABASE_ENCRYPTION_KEY: 'e2e-db-key-0123456789abcdefghijklmnopqrstuvwxyz',
+    SESSION_SECRET: 'e2e-session-secret-0123456789abcdefghijklmnopqrstuvwxyz',
+    FIELD_ENCRYPTION_KEY: 'e2e-field-key-0123456789abcdefghijklmnopqrstuvwxyz',
+    BACKUP_KEY: 'e2e-backup-key-0123456789abcdefghijklmnopqrstuvwxyz',
+    RATE_LIMITS: 'off',
+    REGISTRATION: 'open',
+    LOG_LEVEL: 'warn',
+    ...extraEnv,
+  };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+
+  const launch = async () => {
+    const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/index.ts'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = proc;
+    proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    exited = new Promise<void>((ok) => proc.once('exit', () => ok()));
+    // Bounded wait for readiness: the process migrates a fresh database first.
+    for (let i = 0; i < 300; i++) {
+      if (proc.exitCode !== null) throw new Error(`server exited during start:\n${output}`);
+      try {
+        const res = await fetch(`${url}/readyz`);
+        if (res.ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (i === 299) throw new Error(`server did not become ready:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
-    if (i === 299) throw new Error(`server did not become ready:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  };
+
+  const halt = async () => {
+    const proc = child;
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGTERM');
+      const force = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(force);
+    }
+  };
+
+  await launch();
   return {
     url,
     logs: () => output,
+    halt,
+    start: launch,
     stop: async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(force);
-      }
+      await halt();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -21,7 +21,8 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
-  APP_URL: z.url({ message: 'must be an absolute URL such as https://queuecrew.example' }).default('http://localhost:3000'),
+  /** Unset: http://localhost:<PORT> in development (so `PORT=3300 npm start` just works), else http://localhost:3000. */
+  APP_URL: z.url({ message: 'must be an absolute URL such as https://queuecrew.example' }).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().min(1).optional(),
   DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
@@ -101,8 +102,29 @@ export interface VapidConfig {
   subject: string;
 }
 
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** APP_URL, or — when it is not set — where a development server can be opened: its own port. */
+function appUrlOf(e: z.infer<typeof schema>): string {
+  if (e.APP_URL) return e.APP_URL;
+  if (e.NODE_ENV === 'development' && e.PORT > 0) return `${e.TLS_CERT_FILE ? 'https' : 'http'}://localhost:${e.PORT}`;
+  return 'http://localhost:3000';
+}
+
+/**
+ * The origins whose pages may send state-changing requests and open the live socket: APP_URL's, and in
+ * development only, when APP_URL is a loopback name, the other loopback names on the same port
+ * (localhost, 127.0.0.1, [::1] are one machine). docs/decisions/102-dev-loopback-origins.md
+ */
+function acceptedOriginsOf(appUrl: URL, env: string): string[] {
+  const own = appUrl.origin;
+  if (env !== 'development' || !LOOPBACK_HOSTS.has(appUrl.hostname)) return [own];
+  const port = appUrl.port ? `:${appUrl.port}` : '';
+  return [own, ...[...LOOPBACK_HOSTS].map((h) => `${appUrl.protocol}//${h}${port}`).filter((o) => o !== own)];
+}
+
 function buildConfig(e: z.infer<typeof schema>, secrets: Record<SecretName, string>, vapid: VapidConfig, warnings: string[]) {
-  const appUrl = new URL(e.APP_URL);
+  const appUrl = new URL(appUrlOf(e));
   const dataDir = resolve(e.DATA_DIR);
   const isHttps = appUrl.protocol === 'https:';
   const splitList = (s?: string) =>
@@ -117,6 +139,8 @@ function buildConfig(e: z.infer<typeof schema>, secrets: Record<SecretName, stri
     host: e.HOST,
     appUrl: appUrl.origin,
     appOrigin: appUrl.origin,
+    /** appOrigin first; loopback aliases in development only (see acceptedOriginsOf). */
+    acceptedOrigins: acceptedOriginsOf(appUrl, e.NODE_ENV),
     isHttps,
     dataDir,
     database: {
@@ -287,7 +311,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     if (distinct.size < SECRET_NAMES.filter((n) => e[n]).length) problems.push('secrets: each secret must be different');
     // /metrics reveals versions, traffic and sign-in failure counts: never public in production.
     if (!e.METRICS_TOKEN) problems.push('METRICS_TOKEN: is required when NODE_ENV=production (generate one with: openssl rand -hex 24)');
-    if (!e.APP_URL.startsWith('https://'))
+    if (!e.APP_URL) warnings.push('APP_URL is not set: set it to the address people open (e.g. https://queuecrew.example).');
+    else if (!e.APP_URL.startsWith('https://'))
       warnings.push('APP_URL is not https: cookies will not be Secure. Serve QueueCrew behind TLS in production.');
   } else if (missing.length > 0 || !e.VAPID_PUBLIC_KEY || !e.VAPID_PRIVATE_KEY) {
     const wantVapid = !e.VAPID_PUBLIC_KEY && !e.VAPID_PRIVATE_KEY;

@@ -96,7 +96,16 @@ export async function startServer(
   realtime.attach(server);
   const port = (server.address() as AddressInfo).port;
   const url = `${tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  logger.info({ port, url: config.appUrl, tls: Boolean(tls) }, 'QueueCrew is listening');
+  logger.info({ port, url: config.appUrl, tls: Boolean(tls) }, `QueueCrew is listening: open ${config.appUrl}`);
+  const appUrl = new URL(config.appUrl);
+  const appPort = Number(appUrl.port || (appUrl.protocol === 'https:' ? 443 : 80));
+  if (config.env !== 'test' && ['localhost', '127.0.0.1', '[::1]'].includes(appUrl.hostname) && appPort !== port) {
+    // A loopback APP_URL on another port cannot be right (no proxy in between): every form would be refused.
+    logger.warn(
+      { port, appUrl: config.appUrl, setting: 'APP_URL' },
+      `APP_URL is ${config.appUrl} but the server listens on port ${port}: set APP_URL to ${appUrl.protocol}//${appUrl.hostname}:${port} (or leave it unset in development)`,
+    );
+  }
   const redirectServer = config.httpRedirectPort ? await startRedirectServer(config, config.httpRedirectPort) : undefined;
   const webhookWorker = new WebhookWorker(services, options.webhooks || {});
   if (options.webhooks !== false) webhookWorker.start();

@@ -4,7 +4,7 @@ import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ToastProvider } from './components/ui/toast.tsx';
-import { authQueries } from './features/auth/api.ts';
+import { setSessionUser } from './features/auth/session-cache.ts';
 import { setUnauthenticatedHandler } from './lib/api-client.ts';
 import { createQueryClient } from './lib/query-client.ts';
 import { applyTheme, readTheme, watchSystemTheme } from './lib/theme.ts';
@@ -19,7 +19,7 @@ const router = createAppRouter(queryClient);
 
 // The refresh failed too: the session is over. Go to sign-in, and come back here afterwards.
 setUnauthenticatedHandler(() => {
-  queryClient.setQueryData(authQueries.me().queryKey, null);
+  setSessionUser(queryClient, null);
   const here = router.state.location;
   if (here.pathname === '/sign-in' || here.pathname === '/register') return;
   void router.navigate({ to: '/sign-in', search: { redirect: here.href } });

@@ -12,6 +12,28 @@ export function normalizeText(value: string): string {
   return value.trim().replace(/\s+/g, ' ');
 }
 
+/**
+ * Invisible characters a name may carry in (pasted from chat, typed on a phone): format characters
+ * (Unicode category Cf: zero-width space/joiners U+200B–U+200D, LRM/RLM U+200E–U+200F, word joiner and
+ * invisible operators U+2060–U+2064, BOM U+FEFF, soft hyphen, …) and the Hangul fillers U+115F, U+1160,
+ * U+3164, U+FFA0 and the braille blank U+2800, which render as nothing. They are removed from names.
+ * (Bidi embeddings/overrides/isolates are refused outright by CONTROL_CHARS: they reorder what is shown.)
+ */
+const INVISIBLE = /[\p{Cf}\u115f\u1160\u3164\uffa0\u2800]/gu;
+/** A character that shows: not whitespace, not a mark alone, not invisible, not unassigned. */
+const VISIBLE = /[^\s\p{M}\p{Cc}\p{Cf}\p{Cn}\p{Default_Ignorable_Code_Point}\u115f\u1160\u3164\uffa0\u2800]/u;
+
+/** NFC, invisible characters removed, whitespace trimmed and collapsed: the form a name is stored in. */
+export function normalizeName(value: string): string {
+  // Removal first: a dropped character may leave a base + mark that NFC composes.
+  return normalizeText(value.replace(INVISIBLE, '').normalize('NFC'));
+}
+
+/** Whether a (normalised) name has at least one character a person can see. */
+export function hasVisibleCharacter(value: string): boolean {
+  return VISIBLE.test(value);
+}
+
 /** The key that makes "Rocket  League" and "rocket league" the same game. */
 export function gameKey(name: string): string {
   return normalizeText(name).normalize('NFKC').toLowerCase();
@@ -21,12 +43,15 @@ const plainText = (label: string, min: number, max: number) =>
   z
     .string({ error: `${label} is required.` })
     .refine((v) => !CONTROL_CHARS.test(v), { message: `${label} cannot contain control characters.` })
-    .transform(normalizeText)
+    .transform(normalizeName)
     .pipe(
       z
         .string()
         .min(min, { message: min === 1 ? `${label} cannot be empty.` : `${label} must be at least ${min} characters.` })
-        .max(max, { message: `${label} must be at most ${max} characters.` }),
+        .max(max, { message: `${label} must be at most ${max} characters.` })
+        .refine((v) => v.length === 0 || hasVisibleCharacter(v), {
+          message: `${label} needs at least one visible character (invisible characters are removed).`,
+        }),
     );
 
 export const emailSchema = z
@@ -42,6 +67,14 @@ export const usernameSchema = z
   .min(2, { message: 'Username must be at least 2 characters.' })
   .max(32, { message: 'Username must be at most 32 characters.' })
   .regex(/^[A-Za-z0-9_.-]+$/, { message: 'Username can use letters, digits, and _ . - only.' });
+
+/**
+ * The key that makes two usernames the same person to the eye: NFKC (fullwidth "ａｌｉｃｅ" is "alice")
+ * and case-folded ("Alice" is "alice"). Stored in users.username_key, which is unique.
+ */
+export function usernameKey(username: string): string {
+  return username.normalize('NFKC').toLowerCase().normalize('NFKC');
+}
 
 export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 128;
@@ -241,6 +274,11 @@ export const twoFactorEnableInput = z.strictObject({
     .string({ error: 'Enter the 6-digit code from your authenticator app.' })
     .trim()
     .regex(/^\d{6}$/, { message: 'Enter the 6-digit code from your authenticator app.' }),
+});
+
+/** New recovery codes (the old ones stop working) need the password. */
+export const recoveryCodesInput = z.strictObject({
+  password: z.string({ error: 'Enter your password.' }).min(1, { message: 'Enter your password.' }).max(PASSWORD_MAX),
 });
 
 /** Turning off two-factor needs a fresh second factor (code or recovery code) or the password. */

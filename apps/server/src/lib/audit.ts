@@ -22,6 +22,7 @@ export type SecurityEventType =
   | 'totp_enabled'
   | 'totp_disabled'
   | 'recovery_code_used'
+  | 'recovery_codes_regenerated'
   | 'discord_linked'
   | 'discord_unlinked'
   | 'permission_denied'

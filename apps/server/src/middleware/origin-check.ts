@@ -42,8 +42,9 @@ export const originCheck = createMiddleware<AppEnv>(async (c, next) => {
   // request came from; a foreign one is refused the same way.
   const referer = origin === undefined ? c.req.header('referer') : undefined;
   const refererOrigin = referer ? originOf(referer) : undefined;
-  const foreign =
-    (origin !== undefined && origin !== config.appOrigin) || (refererOrigin !== undefined && refererOrigin !== config.appOrigin);
+  const accepted = (o: string) => config.acceptedOrigins.includes(o);
+  const seen = origin !== undefined ? originOf(origin) : refererOrigin;
+  const foreign = (origin !== undefined && !accepted(origin)) || (refererOrigin !== undefined && !accepted(refererOrigin));
   // Cookies without any proof of origin: refused unless the caller authenticates with its own header.
   const unproven =
     origin === undefined &&
@@ -51,6 +52,17 @@ export const originCheck = createMiddleware<AppEnv>(async (c, next) => {
     refererOrigin === undefined &&
     c.req.header('cookie') !== undefined &&
     c.req.header('authorization') === undefined;
+  if (foreign && seen !== undefined && (site === 'same-origin' || site === 'same-site')) {
+    // Not another site as far as the browser knows (same-origin or same-site), but an address that is not
+    // APP_URL: almost always a configuration mismatch (another port, 127.0.0.1 vs a host name, a proxy).
+    // Say which origin was seen, what APP_URL is and that APP_URL is the setting to change.
+    const message = `This page was opened at ${seen}, but QueueCrew is configured for ${config.appOrigin} (APP_URL), so the request was refused. Open ${config.appOrigin} instead, or set APP_URL to the address you open.`;
+    c.get('logger').warn(
+      { origin: seen, appUrl: config.appOrigin, site, path: loggablePath(c.req.path), alert: 'csrf_refused', setting: 'APP_URL' },
+      `origin mismatch: request from ${seen} but APP_URL is ${config.appOrigin}; set APP_URL to the address people open`,
+    );
+    throw new AppError(403, 'origin_mismatch', message, { origin: seen, appUrl: config.appOrigin, setting: 'APP_URL' });
+  }
   if (site === 'cross-site' || foreign || unproven) {
     c.get('logger').warn(
       { origin: origin ?? refererOrigin, site, path: loggablePath(c.req.path), alert: 'csrf_refused' },

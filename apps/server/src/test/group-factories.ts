@@ -69,7 +69,7 @@ export async function createSignedInUsers(t: TestApp, count: number): Promise<Te
   const { database, config, tokens } = t.services;
   const rows = Array.from({ length: count }, () => {
     const suffix = randomBytes(6).toString('hex');
-    return { id: newId(), email: `crowd_${suffix}@example.test`, username: `crowd_${suffix}` };
+    return { id: newId(), email: `crowd_${suffix}@example.test`, username: `crowd_${suffix}`, usernameKey: `crowd_${suffix}` };
   });
   const sessions = await database.write(async (tx) => {
     await tx.insert(schema.users).values(rows);

@@ -62,6 +62,10 @@ let onUnauthenticated: UnauthenticatedHandler = () => {};
 export function setUnauthenticatedHandler(fn: UnauthenticatedHandler) {
   onUnauthenticated = fn;
 }
+/** Another channel (the live socket) learned from a real 401 that the session is over: same as a final 401. */
+export function sessionEnded() {
+  onUnauthenticated();
+}
 
 const browserTimezone = (() => {
   try {
@@ -73,12 +77,27 @@ const browserTimezone = (() => {
 
 let refreshInFlight: Promise<boolean> | null = null;
 
+/**
+ * `true`: renewed. `false`: the server said 401, the session is over. Anything else (network down, the
+ * server restarting, a 5xx or 429) throws an `ApiError`: that is no answer about the session, and must
+ * never be read as "signed out" (the live client would give up for good).
+ */
 async function doRefresh(): Promise<boolean> {
-  const res = await fetch('/api/auth/refresh', { method: 'POST', credentials: 'same-origin' });
-  return res.ok;
+  let res: Response;
+  try {
+    res = await fetch('/api/auth/refresh', { method: 'POST', credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network_error', 'Could not reach QueueCrew. Check your connection and try again.');
+  }
+  if (res.ok) return true;
+  if (res.status === 401) return false;
+  throw await toError(res);
 }
 
-/** One refresh for every request that got a 401 at the same time; serialised across tabs when possible. */
+/**
+ * One refresh for every request that got a 401 at the same time; serialised across tabs when possible.
+ * Resolves `false` only on a real 401; rejects when the server could not be asked (see `doRefresh`).
+ */
 export function refreshSession(): Promise<boolean> {
   refreshInFlight ??= (async () => {
     try {
@@ -86,8 +105,6 @@ export function refreshSession(): Promise<boolean> {
         return await navigator.locks.request('queuecrew-refresh', doRefresh);
       }
       return await doRefresh();
-    } catch {
-      return false;
     } finally {
       // Let the requests that joined this refresh see its result before a new one may start.
       queueMicrotask(() => {

@@ -148,6 +148,8 @@ export interface Invite {
   expiresAt: string | null;
   maxUses: number | null;
   uses: number;
+  /** Older servers send no status: treat the link as active. */
+  status?: 'active' | 'expired' | 'used_up';
 }
 
 export interface InvitePreview {

@@ -1,3 +1,4 @@
+import { Link } from '@tanstack/react-router';
 import { EventsPanel, RegistrationPanel, UsersPanel } from '../features/admin/components/admin-panels.tsx';
 import { useMe } from '../features/auth/use-session.ts';
 import { usePageTitle } from '../lib/use-page-title.ts';
@@ -9,7 +10,10 @@ export function AdminPage() {
     return (
       <div className="space-y-3">
         <h1 className="text-2xl font-extrabold">Instance admin</h1>
-        <p>This page is for the people who run this QueueCrew instance. If that is you, ask for your email to be added to ADMIN_EMAILS.</p>
+        <p>This page is for the instance administrator: the person who runs this QueueCrew server.</p>
+        <p>
+          <Link to="/groups">Back to my groups</Link>
+        </p>
       </div>
     );
   }

@@ -18,6 +18,12 @@ export const users = sqliteTable(
     /** Lower-cased; null for a Discord-only account. */
     email: text('email'),
     username: text('username').notNull(),
+    /**
+     * usernameKey(username) from @queuecrew/shared (NFKC, case-folded): "alice", "Alice" and "ａｌｉｃｅ"
+     * are one name. Unique; set by every write of `username` (nullable only because SQLite cannot add a
+     * NOT NULL column to a filled table; migration 0003_username_ci fills it).
+     */
+    usernameKey: text('username_key'),
     passwordHash: text('password_hash'),
     avatarUrl: text('avatar_url'),
     discordId: text('discord_id'),
@@ -37,6 +43,7 @@ export const users = sqliteTable(
     uniqueIndex('users_email_unique').on(t.email),
     uniqueIndex('users_discord_id_unique').on(t.discordId),
     uniqueIndex('users_steam_id_unique').on(t.steamId),
+    uniqueIndex('users_username_key_unique').on(t.usernameKey),
   ],
 );
 

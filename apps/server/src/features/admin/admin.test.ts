@@ -256,3 +256,13 @@ describe('security event log', () => {
     expect((await asAdmin(`/security-events?${query}`)).status).toBe(400);
   });
 });
+
+describe('security log readability (issue 14)', () => {
+  it('names the account by its username while it exists', async () => {
+    const events = (await (await asAdmin(`/security-events?userId=${member.id}`)).json()) as Page<Event & { username: string | null }>;
+    expect(events.items.length).toBeGreaterThan(0);
+    for (const e of events.items) expect(e.username).toBe('second_member');
+    const anonymous = (await (await asAdmin('/security-events')).json()) as Page<Event & { username: string | null }>;
+    for (const e of anonymous.items.filter((x) => x.userId === null)) expect(e.username).toBeNull();
+  });
+});

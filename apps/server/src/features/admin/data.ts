@@ -64,6 +64,8 @@ export const SecurityEventSchema = z
     id: z.number(),
     type: z.string(),
     userId: z.string().nullable(),
+    /** The account's current username while it still exists (null once deleted): readable instead of a hash. */
+    username: z.string().nullable(),
     subject: z.string().nullable(),
     groupId: z.string().nullable(),
     ip: z.string().nullable(),
@@ -104,13 +106,21 @@ export async function listSecurityEvents(db: Db, q: z.infer<typeof EventsQuery>)
     q.to ? lt(e.createdAt, q.to) : undefined,
   ].filter((x): x is SQL => x !== undefined);
   const where = conditions.length ? and(...conditions) : undefined;
-  const rows = await db.select().from(e).where(where).orderBy(desc(e.createdAt), desc(e.id)).limit(q.limit).offset(q.offset);
+  const rows = await db
+    .select({ event: e, username: schema.users.username })
+    .from(e)
+    .leftJoin(schema.users, eq(schema.users.id, e.userId))
+    .where(where)
+    .orderBy(desc(e.createdAt), desc(e.id))
+    .limit(q.limit)
+    .offset(q.offset);
   const [total] = await db.select({ n: count() }).from(e).where(where);
   return {
-    items: rows.map((r) => ({
+    items: rows.map(({ event: r, username }) => ({
       id: r.id,
       type: r.type,
       userId: r.userId,
+      username: username ?? null,
       subject: r.subject,
       groupId: r.groupId,
       ip: r.ip,

@@ -1,7 +1,7 @@
 /** Thin handlers: parse → policy → data/mutations → respond. */
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import { schema } from '../../db/client.ts';
 import { auditRequest } from '../../lib/audit.ts';
 import { requireUser } from '../../lib/auth-guard.ts';
@@ -11,7 +11,8 @@ import { AppError, notFound, unauthorized } from '../../lib/errors.ts';
 import type { ControlMessage } from '../../lib/hub.ts';
 import { newId } from '../../lib/ids.ts';
 import { getRegistrationPolicy } from '../../lib/settings.ts';
-import { findUserByEmail, getUser, toUserDto } from '../users/index.ts';
+import { usernameKey } from '@queuecrew/shared';
+import { findUserByEmail, getUser, toUserDto, usernameTaken, usernameTakenError } from '../users/index.ts';
 import { passwordWeakness } from './password-policy.ts';
 import type * as routes from './routes.ts';
 import {
@@ -70,6 +71,7 @@ export const register: H<typeof routes.register> = async (c) => {
   const meta = { ip: c.get('ip'), userAgent: c.req.header('user-agent') };
   const result = await database.write(async (tx) => {
     if (await findUserByEmail(tx, input.email)) return undefined;
+    if (await usernameTaken(tx, input.username)) throw usernameTakenError();
     const anyUser = await tx.select({ id: schema.users.id }).from(schema.users).limit(1).get();
     const id = newId();
     const [user] = await tx
@@ -78,6 +80,7 @@ export const register: H<typeof routes.register> = async (c) => {
         id,
         email: input.email,
         username: input.username,
+        usernameKey: usernameKey(input.username),
         passwordHash,
         // With ADMIN_EMAILS set, only those emails are admins; without it, the first account is.
         isInstanceAdmin: config.adminEmails.length > 0 ? config.adminEmails.includes(input.email) : !anyUser,
@@ -342,4 +345,38 @@ export const twoFactorDisable: H<typeof routes.twoFactorDisable> = async (c) => 
     await auditRequest(c, { type: 'totp_disabled', userId: user.id, detail: { method } }, tx);
   });
   return c.body(null, 204);
+};
+
+export const recoveryCodesStatus: H<typeof routes.recoveryCodesStatus> = async (c) => {
+  const auth = requireUser(c);
+  const { database } = c.get('services');
+  const [row] = await database.db
+    .select({ n: count() })
+    .from(schema.recoveryCodes)
+    .where(and(eq(schema.recoveryCodes.userId, auth.userId), isNull(schema.recoveryCodes.usedAt)));
+  return c.json({ left: row?.n ?? 0 }, 200);
+};
+
+export const recoveryCodesRegenerate: H<typeof routes.recoveryCodesRegenerate> = async (c) => {
+  const auth = requireUser(c);
+  const { password } = c.req.valid('json');
+  const { database } = c.get('services');
+  await limit(c, RULES.twoFactorUser, auth.userId);
+  const user = await getUser(database.db, auth.userId);
+  if (!user.totpEnabled) throw new AppError(409, 'totp_not_enabled', 'Two-factor sign-in is not on.');
+  if (user.passwordHash === null) {
+    throw new AppError(409, 'password_required', 'Add a password to your account first: new recovery codes need it.');
+  }
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    throw new AppError(400, 'invalid_input', 'That did not confirm it is you.', { password: 'Your password is not right.' });
+  }
+  const recoveryCodes = generateRecoveryCodes();
+  await database.write(async (tx) => {
+    await tx.delete(schema.recoveryCodes).where(eq(schema.recoveryCodes.userId, user.id));
+    await tx
+      .insert(schema.recoveryCodes)
+      .values(recoveryCodes.map((rc) => ({ id: newId(), userId: user.id, codeHash: sha256(normalizeRecoveryCode(rc)) })));
+    await auditRequest(c, { type: 'recovery_codes_regenerated', userId: user.id }, tx);
+  });
+  return c.json({ recoveryCodes }, 200);
 };

@@ -13,4 +13,6 @@ export const authRouter = createRouter()
   .openapi(routes.changePassword, handlers.changePassword)
   .openapi(routes.twoFactorSetup, handlers.twoFactorSetup)
   .openapi(routes.twoFactorEnable, handlers.twoFactorEnable)
-  .openapi(routes.twoFactorDisable, handlers.twoFactorDisable);
+  .openapi(routes.twoFactorDisable, handlers.twoFactorDisable)
+  .openapi(routes.recoveryCodesStatus, handlers.recoveryCodesStatus)
+  .openapi(routes.recoveryCodesRegenerate, handlers.recoveryCodesRegenerate);

@@ -1,6 +1,13 @@
 /** The auth contract (shared/API.md, "Auth"). */
 import { createRoute, z } from '@hono/zod-openapi';
-import { loginInput, passwordChangeInput, registerInput, twoFactorDisableInput, twoFactorEnableInput } from '@queuecrew/shared';
+import {
+  loginInput,
+  passwordChangeInput,
+  recoveryCodesInput,
+  registerInput,
+  twoFactorDisableInput,
+  twoFactorEnableInput,
+} from '@queuecrew/shared';
 import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
 import { UserSchema } from '../users/index.ts';
 
@@ -104,6 +111,23 @@ export const twoFactorEnable = createRoute({
   summary: 'Turn two-factor on with a code from the app; returns ten single-use recovery codes (shown once)',
   request: jsonBody(twoFactorEnableInput),
   responses: { 200: jsonResponse('Two-factor is on', z.object({ recoveryCodes: z.array(z.string()) })), ...commonErrors },
+});
+
+export const recoveryCodesStatus = createRoute({
+  method: 'get',
+  path: '/2fa/recovery-codes',
+  tags,
+  summary: 'How many unused recovery codes are left (the codes themselves are stored hashed and never shown again)',
+  responses: { 200: jsonResponse('Recovery codes left', z.object({ left: z.number().int() })), ...commonErrors },
+});
+
+export const recoveryCodesRegenerate = createRoute({
+  method: 'post',
+  path: '/2fa/recovery-codes',
+  tags,
+  summary: 'Replace the recovery codes with ten new ones (needs the password; the old codes stop working)',
+  request: jsonBody(recoveryCodesInput),
+  responses: { 200: jsonResponse('New recovery codes, shown once', z.object({ recoveryCodes: z.array(z.string()) })), ...commonErrors },
 });
 
 export const twoFactorDisable = createRoute({

@@ -1,7 +1,9 @@
 /** Writes for Discord sign-up, sign-in and linking. Each runs inside the caller's write transaction. */
 import { eq } from 'drizzle-orm';
 import { schema, type Tx } from '../../db/client.ts';
+import { usernameKey } from '@queuecrew/shared';
 import { newId } from '../../lib/ids.ts';
+import { freeUsername } from '../users/index.ts';
 import { findUserByDiscordId } from './data.ts';
 import { avatarUrlFromDiscord, usernameFromDiscord, type DiscordUser } from './oauth.ts';
 
@@ -24,12 +26,15 @@ export async function linkDiscord(tx: Tx, userId: string, discordUser: DiscordUs
 /** Creates a Discord-only account (no email, no password). The first account of an instance is its admin. */
 export async function createDiscordUser(tx: Tx, discordUser: DiscordUser) {
   const anyUser = await tx.select({ id: schema.users.id }).from(schema.users).limit(1).get();
+  // Usernames are unique case-insensitively: "alice" taken means this one becomes "alice_2".
+  const username = await freeUsername(tx, usernameFromDiscord(discordUser));
   const [user] = await tx
     .insert(schema.users)
     .values({
       id: newId(),
       email: null,
-      username: usernameFromDiscord(discordUser),
+      username,
+      usernameKey: usernameKey(username),
       passwordHash: null,
       avatarUrl: avatarUrlFromDiscord(discordUser),
       discordId: discordUser.id,

@@ -275,9 +275,14 @@ export class WebhookWorker {
 
   private async post(url: string, payload: string, attempts: number, now: Date): Promise<Outcome> {
     const backoff = () => Math.min(this.options.baseDelayMs * 2 ** (attempts - 1), this.options.maxDelayMs);
+    // Outages (network, timeout, 5xx, 429) pass by themselves: say so, and never ask for a new URL.
     const retryOrFail = (error: string, at = now.getTime() + backoff()): Outcome =>
       attempts >= this.options.maxAttempts
-        ? { kind: 'failed', error, groupError: `${error} Gave up after ${attempts} attempts.` }
+        ? {
+            kind: 'failed',
+            error,
+            groupError: `${error} We tried ${attempts} times and gave up on this announcement; the next one will be sent as usual. Nothing to change here unless this keeps happening.`,
+          }
         : { kind: 'retry', error, at };
     let res: Response;
     try {
@@ -290,23 +295,34 @@ export class WebhookWorker {
         signal: AbortSignal.timeout(this.options.requestTimeoutMs),
       });
     } catch (e) {
-      return retryOrFail(`Discord could not be reached (${e instanceof Error ? e.name : 'error'}).`);
+      const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
+      return retryOrFail(
+        timedOut ? 'Discord could not be reached: it did not answer in time.' : 'Discord could not be reached: the connection failed.',
+      );
     }
     const detail = await res.text().catch(() => '');
     if (res.ok) return { kind: 'delivered' };
     if (res.status === 429) {
       // Discord's rate limit says when to come back (seconds, possibly fractional).
-      const seconds = Number((JSON.parse(detail || '{}') as { retry_after?: unknown }).retry_after ?? res.headers.get('retry-after') ?? 5);
+      let retryAfter: unknown;
+      try {
+        retryAfter = (JSON.parse(detail || '{}') as { retry_after?: unknown }).retry_after;
+      } catch {
+        retryAfter = undefined;
+      }
+      const seconds = Number(retryAfter ?? res.headers.get('retry-after') ?? 5);
       const wait = Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, this.options.maxDelayMs) : backoff();
-      return retryOrFail('Discord rate-limited the webhook.', now.getTime() + wait);
+      return retryOrFail('Discord asked us to slow down (too many messages at once).', now.getTime() + wait);
     }
-    if (res.status >= 500) return retryOrFail(`Discord answered ${res.status}.`);
-    // 4xx: the webhook was deleted (404), its token is wrong (401) or the message was refused (400):
-    // retrying cannot help, the admin has to act.
-    const what =
-      res.status === 404 || res.status === 401
-        ? 'Discord says this webhook no longer exists. Create a new webhook in Discord and set its URL again.'
-        : `Discord refused the message (${res.status}).`;
+    if (res.status >= 500) return retryOrFail(`Discord had a problem on its side (HTTP ${res.status}).`);
+    // 401/404: the webhook was deleted or its token is wrong. Retrying cannot help; only a new URL does.
+    if (res.status === 404 || res.status === 401) {
+      const what =
+        'Discord says this webhook no longer exists (it was deleted in Discord, or its URL is wrong). Create a new webhook in Discord and paste its URL below.';
+      return { kind: 'failed', error: what, groupError: what };
+    }
+    // Other 4xx (e.g. 400): Discord refused this one message; the webhook itself still works.
+    const what = `Discord refused this announcement (HTTP ${res.status}). Later announcements are still sent; nothing to change unless this keeps happening.`;
     return { kind: 'failed', error: what, groupError: what };
   }
 
@@ -330,7 +346,7 @@ export class WebhookWorker {
           .where(eq(schema.webhookOutbox.id, row.id));
         await tx
           .update(schema.groups)
-          .set({ webhookLastError: `${outcome.error} Retrying.`, webhookLastErrorAt: now })
+          .set({ webhookLastError: `${outcome.error} QueueCrew retries by itself; there is nothing to do.`, webhookLastErrorAt: now })
           .where(eq(schema.groups.id, row.groupId));
         return;
       }

@@ -21,6 +21,8 @@ export const InviteSchema = z
     createdAt: z.string(),
     /** False once expired, used up or revoked. */
     active: z.boolean(),
+    /** Why a listed invite can (not) be used: only `active` links are worth copying. */
+    status: z.enum(['active', 'expired', 'used_up']),
   })
   .openapi('Invite');
 export type InviteDto = z.infer<typeof InviteSchema>;
@@ -32,6 +34,13 @@ export const InvitePreviewSchema = z
 export const InviteAcceptedSchema = z.object({ groupId: z.string(), role: z.enum(['owner', 'admin', 'member']) }).openapi('InviteAccepted');
 
 export const inviteAad = (groupId: string) => `invite:${groupId}`;
+
+/** Listed invites are never revoked (revoked ones are not listed); the rest is active, expired or used up. */
+export function inviteStatus(invite: InviteRow, now: Date): 'active' | 'expired' | 'used_up' {
+  if (invite.maxUses !== null && invite.uses >= invite.maxUses) return 'used_up';
+  if (invite.expiresAt !== null && invite.expiresAt.getTime() <= now.getTime()) return 'expired';
+  return isUsable(invite, now) ? 'active' : 'expired';
+}
 
 export function isUsable(invite: InviteRow, now: Date): boolean {
   if (invite.revokedAt !== null) return false;
@@ -51,6 +60,7 @@ export function toInviteDto(invite: InviteRow, cipher: FieldCipher, appUrl: stri
     uses: invite.uses,
     createdAt: invite.createdAt.toISOString(),
     active: isUsable(invite, now),
+    status: inviteStatus(invite, now),
   };
 }
 

@@ -174,3 +174,27 @@ describe('GET /api/invites/:code and POST /accept', () => {
     expect((await t.request(`/api/invites/${code}/accept`, { method: 'POST' })).status).toBe(401);
   });
 });
+
+describe('invite status in the admin list (issue 14, bug 9)', () => {
+  it('says active, used_up or expired, so used-up and expired links are not offered as active', async () => {
+    const g = await createGroup(t, owner, { name: 'Status test' });
+    const once = await createInviteCode(t, g.id, owner, { maxUses: 1 });
+    const short = await createInviteCode(t, g.id, owner, { expiresInHours: 1 });
+    const open = await createInviteCode(t, g.id, owner, { expiresInHours: 720 });
+    const joiner = await createUser(t);
+    expect((await t.request(`/api/invites/${once}/accept`, { method: 'POST', cookie: joiner.cookie })).status).toBe(200);
+    const realClock = t.services.clock;
+    t.services.clock = new ManualClock(Date.now() + 2 * 3600_000);
+    try {
+      const res = await t.request(`/api/groups/${g.id}/invites`, { cookie: owner.cookie });
+      expect(res.status).toBe(200);
+      const list = (await res.json()) as Array<InviteBody & { status: string; active: boolean }>;
+      const byCode = Object.fromEntries(list.map((i) => [i.code, i]));
+      expect(byCode[once]).toMatchObject({ status: 'used_up', active: false });
+      expect(byCode[short]).toMatchObject({ status: 'expired', active: false });
+      expect(byCode[open]).toMatchObject({ status: 'active', active: true });
+    } finally {
+      t.services.clock = realClock;
+    }
+  });
+});

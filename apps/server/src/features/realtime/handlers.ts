@@ -46,7 +46,11 @@ export function upgradeHandler(sockets: LiveSockets, upgradeWebSocket: UpgradeWe
     // authenticate with a token it holds itself (a bearer), never with ambient cookies.
     const origin = c.req.header('origin');
     const crossSite = c.req.header('sec-fetch-site') === 'cross-site';
-    if ((origin !== undefined && origin !== services.config.appOrigin) || crossSite || (origin === undefined && !isBearerClient)) {
+    if (
+      (origin !== undefined && !services.config.acceptedOrigins.includes(origin)) ||
+      crossSite ||
+      (origin === undefined && !isBearerClient)
+    ) {
       logger.warn({ origin, alert: 'ws_origin_refused' }, 'live socket refused: foreign or missing Origin');
       throw new AppError(403, 'cross_site_request', 'Live updates are only available to this site’s own pages.');
     }

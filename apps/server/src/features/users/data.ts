@@ -2,7 +2,9 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { schema, type Db, type Tx } from '../../db/client.ts';
-import { notFound } from '../../lib/errors.ts';
+import { usernameKey } from '@queuecrew/shared';
+import { AppError, notFound } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
 
 export const UserSchema = z
   .object({
@@ -77,3 +79,34 @@ export async function listActivity(db: Db, userId: string, limit: number, before
     .limit(limit);
   return rows.map((e) => ({ type: e.type, at: e.createdAt.toISOString(), ip: e.ip, userAgent: e.userAgent }));
 }
+
+/** Whether another account already uses this name (case-insensitive, NFKC: see usernameKey). */
+export async function usernameTaken(db: Db | Tx, username: string, exceptUserId?: string): Promise<boolean> {
+  const row = await db
+    .select({ id: schema.users.id })
+    .from(schema.users)
+    .where(eq(schema.users.usernameKey, usernameKey(username)))
+    .get();
+  return row !== undefined && row.id !== exceptUserId;
+}
+
+/** A free username from `base` (base, base_2, base_3, …), trimmed to 32 characters. */
+export async function freeUsername(db: Db | Tx, base: string): Promise<string> {
+  if (!(await usernameTaken(db, base))) return base;
+  for (let n = 2; n < 1000; n++) {
+    const suffix = `_${n}`;
+    const candidate = `${base.slice(0, 32 - suffix.length)}${suffix}`;
+    if (!(await usernameTaken(db, candidate))) return candidate;
+  }
+  return `${base.slice(0, 23)}_${newId().slice(0, 8)}`;
+}
+
+export const usernameTakenError = () =>
+  new AppError(
+    409,
+    'username_taken',
+    'This username is taken (names that differ only in capitals count as the same). Choose another one.',
+    {
+      username: 'This username is taken. Choose another one.',
+    },
+  );

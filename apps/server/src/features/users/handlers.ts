@@ -5,7 +5,8 @@ import { auditRequest } from '../../lib/audit.ts';
 import { requireUser } from '../../lib/auth-guard.ts';
 import type { AppEnv } from '../../lib/context.ts';
 import { clearSessionCookies } from '../auth/index.ts';
-import { getUser, listActivity, toUserDto } from './data.ts';
+import { usernameKey } from '@queuecrew/shared';
+import { getUser, listActivity, toUserDto, usernameTaken, usernameTakenError } from './data.ts';
 import { buildExport } from './export.ts';
 import { deleteAccount } from './mutations.ts';
 import type * as routes from './routes.ts';
@@ -22,7 +23,11 @@ export const updateMe: RouteHandler<typeof routes.updateMe, AppEnv> = async (c) 
   const { database } = c.get('services');
   const user = await database.write(async (tx) => {
     if (input.username !== undefined) {
-      await tx.update(schema.users).set({ username: input.username, updatedAt: new Date() }).where(eq(schema.users.id, auth.userId));
+      if (await usernameTaken(tx, input.username, auth.userId)) throw usernameTakenError();
+      await tx
+        .update(schema.users)
+        .set({ username: input.username, usernameKey: usernameKey(input.username), updatedAt: new Date() })
+        .where(eq(schema.users.id, auth.userId));
     }
     return getUser(tx, auth.userId);
   });

@@ -32,9 +32,19 @@ export function AppShell() {
             >
               QC
             </span>
-            QueueCrew
+            {/* Below 640 px only the badge shows, so the header keeps to two rows at 320 px. */}
+            <span className="sr-only sm:not-sr-only">QueueCrew</span>
           </Link>
-          <nav aria-label="Main" className="flex flex-wrap items-center gap-1">
+          {/* At 320 px: brand, theme and sign-out on the first row, the navigation on the second. */}
+          <div className="flex items-center gap-1 sm:order-last">
+            <ThemeToggle />
+            {me && (
+              <button type="button" className={navLink} onClick={() => void signOut()}>
+                Sign out
+              </button>
+            )}
+          </div>
+          <nav aria-label="Main" className="flex w-full flex-wrap items-center gap-1 sm:w-auto">
             {me ? (
               <>
                 <Link to="/groups" className={navLink} activeProps={activeNav} activeOptions={{ exact: false }}>
@@ -48,9 +58,6 @@ export function AppShell() {
                     Admin
                   </Link>
                 )}
-                <button type="button" className={navLink} onClick={() => void signOut()}>
-                  Sign out
-                </button>
               </>
             ) : (
               <>
@@ -62,7 +69,6 @@ export function AppShell() {
                 </Link>
               </>
             )}
-            <ThemeToggle />
           </nav>
         </div>
       </header>

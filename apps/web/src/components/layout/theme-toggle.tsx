@@ -21,7 +21,8 @@ export function ThemeToggle() {
       }}
     >
       <span aria-hidden="true">{ICON[choice]}</span>
-      <span className="hidden sm:inline">{LABEL[choice]}</span>
+      {/* The current choice stays visible at every width (not only the icon). */}
+      <span>{LABEL[choice]}</span>
     </button>
   );
 }

@@ -15,6 +15,8 @@ export const accountApi = {
   changePassword: (body: { currentPassword?: string; newPassword: string; totp?: string }) => api.post<void>('/api/auth/password', body),
   setup2fa: () => api.post<TwoFactorSetup>('/api/auth/2fa/setup'),
   enable2fa: (code: string) => api.post<{ recoveryCodes: string[] }>('/api/auth/2fa/enable', { code }),
+  recoveryCodesLeft: () => api.get<{ left: number }>('/api/auth/2fa/recovery-codes'),
+  regenerateRecoveryCodes: (password: string) => api.post<{ recoveryCodes: string[] }>('/api/auth/2fa/recovery-codes', { password }),
   disable2fa: (body: { code: string } | { password: string }) => api.post<void>('/api/auth/2fa/disable', body),
   /** 409 `password_required` when the account has no password to sign in with afterwards. */
   unlinkDiscord: () => api.delete<{ user: User }>('/api/users/me/discord'),

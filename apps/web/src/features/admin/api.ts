@@ -19,6 +19,8 @@ export interface SecurityEvent {
   id: number;
   type: string;
   userId: string | null;
+  /** Older servers do not send it. */
+  username?: string | null;
   subject: string | null;
   groupId: string | null;
   ip: string | null;

@@ -4,6 +4,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { useCallback } from 'react';
 import { authApi, authQueries } from './api.ts';
 import type { User } from '../../lib/api-types.ts';
+import { setSessionUser } from './session-cache.ts';
 
 export function useMe(): User {
   const { data } = useSuspenseQuery(authQueries.me());
@@ -18,8 +19,7 @@ export function useSignOut() {
     try {
       await authApi.logout();
     } finally {
-      qc.clear();
-      qc.setQueryData(authQueries.me().queryKey, null);
+      setSessionUser(qc, null);
       await navigate({ to: '/' });
     }
   }, [qc, navigate]);

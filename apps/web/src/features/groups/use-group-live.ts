@@ -5,9 +5,10 @@
  * socket was down are lost.
  */
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useToast } from '../../components/ui/toast.tsx';
 import type { LiveEvent } from '@queuecrew/shared';
-import { refreshSession } from '../../lib/api-client.ts';
+import { refreshSession, sessionEnded } from '../../lib/api-client.ts';
 import type { Night, Suggestion, User, Voter } from '../../lib/api-types.ts';
 import { LiveClient, type LiveStatus } from '../../lib/ws-client.ts';
 import { authQueries } from '../auth/api.ts';
@@ -28,7 +29,8 @@ function liveClient(qc: QueryClient): LiveClient {
       // Not a member (any more): the group's queries will now answer 404 and the page says so.
       if (e.groupId) void qc.invalidateQueries({ queryKey: groupKeys.detail(e.groupId) });
     },
-    onSessionEnded: () => void qc.invalidateQueries({ queryKey: authQueries.me().queryKey }),
+    // Only after a real 401 from the refresh (a network error or a restarting server retries instead).
+    onSessionEnded: sessionEnded,
   });
   return client;
 }
@@ -110,14 +112,20 @@ export function applyLiveEvent(qc: QueryClient, event: LiveEvent, me: User | nul
 /** Follows the group's events while the page is open; returns the connection status for the page. */
 export function useGroupLive(groupId: string): LiveStatus {
   const qc = useQueryClient();
+  const toast = useToast();
+  const toastRef = useRef(toast);
+  toastRef.current = toast;
   const [status, setStatus] = useState<LiveStatus>(() => client?.status ?? 'connecting');
   useEffect(() => {
     if (typeof WebSocket === 'undefined') return;
     const c = liveClient(qc);
     statusListeners.add(setStatus);
     const onReconnect = () => {
+      // Events sent while the socket was down are lost: refetch everything of the group, and say so
+      // (the toast is announced through its live region).
       void qc.invalidateQueries({ queryKey: groupKeys.detail(groupId) });
       void qc.invalidateQueries({ queryKey: suggestionKeys.group(groupId) });
+      toastRef.current('Reconnected: live updates are back and the page is up to date.');
     };
     reconnectListeners.add(onReconnect);
     const unsubscribe = c.subscribe(groupId, (event) => applyLiveEvent(qc, event, qc.getQueryData(authQueries.me().queryKey)));

@@ -11,8 +11,8 @@ import { useToast } from '../../../components/ui/toast.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import type { User } from '../../../lib/api-types.ts';
 import { formatInstant } from '../../../lib/dates.ts';
-import { authQueries } from '../../auth/api.ts';
 import { accountApi, accountQueries, describeEvent } from '../api.ts';
+import { setSessionUser } from '../../auth/session-cache.ts';
 
 export function ActivitySection() {
   const q = useQuery(accountQueries.activity());
@@ -113,8 +113,7 @@ export function DeleteAccountSection({ me }: { me: User }) {
         canConfirm={confirm === me.username}
         onConfirm={async () => {
           await accountApi.deleteAccount(confirm);
-          qc.clear();
-          qc.setQueryData(authQueries.me().queryKey, null);
+          setSessionUser(qc, null);
           await navigate({ to: '/' });
         }}
       >

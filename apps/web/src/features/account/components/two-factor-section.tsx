@@ -2,10 +2,10 @@
  * Two-factor setup: the server makes a secret, we draw its otpauth:// URL as a QR code (a data: image,
  * which the CSP's img-src allows), the person confirms one code, then sees their recovery codes once.
  */
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { toDataURL } from 'qrcode';
 import { useState, type FormEvent } from 'react';
-import { Button } from '../../../components/ui/button.tsx';
+import { Button, buttonClass } from '../../../components/ui/button.tsx';
 import { Card } from '../../../components/ui/card.tsx';
 import { Field, FormError } from '../../../components/ui/field.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
@@ -15,7 +15,23 @@ import { authQueries } from '../../auth/api.ts';
 import { accountApi } from '../api.ts';
 
 type Step =
-  { kind: 'idle' } | { kind: 'scan'; setup: TwoFactorSetup; qr: string } | { kind: 'codes'; codes: string[] } | { kind: 'disable' };
+  | { kind: 'idle' }
+  | { kind: 'scan'; setup: TwoFactorSetup; qr: string }
+  | { kind: 'codes'; codes: string[] }
+  | { kind: 'disable' }
+  | { kind: 'regenerate' };
+
+/** How many unused recovery codes are left (the codes themselves are never shown again). */
+function RecoveryCodesLeft() {
+  const left = useQuery({ queryKey: ['me', 'recovery-codes'], queryFn: accountApi.recoveryCodesLeft });
+  if (!left.data) return null;
+  const n = left.data.left;
+  return (
+    <p data-testid="recovery-codes-left">
+      {n === 0 ? 'No recovery codes left: make new ones.' : `${n} unused recovery ${n === 1 ? 'code' : 'codes'} left.`}
+    </p>
+  );
+}
 
 export function TwoFactorSection({ me }: { me: User }) {
   const qc = useQueryClient();
@@ -28,12 +44,16 @@ export function TwoFactorSection({ me }: { me: User }) {
 
   const wrap = (fn: () => Promise<void>) => async (e?: FormEvent) => {
     e?.preventDefault();
+    // The submit button is disabled while pending, which drops focus to <body>: after an error (a wrong
+    // code) the keyboard goes back to the first field of the form, ready for the next try.
+    const form = e?.currentTarget instanceof HTMLFormElement ? e.currentTarget : undefined;
     setPending(true);
     setError(undefined);
     try {
       await fn();
     } catch (err) {
       setError(isApiError(err) ? (Object.values(err.fieldErrors)[0] ?? err.message) : errorMessage(err));
+      if (form) requestAnimationFrame(() => form.querySelector<HTMLInputElement>('input')?.select());
     } finally {
       setPending(false);
     }
@@ -50,6 +70,12 @@ export function TwoFactorSection({ me }: { me: User }) {
     setCode('');
     setStep({ kind: 'codes', codes: recoveryCodes });
     await qc.invalidateQueries({ queryKey: authQueries.me().queryKey });
+  });
+  const regenerate = wrap(async () => {
+    const { recoveryCodes } = await accountApi.regenerateRecoveryCodes(password);
+    setPassword('');
+    setStep({ kind: 'codes', codes: recoveryCodes });
+    await qc.invalidateQueries({ queryKey: ['me', 'recovery-codes'] });
   });
   const disable = wrap(async () => {
     await accountApi.disable2fa(code.trim() ? { code: code.trim() } : { password });
@@ -77,10 +103,49 @@ export function TwoFactorSection({ me }: { me: User }) {
                 </li>
               ))}
             </ul>
-            <Button onClick={() => setStep({ kind: 'idle' })}>I saved them</Button>
+            <div className="flex flex-wrap gap-2">
+              <Button
+                variant="secondary"
+                onClick={() =>
+                  void navigator.clipboard
+                    .writeText(step.codes.join('\n'))
+                    .then(() => toast('Recovery codes copied.'))
+                    .catch(() => toast('Could not copy automatically: select the codes and copy them.', 'error'))
+                }
+              >
+                Copy codes
+              </Button>
+              <a
+                className={buttonClass('secondary')}
+                download="queuecrew-recovery-codes.txt"
+                href={`data:text/plain;charset=utf-8,${encodeURIComponent(`QueueCrew recovery codes (each works once)\n\n${step.codes.join('\n')}\n`)}`}
+              >
+                Download codes
+              </a>
+              <Button onClick={() => setStep({ kind: 'idle' })}>I saved them</Button>
+            </div>
           </div>
         ) : me.twoFactorEnabled ? (
-          step.kind === 'disable' ? (
+          step.kind === 'regenerate' ? (
+            <form onSubmit={(e) => void regenerate(e)} className="space-y-4" aria-label="New recovery codes">
+              <p>Ten new codes replace the old ones, which stop working at once.</p>
+              <Field
+                label="Your password"
+                type="password"
+                autoComplete="current-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+              <div className="flex flex-wrap gap-2">
+                <Button type="submit" pending={pending} disabled={!password}>
+                  Make new codes
+                </Button>
+                <Button variant="ghost" onClick={() => setStep({ kind: 'idle' })}>
+                  Cancel
+                </Button>
+              </div>
+            </form>
+          ) : step.kind === 'disable' ? (
             <form onSubmit={(e) => void disable(e)} className="space-y-4" aria-label="Turn off two-factor">
               <Field
                 label="Authentication code or recovery code"
@@ -111,9 +176,17 @@ export function TwoFactorSection({ me }: { me: User }) {
               <p>
                 <span className="font-semibold">On.</span> Signing in asks for a code from your authenticator app.
               </p>
-              <Button variant="secondary" onClick={() => setStep({ kind: 'disable' })}>
-                Turn off…
-              </Button>
+              <RecoveryCodesLeft />
+              <div className="flex flex-wrap gap-2">
+                {me.hasPassword && (
+                  <Button variant="secondary" onClick={() => setStep({ kind: 'regenerate' })}>
+                    New recovery codes…
+                  </Button>
+                )}
+                <Button variant="secondary" onClick={() => setStep({ kind: 'disable' })}>
+                  Turn off…
+                </Button>
+              </div>
             </div>
           )
         ) : step.kind === 'scan' ? (

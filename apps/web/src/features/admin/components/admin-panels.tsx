@@ -170,7 +170,7 @@ export function EventsPanel() {
                 <span className="font-semibold">{ev.type.replaceAll('_', ' ')}</span>
                 <span className="break-all text-slate-700 dark:text-slate-300">
                   {formatInstant(ev.createdAt)}
-                  {ev.subject ? ` · ${ev.subject}` : ''}
+                  {ev.username ? ` · ${ev.username}` : ev.subject ? ` · ${ev.subject}` : ''}
                   {ev.ip ? ` · ${ev.ip}` : ''}
                 </span>
               </li>

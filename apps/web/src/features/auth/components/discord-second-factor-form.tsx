@@ -10,6 +10,7 @@ import { Button, buttonClass } from '../../../components/ui/button.tsx';
 import { Field, FormError } from '../../../components/ui/field.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
 import { authApi, authQueries, discordStartUrl, inviteCodeFrom, safeRedirect } from '../api.ts';
+import { destinationAfterAuth, setSessionUser } from '../session-cache.ts';
 
 export function DiscordSecondFactorForm({ redirect }: { redirect: string | undefined }) {
   const qc = useQueryClient();
@@ -40,9 +41,8 @@ export function DiscordSecondFactorForm({ redirect }: { redirect: string | undef
     setPending(true);
     try {
       const { user, returnTo } = await authApi.discordSecondFactor(code);
-      qc.clear();
-      qc.setQueryData(authQueries.me().queryKey, user);
-      await navigate({ to: safeRedirect(returnTo) ?? redirect ?? '/groups' });
+      setSessionUser(qc, user);
+      await navigate({ to: await destinationAfterAuth(qc, safeRedirect(returnTo) ?? redirect) });
     } catch (err) {
       if (isApiError(err) && err.code === 'discord_2fa_expired') {
         setExpired(true);

@@ -12,6 +12,7 @@ import { Button, buttonClass } from '../../../components/ui/button.tsx';
 import { Field, FormError } from '../../../components/ui/field.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
 import { authApi, authQueries, discordStartUrl, inviteCodeFrom } from '../api.ts';
+import { destinationAfterAuth, setSessionUser } from '../session-cache.ts';
 
 type FieldName = 'email' | 'username' | 'password' | 'inviteCode';
 
@@ -72,9 +73,8 @@ export function RegisterForm({ redirect }: { redirect: string | undefined }) {
         password: values.password,
         ...(values.inviteCode ? { inviteCode: values.inviteCode } : {}),
       });
-      qc.clear();
-      qc.setQueryData(authQueries.me().queryKey, user);
-      await navigate({ to: redirect ?? '/groups' });
+      setSessionUser(qc, user);
+      await navigate({ to: await destinationAfterAuth(qc, redirect) });
     } catch (err) {
       if (isApiError(err)) {
         const fields = err.fieldErrors;
@@ -137,15 +137,22 @@ export function RegisterForm({ redirect }: { redirect: string | undefined }) {
           onBlur={() => setTouched((t) => ({ ...t, password: true }))}
           error={errorFor('password')}
         />
-        {(config?.registration === 'invite-only' || values.inviteCode) && (
-          <Field
-            label="Invite code"
-            name="inviteCode"
-            hint="This instance needs an invite to register. Paste the code from your invite link."
-            value={values.inviteCode}
-            onChange={set('inviteCode')}
-            error={errorFor('inviteCode')}
-          />
+        {inviteFromRedirect ? (
+          // From an invite link the code rides along unseen; the person joins its group right after.
+          <p className="rounded-lg border border-slate-300 p-3 text-sm dark:border-slate-700">
+            You are signing up from an invite link: you will join the group as soon as your account exists.
+          </p>
+        ) : (
+          config?.registration === 'invite-only' && (
+            <Field
+              label="Invite code"
+              name="inviteCode"
+              hint="This instance needs an invite to register. Paste the code from your invite link."
+              value={values.inviteCode}
+              onChange={set('inviteCode')}
+              error={errorFor('inviteCode')}
+            />
+          )
         )}
         <Button type="submit" pending={pending}>
           Create account

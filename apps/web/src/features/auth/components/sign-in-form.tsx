@@ -9,6 +9,7 @@ import { Button, buttonClass } from '../../../components/ui/button.tsx';
 import { Field, FormError } from '../../../components/ui/field.tsx';
 import { isApiError, errorMessage } from '../../../lib/api-client.ts';
 import { authApi, authQueries, discordStartUrl, inviteCodeFrom } from '../api.ts';
+import { destinationAfterAuth, setSessionUser } from '../session-cache.ts';
 
 export function SignInForm({ redirect, discordButton = true }: { redirect: string | undefined; discordButton?: boolean }) {
   const qc = useQueryClient();
@@ -28,9 +29,8 @@ export function SignInForm({ redirect, discordButton = true }: { redirect: strin
     setError(undefined);
     try {
       const { user } = await authApi.login({ email, password, ...(step === 'totp' ? { totp: totp.trim() } : {}) });
-      qc.clear();
-      qc.setQueryData(authQueries.me().queryKey, user);
-      await navigate({ to: redirect ?? '/groups' });
+      setSessionUser(qc, user);
+      await navigate({ to: await destinationAfterAuth(qc, redirect) });
     } catch (err) {
       if (isApiError(err) && err.code === 'totp_required') {
         if (step === 'totp')

@@ -3,10 +3,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
-import { Field, FormError, SelectField, TextareaField } from '../../../components/ui/field.tsx';
+import { Field, FormError, TextareaField } from '../../../components/ui/field.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
 import { groupApi, groupKeys } from '../api.ts';
-import { TimezoneOptions } from './timezone-options.tsx';
+import { TimezoneSelect } from './timezone-options.tsx';
 
 const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
@@ -67,16 +67,13 @@ export function CreateGroupForm() {
         error={errors.description}
         hint="Up to 500 characters, e.g. when you usually play."
       />
-      <SelectField
-        label="Timezone"
+      <TimezoneSelect
         name="timezone"
         value={timezone}
         onChange={(e) => setTimezone(e.target.value)}
         error={errors.timezone}
         hint="“Today” for suggestions and votes follows this timezone. We picked yours."
-      >
-        <TimezoneOptions include={browserZone} />
-      </SelectField>
+      />
       <Button type="submit" pending={pending}>
         Create group
       </Button>

@@ -2,7 +2,7 @@
  * Discord announcements for a group (admins and the owner): paste a webhook URL, choose which events are
  * posted, remove it. The server never returns the URL in full (it is a bearer secret for the channel), so
  * the page shows the masked form and the input starts empty: typing a URL replaces the current one,
- * leaving it empty keeps it. The last delivery error is shown so the admin knows to paste a new URL.
+ * leaving it empty keeps it. The last delivery error is shown with its next step (wait for a retry, or paste a new URL).
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
@@ -127,8 +127,8 @@ export function DiscordWebhookSettings({ group, webhook }: { group: GroupDetail;
             <p className="font-semibold">
               The last announcement could not be delivered{webhook.lastErrorAt ? ` (${formatInstant(webhook.lastErrorAt)})` : ''}.
             </p>
+            {/* The server's message names the next step: an outage retries by itself, only a gone webhook needs a new URL. */}
             <p className="break-words">{webhook.lastError}</p>
-            <p>Fix it by pasting a new webhook URL below.</p>
           </div>
         )}
         <form onSubmit={(e) => void submit(e)} className="space-y-4" noValidate aria-label="Discord announcements">

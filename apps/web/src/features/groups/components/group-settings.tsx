@@ -5,13 +5,13 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { Card } from '../../../components/ui/card.tsx';
 import { ConfirmDialog } from '../../../components/ui/dialog.tsx';
-import { Field, FormError, SelectField, TextareaField } from '../../../components/ui/field.tsx';
+import { Field, FormError, TextareaField } from '../../../components/ui/field.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
 import type { GroupDetail, User } from '../../../lib/api-types.ts';
 import { groupApi, groupKeys } from '../api.ts';
 import { NightSettings } from '../../nights/components/night-settings.tsx';
-import { TimezoneOptions } from './timezone-options.tsx';
+import { TimezoneSelect } from './timezone-options.tsx';
 
 export function EditGroupForm({ group }: { group: GroupDetail }) {
   const qc = useQueryClient();
@@ -52,9 +52,7 @@ export function EditGroupForm({ group }: { group: GroupDetail }) {
             onChange={(e) => setDescription(e.target.value)}
             error={errors.description}
           />
-          <SelectField label="Timezone" value={timezone} onChange={(e) => setTimezone(e.target.value)} error={errors.timezone}>
-            <TimezoneOptions include={group.timezone} />
-          </SelectField>
+          <TimezoneSelect value={timezone} onChange={(e) => setTimezone(e.target.value)} error={errors.timezone} />
           <Button type="submit" pending={pending}>
             Save changes
           </Button>

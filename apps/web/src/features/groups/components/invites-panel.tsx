@@ -84,40 +84,16 @@ export function InvitesPanel({ groupId }: { groupId: string }) {
           <Loading label="Loading invite links…" />
         ) : invites.isError ? (
           <ErrorState error={invites.error} onRetry={() => void invites.refetch()} title="Could not load invite links" />
-        ) : invites.data.length === 0 ? (
-          <p className="text-slate-700 dark:text-slate-300">No active invite links. Create one above and send it to your friends.</p>
         ) : (
-          <ul className="space-y-3" aria-label="Active invite links">
-            {invites.data.map((inv) => (
-              <li key={inv.id} className="rounded-lg border border-slate-300 p-3 dark:border-slate-700" data-testid="invite">
-                <p className="font-mono text-sm break-all" data-testid="invite-url">
-                  {inv.url}
-                </p>
-                <p className="mt-1 text-sm text-slate-700 dark:text-slate-300">
-                  Used {inv.uses}
-                  {inv.maxUses ? ` of ${inv.maxUses}` : ''} · {inv.expiresAt ? `expires ${formatInstant(inv.expiresAt)}` : 'never expires'}
-                </p>
-                <div className="mt-2 flex flex-wrap gap-2">
-                  <Button
-                    variant="secondary"
-                    onClick={() =>
-                      void copyText(inv.url).then((ok) =>
-                        toast(
-                          ok ? 'Invite link copied.' : 'Could not copy automatically: select the link and copy it.',
-                          ok ? 'info' : 'error',
-                        ),
-                      )
-                    }
-                  >
-                    Copy link
-                  </Button>
-                  <Button variant="ghost" onClick={() => setRevoking(inv)}>
-                    Revoke
-                  </Button>
-                </div>
-              </li>
-            ))}
-          </ul>
+          <InviteLists
+            invites={invites.data}
+            onCopy={(inv) =>
+              void copyText(inv.url).then((ok) =>
+                toast(ok ? 'Invite link copied.' : 'Could not copy automatically: select the link and copy it.', ok ? 'info' : 'error'),
+              )
+            }
+            onRevoke={setRevoking}
+          />
         )}
       </div>
       <ConfirmDialog
@@ -135,5 +111,74 @@ export function InvitesPanel({ groupId }: { groupId: string }) {
         }}
       />
     </Card>
+  );
+}
+
+const spentLabel = (inv: Invite) => (inv.status === 'used_up' ? 'Used up' : 'Expired');
+
+/**
+ * Active links (copy, revoke) and, apart from them, links that no longer work (used up or expired):
+ * those are shown so the admin knows why a friend could not join, but never offered for copying.
+ */
+function InviteLists({ invites, onCopy, onRevoke }: { invites: Invite[]; onCopy: (inv: Invite) => void; onRevoke: (inv: Invite) => void }) {
+  const active = invites.filter((i) => (i.status ?? 'active') === 'active');
+  const spent = invites.filter((i) => (i.status ?? 'active') !== 'active');
+  return (
+    <div className="space-y-5">
+      {active.length === 0 ? (
+        <p className="text-slate-700 dark:text-slate-300">No active invite links. Create one above and send it to your friends.</p>
+      ) : (
+        <ul className="space-y-3" aria-label="Active invite links">
+          {active.map((inv) => (
+            <li key={inv.id} className="rounded-lg border border-slate-300 p-3 dark:border-slate-700" data-testid="invite">
+              <p className="font-mono text-sm break-all" data-testid="invite-url">
+                {inv.url}
+              </p>
+              <p className="mt-1 text-sm text-slate-700 dark:text-slate-300">
+                Used {inv.uses}
+                {inv.maxUses ? ` of ${inv.maxUses}` : ''} · {inv.expiresAt ? `expires ${formatInstant(inv.expiresAt)}` : 'never expires'}
+              </p>
+              <div className="mt-2 flex flex-wrap gap-2">
+                <Button variant="secondary" onClick={() => onCopy(inv)}>
+                  Copy link
+                </Button>
+                <Button variant="ghost" onClick={() => onRevoke(inv)}>
+                  Revoke
+                </Button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {spent.length > 0 && (
+        <section aria-labelledby="spent-invites-heading">
+          <h3 id="spent-invites-heading" className="font-semibold">
+            No longer work
+          </h3>
+          <p className="text-sm text-slate-700 dark:text-slate-300">Nobody can join with these. Create a new link instead.</p>
+          <ul className="mt-2 space-y-3" aria-label="Links that no longer work">
+            {spent.map((inv) => (
+              <li
+                key={inv.id}
+                className="rounded-lg border border-dashed border-slate-300 p-3 dark:border-slate-700"
+                data-testid="invite-spent"
+              >
+                <p className="font-mono text-sm break-all text-slate-700 line-through dark:text-slate-300">{inv.url}</p>
+                <p className="mt-1 text-sm text-slate-700 dark:text-slate-300">
+                  <strong>{spentLabel(inv)}</strong> · used {inv.uses}
+                  {inv.maxUses ? ` of ${inv.maxUses}` : ''}
+                  {inv.status === 'expired' && inv.expiresAt ? ` · expired ${formatInstant(inv.expiresAt)}` : ''}
+                </p>
+                <div className="mt-2">
+                  <Button variant="ghost" onClick={() => onRevoke(inv)} aria-label={`Remove ${spentLabel(inv).toLowerCase()} link`}>
+                    Remove
+                  </Button>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
   );
 }
