@@ -9,6 +9,7 @@ import { schema, type Db, type Tx } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Services } from '../../services.ts';
 import { webhookAad } from './webhooks.ts';
+import { IntervalLoop } from '../../lib/interval-loop.ts';
 
 /**
  * The body posted to Discord: plain content; allowed_mentions parses nothing, so only the user ids listed
@@ -154,8 +155,7 @@ type Outcome =
  */
 export class WebhookWorker {
   readonly options: WebhookWorkerOptions;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<unknown> | undefined;
+  readonly #loop: IntervalLoop;
   #lastCleanup = 0;
 
   constructor(
@@ -163,27 +163,16 @@ export class WebhookWorker {
     options: Partial<WebhookWorkerOptions> = {},
   ) {
     this.options = { ...DEFAULT_WORKER_OPTIONS, ...options };
+    this.#loop = new IntervalLoop('webhook worker', this.options.intervalMs, () => this.runOnce(), services.logger);
   }
 
   start(): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => {
-      // One pass at a time; a slow Discord never piles up passes.
-      if (this.#running) return;
-      this.#running = this.runOnce()
-        .catch((err: unknown) => this.services.logger.error({ err }, 'webhook worker pass failed'))
-        .finally(() => {
-          this.#running = undefined;
-        });
-    }, this.options.intervalMs);
-    // The loop alone never keeps the process alive.
-    this.#timer.unref();
+    this.#loop.start();
   }
 
+  /** Stops the loop; the pass in flight finishes (what it could not finish stays due). */
   async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+    await this.#loop.stop();
   }
 
   async runOnce(now: Date = this.services.clock.now()): Promise<TickResult> {

@@ -14,6 +14,7 @@ import { publishNotifications } from '../notifications/index.ts';
 import { nightDto, type NightDto } from './data.ts';
 import { nightEvent, publishGroupEvents } from './events.ts';
 import { closeNightTx, remindTx } from './mutations.ts';
+import { IntervalLoop } from '../../lib/interval-loop.ts';
 
 export interface NightCloserOptions {
   /** How often the loop looks for due nights. */
@@ -59,34 +60,23 @@ export interface CloserTick {
 
 export class NightCloser {
   readonly options: NightCloserOptions;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<unknown> | undefined;
+  readonly #loop: IntervalLoop;
 
   constructor(
     private readonly services: Services,
     options: Partial<NightCloserOptions> = {},
   ) {
     this.options = { ...DEFAULT_CLOSER_OPTIONS, ...options };
+    this.#loop = new IntervalLoop('night closer', this.options.intervalMs, () => this.runOnce(), services.logger);
   }
 
   start(): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => {
-      // One tick at a time: a slow database never piles up ticks.
-      if (this.#running) return;
-      this.#running = this.runOnce()
-        .catch((err: unknown) => this.services.logger.error({ err }, 'night closer tick failed'))
-        .finally(() => {
-          this.#running = undefined;
-        });
-    }, this.options.intervalMs);
-    this.#timer.unref();
+    this.#loop.start();
   }
 
+  /** Stops the loop; the pass in flight finishes (what it could not finish stays due). */
   async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+    await this.#loop.stop();
   }
 
   /** One deterministic pass at `now` (tests call it with a ManualClock's instant). */

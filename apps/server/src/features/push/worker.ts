@@ -21,6 +21,7 @@ import { newId } from '../../lib/ids.ts';
 import type { Services } from '../../services.ts';
 import { endpointAad, keysAad, parsePreferences } from './data.ts';
 import { parsePushEndpoint, pinnedLookup, PushEndpointError, systemResolver, type Resolver } from './endpoint.ts';
+import { IntervalLoop } from '../../lib/interval-loop.ts';
 
 export interface PushWorkerOptions {
   /** How often the loops run. */
@@ -86,8 +87,7 @@ interface PushResponse {
 
 export class PushWorker {
   readonly options: PushWorkerOptions;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<unknown> | undefined;
+  readonly #loop: IntervalLoop;
   #lastCleanup = 0;
 
   constructor(
@@ -100,25 +100,16 @@ export class PushWorker {
       ...options,
     };
     if (services.config.isProduction) this.options.allowedOrigin = undefined;
+    this.#loop = new IntervalLoop('push worker', this.options.intervalMs, () => this.runOnce(), services.logger);
   }
 
   start(): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => {
-      if (this.#running) return;
-      this.#running = this.runOnce()
-        .catch((err: unknown) => this.services.logger.error({ err }, 'push worker pass failed'))
-        .finally(() => {
-          this.#running = undefined;
-        });
-    }, this.options.intervalMs);
-    this.#timer.unref();
+    this.#loop.start();
   }
 
+  /** Stops the loop; the pass in flight finishes (what it could not finish stays due). */
   async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+    await this.#loop.stop();
   }
 
   /** One deterministic pass of both loops (tests call it with a chosen instant). */
