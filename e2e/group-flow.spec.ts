@@ -181,7 +181,8 @@ describe('group flow across two people', () => {
     await bob.page.getByTestId('live-status').and(bob.page.locator('[data-status="open"]')).waitFor();
     await members.removeMember(bobUser.username);
     await expect.poll(() => members.members().count()).toBe(1);
-    await bob.page.getByRole('heading', { name: 'Group not found' }).waitFor();
+    // It names the group he was in, not a generic "not found" (issue 14).
+    await bob.page.getByRole('heading', { name: /You are no longer in “.+”/ }).waitFor();
     await screenshot(bob.page, 'group-removed');
     await bob.page.goto('/groups');
     await bob.page.getByText('You are not in any group yet').waitFor();

@@ -25,10 +25,17 @@ export function GroupPage() {
   if (group.isPending) return <Loading label="Loading the group…" />;
   if (group.isError) {
     if (isApiError(group.error) && group.error.status === 404) {
+      // A page that showed the group keeps its last data after the refetch fails: then the person was
+      // in it a moment ago, and "not found" would be the wrong story (issue 14).
+      const knownName = group.data?.name;
       return (
         <div className="space-y-3">
-          <h1 className="text-2xl font-extrabold">Group not found</h1>
-          <p>This group does not exist, or you are not a member. Ask someone in it for an invite link.</p>
+          <h1 className="text-2xl font-extrabold break-words">{knownName ? `You are no longer in “${knownName}”` : 'Group not found'}</h1>
+          <p>
+            {knownName
+              ? 'An admin removed you from this group, or it was deleted. To come back, ask someone in it for a new invite link.'
+              : 'This group does not exist, or you are not a member. Ask someone in it for an invite link.'}
+          </p>
           <Link to="/groups">Back to my groups</Link>
         </div>
       );
