@@ -52,7 +52,7 @@ function startChild(env: Record<string, string | undefined>): Promise<Child> {
         return;
       }
       for (const w of waiters.filter((x) => x.msg === parsed.msg)) w.resolve();
-      if (parsed.msg === 'QueueCrew is listening' && parsed.port) {
+      if (parsed.msg?.startsWith('QueueCrew is listening') && parsed.port) {
         resolveChild({
           proc,
           port: parsed.port,
