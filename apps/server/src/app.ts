@@ -13,6 +13,8 @@ import { discordInteractionsRouter } from './features/discord-interactions/index
 import { invitesRouter } from './features/invites/index.ts';
 import { nightsRouter } from './features/nights/index.ts';
 import { notificationsRouter } from './features/notifications/index.ts';
+// The games router directly: features/games/index.ts carries only what suggestions use (no import cycle).
+import { gamesRouter } from './features/games/router.ts';
 import { groupsRouter } from './features/groups/index.ts';
 import { opsRouter } from './features/ops/index.ts';
 import { pushRouter } from './features/push/index.ts';
@@ -89,6 +91,8 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
   app.route('/api', invitesRouter);
   app.route('/api', groupsRouter);
   app.route('/api', nightsRouter);
+  // Game library (/api/groups/:groupId/games, /api/games/:gameId…): membership checked per route.
+  app.route('/api', gamesRouter);
   app.route('/api', notificationsRouter);
 
   // Live updates (GET /api/ws): only when the server accepts upgrades (server.ts); app.request() tests have none.

@@ -8,7 +8,7 @@
  *   Discord user's linked account; join policy), then the effect   7. live events after the commit
  *   8. the answer (type 7 redraws the card for a press).
  */
-import { gameKey, gameNameSchema } from '@queuecrew/shared';
+import { gameNameSchema } from '@queuecrew/shared';
 import type { Context } from 'hono';
 import { auditRequest } from '../../lib/audit.ts';
 import type { AppEnv } from '../../lib/context.ts';
@@ -340,7 +340,7 @@ async function suggest(c: C, where: Where, name: string): Promise<Answer> {
       const actor = await actorFor(c, tx, group, where.user, now, registration);
       if (!actor.ok) return { kind: 'refused' as const, answer: actor.answer };
       const night = await openNightForVotes(tx, group, day, now);
-      const row = await insertSuggestion(tx, { groupId: group.id, day, gameName, gameKey: gameKey(gameName), userId: actor.userId, now });
+      const { row } = await insertSuggestion(tx, { groupId: group.id, day, gameName, userId: actor.userId, now });
       await insertVote(tx, row.id, actor.userId, now);
       await enqueueSuggestionAnnouncement(tx, row, now);
       return { kind: 'done' as const, row, actor, hidden: resultsHidden(group, night) };
