@@ -9,10 +9,11 @@ export {
   findGame,
   findGameIdByKey,
   gameDto,
+  listGames,
   playableFor,
   type GameDto,
   type GameRow,
   type PlayableDto,
 } from './data.ts';
-export { insertGame, type GameFields } from './mutations.ts';
+export { insertGame, markOwnedFromSteam, type GameFields } from './mutations.ts';
 export { gameEvent } from './data.ts';

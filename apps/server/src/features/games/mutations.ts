@@ -131,3 +131,57 @@ export async function addOwner(tx: Tx, gameId: string, userId: string, source: '
 export async function removeOwner(tx: Tx, gameId: string, userId: string): Promise<void> {
   await tx.delete(schema.gameOwners).where(and(eq(schema.gameOwners.gameId, gameId), eq(schema.gameOwners.userId, userId)));
 }
+
+const CHUNK = 400;
+function chunks<T>(list: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
+  return out;
+}
+
+/**
+ * Imported ownership: for each owned Steam game, marks `userId` as owner (source `steam`) of the library
+ * games of `groupIds` with its app id or, in a group with no game of that app id, of the game whose name
+ * or alias has its name key. A manual mark stays manual. Returns the matched games (id and group).
+ */
+export async function markOwnedFromSteam(
+  tx: Tx,
+  groupIds: string[],
+  userId: string,
+  owned: Array<{ appId: number; key: string }>,
+  now: Date,
+): Promise<Array<{ id: string; groupId: string }>> {
+  if (groupIds.length === 0 || owned.length === 0) return [];
+  const byApp = new Map<string, Array<{ id: string; groupId: string }>>(); // `${groupId}:${appId}`
+  for (const ids of chunks(owned.map((o) => o.appId))) {
+    const rows = await tx
+      .select({ id: schema.games.id, groupId: schema.games.groupId, appId: schema.games.steamAppId })
+      .from(schema.games)
+      .where(and(inArray(schema.games.groupId, groupIds), inArray(schema.games.steamAppId, ids)));
+    for (const r of rows) byApp.set(`${r.groupId}:${r.appId}`, [...(byApp.get(`${r.groupId}:${r.appId}`) ?? []), r]);
+  }
+  const byKey = new Map<string, { id: string; groupId: string }>(); // `${groupId}:${key}`
+  for (const keys of chunks(owned.map((o) => o.key))) {
+    const rows = await tx
+      .select({ id: schema.gameKeys.gameId, groupId: schema.gameKeys.groupId, key: schema.gameKeys.key })
+      .from(schema.gameKeys)
+      .where(and(inArray(schema.gameKeys.groupId, groupIds), inArray(schema.gameKeys.key, keys)));
+    for (const r of rows) byKey.set(`${r.groupId}:${r.key}`, { id: r.id, groupId: r.groupId });
+  }
+  const matched = new Map<string, string>();
+  for (const groupId of groupIds) {
+    for (const o of owned) {
+      const viaApp = byApp.get(`${groupId}:${o.appId}`);
+      const games = viaApp ?? (byKey.has(`${groupId}:${o.key}`) ? [byKey.get(`${groupId}:${o.key}`)!] : []);
+      for (const g of games) matched.set(g.id, g.groupId);
+    }
+  }
+  const games = [...matched].map(([id, groupId]) => ({ id, groupId }));
+  for (const part of chunks(games)) {
+    await tx
+      .insert(schema.gameOwners)
+      .values(part.map((g) => ({ gameId: g.id, userId, source: 'steam' as const, createdAt: now })))
+      .onConflictDoNothing();
+  }
+  return games;
+}

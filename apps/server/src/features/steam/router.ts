@@ -6,4 +6,5 @@ import * as routes from './routes.ts';
 export const steamRouter = createRouter()
   .openapi(routes.startSteam, handlers.startSteam)
   .openapi(routes.steamCallback, handlers.steamCallback)
-  .openapi(routes.unlinkSteam, handlers.unlinkSteam);
+  .openapi(routes.unlinkSteam, handlers.unlinkSteam)
+  .openapi(routes.importSteam, handlers.importSteam);

@@ -1,6 +1,6 @@
 /** The contract of Steam linking (shared/API.md "Game library", Steam). */
 import { createRoute, z } from '@hono/zod-openapi';
-import { commonErrors, jsonResponse } from '../../lib/openapi.ts';
+import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
 import { UserSchema } from '../users/index.ts';
 
 const tags = ['steam'];
@@ -42,4 +42,26 @@ export const unlinkSteam = createRoute({
   tags,
   summary: 'Unlink Steam: deletes the Steam id and the ownership marks imported from Steam',
   responses: { 200: jsonResponse('The user', UserSchema), ...commonErrors },
+});
+
+export const ImportResultSchema = z
+  .object({
+    owned: z.number().int(),
+    matched: z.number().int(),
+    games: z.array(z.object({ steamAppId: z.number().int(), name: z.string(), playtimeMinutes: z.number().int() })),
+  })
+  .openapi('SteamImportResult');
+
+export const importSteam = createRoute({
+  method: 'post',
+  path: '/users/me/steam/import',
+  tags,
+  summary: 'Import owned Steam games: marks ownership of matching library games (by app id, else name key)',
+  description:
+    'In the given group, or in all of the caller’s groups. Idempotent; rate limited (5 per 15 minutes). 409 `steam_not_linked`, ' +
+    '409 `steam_profile_private` (with what to change in Steam), 502 `steam_unavailable` / 504 `steam_timeout` (nothing imported).',
+  request: {
+    ...jsonBody(z.strictObject({ groupId: z.string().min(1).max(64).optional() })),
+  },
+  responses: { 200: jsonResponse('What was imported', ImportResultSchema), ...commonErrors },
 });
