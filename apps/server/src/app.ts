@@ -13,9 +13,12 @@ import { discordInteractionsRouter } from './features/discord-interactions/index
 import { invitesRouter } from './features/invites/index.ts';
 import { nightsRouter } from './features/nights/index.ts';
 import { notificationsRouter } from './features/notifications/index.ts';
+// The games router directly: features/games/index.ts carries only what suggestions use (no import cycle).
+import { gamesRouter } from './features/games/router.ts';
 import { groupsRouter } from './features/groups/index.ts';
 import { opsRouter } from './features/ops/index.ts';
 import { pushRouter } from './features/push/index.ts';
+import { steamRouter } from './features/steam/index.ts';
 import { usersRouter } from './features/users/index.ts';
 import type { Realtime } from './features/realtime/index.ts';
 import type { AppEnv } from './lib/context.ts';
@@ -79,6 +82,8 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
   // (/api/groups/:groupId/discord/…). The interactions endpoint reads the raw body itself (after the body
   // limit above) to verify its Ed25519 signature; see the origin check for why it carries no Origin.
   app.route('/api', discordInteractionsRouter);
+  // Steam linking (/api/auth/steam…, /api/users/me/steam): before the users router, which owns /api/users.
+  app.route('/api', steamRouter);
   app.route('/api/users', usersRouter);
   // Calendar feed: /api/users/me/calendar (signed in) and GET /api/calendar/:token.ics, where the URL is
   // the secret (no cookie; the origin check passes GETs; the access log masks the token).
@@ -89,6 +94,8 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
   app.route('/api', invitesRouter);
   app.route('/api', groupsRouter);
   app.route('/api', nightsRouter);
+  // Game library (/api/groups/:groupId/games, /api/games/:gameId…): membership checked per route.
+  app.route('/api', gamesRouter);
   app.route('/api', notificationsRouter);
 
   // Live updates (GET /api/ws): only when the server accepts upgrades (server.ts); app.request() tests have none.

@@ -63,6 +63,11 @@ const schema = z.object({
     .string()
     .regex(/^\d{1,20}$/, 'must be the numeric application id')
     .optional(),
+  /** Steam Web API key (IPlayerService/GetOwnedGames): never logged, never sent to a browser. */
+  STEAM_WEB_API_KEY: z.string().min(1).optional(),
+  /** Steam's OpenID 2.0 endpoint; overridable for the local stand-in (scripts/fake-steam). */
+  STEAM_OPENID_URL: z.url().default('https://steamcommunity.com/openid/login'),
+  STEAM_API_URL: z.url().default('https://api.steampowered.com'),
   DISCORD_WEBHOOK_HOSTS: z.string().default('discord.com,discordapp.com,ptb.discord.com,canary.discord.com'),
   REDIS_URL: z.string().min(1).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -187,6 +192,14 @@ function buildConfig(e: z.infer<typeof schema>, secrets: Record<SecretName, stri
         : undefined,
     /** Where `npm run discord:commands` registers commands (and gets its client-credentials token). */
     discordApiUrl: e.DISCORD_API_URL.replace(/\/$/, ''),
+    /** Steam account linking (OpenID 2.0) and owned-games import (shared/API.md "Game library"). */
+    steam: {
+      openidUrl: e.STEAM_OPENID_URL,
+      apiUrl: e.STEAM_API_URL.replace(/\/$/, ''),
+      apiKey: e.STEAM_WEB_API_KEY,
+      realm: appUrl.origin,
+      returnTo: `${appUrl.origin}/api/auth/steam/callback`,
+    },
     discordWebhookHosts: splitList(e.DISCORD_WEBHOOK_HOSTS).map((h) => h.toLowerCase()),
     discordWebhookBaseUrl: e.DISCORD_WEBHOOK_BASE_URL ? new URL(e.DISCORD_WEBHOOK_BASE_URL).origin : undefined,
     redisUrl: e.REDIS_URL,

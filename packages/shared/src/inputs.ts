@@ -39,6 +39,17 @@ export function gameKey(name: string): string {
   return normalizeText(name).normalize('NFKC').toLowerCase();
 }
 
+/**
+ * The library key (shared/API.md "Game library"): one key space for a group's game names and aliases.
+ * NFKC, lower case, with whitespace and punctuation removed, so "Deep Rock Galactic",
+ * "deeprockgalactic" and "Deep-Rock: Galactic!" are one game. Symbols (e.g. "+") are kept.
+ */
+export function libraryKey(name: string): string {
+  const folded = normalizeText(name.normalize('NFKC')).toLowerCase();
+  // A name of punctuation only ("!!!", allowed for suggestions) keeps its folded text as its key.
+  return folded.replace(/[\s\p{P}]/gu, '') || folded;
+}
+
 const plainText = (label: string, min: number, max: number) =>
   z
     .string({ error: `${label} is required.` })
@@ -259,10 +270,85 @@ export const transferInput = z.strictObject({
   userId: z.string().min(1).max(64),
 });
 
-export const createSuggestionInput = z.strictObject({
-  gameName: gameNameSchema,
-  date: daySchema.optional(),
-});
+/** Ids are opaque; bounded like the path parameters. */
+const entityId = (label: string) => z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: `${label} must be an id.` });
+
+/** `{gameName}` or `{gameId}`, exactly one (shared/API.md "Game library"). */
+export const createSuggestionInput = z
+  .strictObject({
+    gameName: gameNameSchema.optional(),
+    gameId: entityId('gameId').optional(),
+    date: daySchema.optional(),
+  })
+  .refine((v) => (v.gameName === undefined) !== (v.gameId === undefined), {
+    message: 'Give either gameName or gameId, not both.',
+    path: ['gameName'],
+  });
+
+export const GAME_PLATFORMS = ['pc', 'playstation', 'xbox', 'switch', 'mobile', 'vr', 'tabletop'] as const;
+export const MAX_GAME_ALIASES = 10;
+
+/** A library name or alias: plain text, and it must keep at least one letter or digit for its key. */
+const libraryName = (label: string) =>
+  plainText(label, 1, 100).refine((v) => /[\p{L}\p{N}]/u.test(v), { message: `${label} needs at least one letter or digit.` });
+
+const playerCount = (label: string) =>
+  z
+    .number({ error: `${label} must be a number.` })
+    .int({ message: `${label} must be a whole number.` })
+    .min(1, { message: `${label} must be between 1 and 100.` })
+    .max(100, { message: `${label} must be between 1 and 100.` });
+
+const gameFields = {
+  name: libraryName('Game name'),
+  aliases: z.array(libraryName('Alias')).max(MAX_GAME_ALIASES, { message: `At most ${MAX_GAME_ALIASES} aliases.` }),
+  minPlayers: playerCount('minPlayers').nullable(),
+  maxPlayers: playerCount('maxPlayers').nullable(),
+  playtimeMinutes: z
+    .number({ error: 'playtimeMinutes must be a number.' })
+    .int({ message: 'playtimeMinutes must be a whole number.' })
+    .min(1, { message: 'playtimeMinutes must be between 1 and 1440.' })
+    .max(1440, { message: 'playtimeMinutes must be between 1 and 1440.' })
+    .nullable(),
+  platforms: z.array(z.enum(GAME_PLATFORMS, { message: `Platforms are ${GAME_PLATFORMS.join(', ')}.` })).max(GAME_PLATFORMS.length),
+  steamAppId: z
+    .number({ error: 'steamAppId must be a number.' })
+    .int({ message: 'steamAppId must be a whole number.' })
+    .min(1, { message: 'steamAppId must be a Steam app id.' })
+    .max(2_147_483_647, { message: 'steamAppId must be a Steam app id.' })
+    .nullable(),
+};
+
+const playersInOrder = (v: { minPlayers?: number | null; maxPlayers?: number | null }) =>
+  v.minPlayers == null || v.maxPlayers == null || v.minPlayers <= v.maxPlayers;
+const playersOrderIssue = { message: 'minPlayers must not be more than maxPlayers.', path: ['minPlayers'] };
+
+export const createGameInput = z
+  .strictObject({
+    name: gameFields.name,
+    aliases: gameFields.aliases.optional(),
+    minPlayers: gameFields.minPlayers.optional(),
+    maxPlayers: gameFields.maxPlayers.optional(),
+    playtimeMinutes: gameFields.playtimeMinutes.optional(),
+    platforms: gameFields.platforms.optional(),
+    steamAppId: gameFields.steamAppId.optional(),
+  })
+  .refine(playersInOrder, playersOrderIssue);
+
+/** The same fields, all optional; min ≤ max is checked again against the stored game. */
+export const updateGameInput = z
+  .strictObject({
+    name: gameFields.name.optional(),
+    aliases: gameFields.aliases.optional(),
+    minPlayers: gameFields.minPlayers.optional(),
+    maxPlayers: gameFields.maxPlayers.optional(),
+    playtimeMinutes: gameFields.playtimeMinutes.optional(),
+    platforms: gameFields.platforms.optional(),
+    steamAppId: gameFields.steamAppId.optional(),
+  })
+  .refine(playersInOrder, playersOrderIssue);
+export type CreateGameInput = z.infer<typeof createGameInput>;
+export type UpdateGameInput = z.infer<typeof updateGameInput>;
 
 export type RegisterInput = z.infer<typeof registerInput>;
 export type LoginInput = z.infer<typeof loginInput>;

@@ -19,6 +19,10 @@ export const LIVE_EVENT_TYPES = [
   'night_updated',
   'night_closed',
   'rsvp_updated',
+  // Game library (shared/API.md "Game library"): data is the game (`ownedByMe` false in events, as they go
+  // to every member; derive it from `owners`) on create, edit and ownership changes, resp. `{gameId}`.
+  'game_updated',
+  'game_deleted',
 ] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 

@@ -14,7 +14,9 @@ export type GroupEventType =
   | 'group_deleted'
   | 'night_updated'
   | 'night_closed'
-  | 'rsvp_updated';
+  | 'rsvp_updated'
+  | 'game_updated'
+  | 'game_deleted';
 
 export interface GroupEvent {
   type: GroupEventType;

@@ -52,3 +52,13 @@ export const jsonResponse = <T extends z.ZodType>(description: string, schema: T
   description,
   content: { 'application/json': { schema } },
 });
+
+/** Path ids are opaque strings; anything longer than this cannot be one of ours. */
+export const idParam = (name: string) =>
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name, in: 'path' }, example: 'vQw3l2nq7cGm2eB3L1zXyA' });
+
+export const GroupParams = z.object({ groupId: idParam('groupId') });

@@ -174,6 +174,8 @@ export const RULES = {
    */
   calendarFeedIp: { name: 'calendar_feed_ip', limit: 120, windowMs: MINUTE },
   calendarFeedToken: { name: 'calendar_feed_token', limit: 60, windowMs: 15 * MINUTE },
+  /** Steam owned-games imports: each one calls Steam's Web API with our key. */
+  steamImportUser: { name: 'steam_import_user', limit: 5, windowMs: 15 * MINUTE },
 } as const satisfies Record<string, RateLimitRule>;
 
 /** Progressive lockout: after LOCK_AFTER failures in FAILURE_WINDOW, each further failure locks longer. */

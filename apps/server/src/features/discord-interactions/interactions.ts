@@ -8,7 +8,7 @@
  *   Discord user's linked account; join policy), then the effect   7. live events after the commit
  *   8. the answer (type 7 redraws the card for a press).
  */
-import { gameKey, gameNameSchema } from '@queuecrew/shared';
+import { gameNameSchema } from '@queuecrew/shared';
 import type { Context } from 'hono';
 import { auditRequest } from '../../lib/audit.ts';
 import type { AppEnv } from '../../lib/context.ts';
@@ -17,6 +17,7 @@ import { getRegistrationPolicy } from '../../lib/settings.ts';
 import type { Tx } from '../../db/client.ts';
 import { createDiscordUser, enqueueSuggestionAnnouncement, findUserByDiscordId, inert } from '../discord/index.ts';
 import { findGroup, findMember, publishEvents, type GroupRow } from '../groups/index.ts';
+import { gameDto, gameEvent } from '../games/index.ts';
 import {
   nightDto,
   nightOrVirtual,
@@ -340,10 +341,10 @@ async function suggest(c: C, where: Where, name: string): Promise<Answer> {
       const actor = await actorFor(c, tx, group, where.user, now, registration);
       if (!actor.ok) return { kind: 'refused' as const, answer: actor.answer };
       const night = await openNightForVotes(tx, group, day, now);
-      const row = await insertSuggestion(tx, { groupId: group.id, day, gameName, gameKey: gameKey(gameName), userId: actor.userId, now });
+      const { row, createdGame } = await insertSuggestion(tx, { groupId: group.id, day, gameName, userId: actor.userId, now });
       await insertVote(tx, row.id, actor.userId, now);
       await enqueueSuggestionAnnouncement(tx, row, now);
-      return { kind: 'done' as const, row, actor, hidden: resultsHidden(group, night) };
+      return { kind: 'done' as const, row, createdGame, actor, hidden: resultsHidden(group, night) };
     });
   } catch (e) {
     if (isDuplicate(e))
@@ -356,6 +357,11 @@ async function suggest(c: C, where: Where, name: string): Promise<Answer> {
     const full = await suggestionDto(services.database.db, outcome.row, outcome.actor.userId);
     const dto = outcome.hidden ? hideTally(full) : full;
     await publishEvents(c, [{ type: 'suggestion_created', groupId: group.id, data: { ...dto, votedByMe: false } }]);
+    // A name new to the library added a game: the library pages hear of it too.
+    const game = outcome.createdGame
+      ? await gameDto(services.database.db, group.id, outcome.createdGame.id, outcome.actor.userId)
+      : undefined;
+    if (game) await publishEvents(c, [gameEvent(group.id, game)]);
   }
   return cardAnswer(
     ResponseType.MESSAGE,

@@ -14,3 +14,5 @@ export {
 export { findUserByDiscordId } from './data.ts';
 export { createDiscordUser } from './mutations.ts';
 export type { DiscordUser } from './oauth.ts';
+// For Steam linking: the same open-redirect-safe returnTo rule.
+export { safeReturnTo } from './oauth.ts';

@@ -9,15 +9,9 @@ import { DiscordWebhookSchema } from '../discord/index.ts';
 export type Role = 'owner' | 'admin' | 'member';
 export const RoleSchema = z.enum(['owner', 'admin', 'member']).openapi('Role');
 
-/** Path ids are opaque strings; anything longer than this cannot be one of ours. */
-export const idParam = (name: string) =>
-  z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name, in: 'path' }, example: 'vQw3l2nq7cGm2eB3L1zXyA' });
-
-export const GroupParams = z.object({ groupId: idParam('groupId') });
+// Path ids live in lib/openapi.ts (a leaf module): routes of features that features/groups imports
+// (groups → discord-interactions → suggestions) evaluate them while this module is still loading.
+export { GroupParams, idParam } from '../../lib/openapi.ts';
 
 export const MemberSchema = z
   .object({ id: z.string(), username: z.string(), avatarUrl: z.string().nullable(), role: RoleSchema })

@@ -5,6 +5,7 @@
 import { z } from '@hono/zod-openapi';
 import { and, asc, between, count, desc, eq, sql } from 'drizzle-orm';
 import { preparedFor, schema, type Db, type Tx } from '../../db/client.ts';
+import { PlayableSchema, playableFor, type PlayableDto } from '../games/index.ts';
 
 export const VoterSchema = z.object({ id: z.string(), username: z.string(), avatarUrl: z.string().nullable() }).openapi('Voter');
 export type Voter = z.infer<typeof VoterSchema>;
@@ -22,6 +23,17 @@ export const SuggestionSchema = z
     /** Empty while the results are hidden. */
     voters: z.array(VoterSchema),
     createdAt: z.string(),
+    /** The library game (null once it was deleted from the library: the suggestion keeps its name). */
+    game: z
+      .object({
+        id: z.string(),
+        coverUrl: z.string().nullable(),
+        minPlayers: z.number().int().nullable(),
+        maxPlayers: z.number().int().nullable(),
+      })
+      .nullable(),
+    /** Playable with who's in for the suggestion's night (null without a library game). */
+    playable: PlayableSchema.nullable(),
   })
   .openapi('Suggestion');
 export type SuggestionDto = z.infer<typeof SuggestionSchema>;
@@ -136,9 +148,14 @@ const daySuggestionsQuery = preparedFor((db) =>
       suggestedByName: schema.users.username,
       votes: votesOfSuggestion,
       votedByMe: sql<number>`EXISTS (SELECT 1 FROM ${schema.votes} v WHERE v.suggestion_id = ${s.id} AND v.user_id = ${sql.placeholder('viewerId')})`,
+      gameId: schema.games.id,
+      coverUrl: schema.games.coverUrl,
+      minPlayers: schema.games.minPlayers,
+      maxPlayers: schema.games.maxPlayers,
     })
     .from(s)
     .leftJoin(schema.users, eq(schema.users.id, s.suggestedBy))
+    .leftJoin(schema.games, eq(schema.games.id, s.gameId))
     .where(and(eq(s.groupId, sql.placeholder('groupId')), eq(s.day, sql.placeholder('day'))))
     .orderBy(desc(votesOfSuggestion), asc(s.createdAt), asc(s.id))
     .prepare(),
@@ -164,7 +181,15 @@ export async function listSuggestions(db: Db, groupId: string, day: string, view
   const rows = await daySuggestionsQuery(db).all({ groupId, day, viewerId });
   if (rows.length === 0) return [];
 
-  const voterRows = await dayVotersQuery(db).all({ groupId, day });
+  const [voterRows, playable] = await Promise.all([
+    dayVotersQuery(db).all({ groupId, day }),
+    playableFor(
+      db,
+      groupId,
+      rows.flatMap((r) => (r.gameId ? [r.gameId] : [])),
+      day,
+    ),
+  ]);
   const votersBySuggestion = new Map<string, Voter[]>();
   for (const { suggestionId, ...voter } of voterRows) {
     const list = votersBySuggestion.get(suggestionId) ?? [];
@@ -181,6 +206,8 @@ export async function listSuggestions(db: Db, groupId: string, day: string, view
     votedByMe: Boolean(r.votedByMe),
     voters: votersBySuggestion.get(r.id) ?? [],
     createdAt: r.createdAt.toISOString(),
+    game: r.gameId ? { id: r.gameId, coverUrl: r.coverUrl, minPlayers: r.minPlayers, maxPlayers: r.maxPlayers } : null,
+    playable: (r.gameId && playable.get(r.gameId)) || null,
   }));
 }
 
@@ -196,7 +223,7 @@ export function hideList(list: SuggestionDto[]): SuggestionDto[] {
 
 /** One suggestion as the API shows it to `viewerId`. */
 export async function suggestionDto(db: Db | Tx, row: SuggestionRow, viewerId: string): Promise<SuggestionDto> {
-  const [voters, suggester] = await Promise.all([
+  const [voters, suggester, game, playable] = await Promise.all([
     votersOf(db, row.id),
     row.suggestedBy
       ? db
@@ -205,6 +232,19 @@ export async function suggestionDto(db: Db | Tx, row: SuggestionRow, viewerId: s
           .where(eq(schema.users.id, row.suggestedBy))
           .get()
       : Promise.resolve(undefined),
+    row.gameId
+      ? db
+          .select({
+            id: schema.games.id,
+            coverUrl: schema.games.coverUrl,
+            minPlayers: schema.games.minPlayers,
+            maxPlayers: schema.games.maxPlayers,
+          })
+          .from(schema.games)
+          .where(eq(schema.games.id, row.gameId))
+          .get()
+      : Promise.resolve(undefined),
+    row.gameId ? playableFor(db, row.groupId, [row.gameId], row.day) : Promise.resolve(new Map<string, PlayableDto>()),
   ]);
   return {
     id: row.id,
@@ -215,6 +255,8 @@ export async function suggestionDto(db: Db | Tx, row: SuggestionRow, viewerId: s
     votedByMe: voters.some((v) => v.id === viewerId),
     voters,
     createdAt: row.createdAt.toISOString(),
+    game: game ?? null,
+    playable: (game && playable.get(game.id)) || null,
   };
 }
 

@@ -19,7 +19,16 @@ import {
   voteCount,
   votersOf,
 } from './data.ts';
-import { deleteSuggestionRow, deleteVote, insertSuggestion, insertVote, isDuplicate, isMissingParent } from './mutations.ts';
+import { gameDto, gameEvent } from '../games/index.ts';
+import {
+  DuplicateSuggestion,
+  deleteSuggestionRow,
+  deleteVote,
+  insertSuggestion,
+  insertVote,
+  isDuplicate,
+  isMissingParent,
+} from './mutations.ts';
 import { requireCanDeleteSuggestion, requireOpenNight, requireSuggestionAccess, suggestionNotFound, todayOf } from './policy.ts';
 import type * as routes from './routes.ts';
 
@@ -39,28 +48,22 @@ export const createSuggestion: RouteHandler<typeof routes.createSuggestion, AppE
   const { membership, group } = await memberAndGroup(c, groupId);
   const day = input.date ?? todayOf(c, group);
   await requireOpenNight(c, group, day);
-  const key = gameKey(input.gameName);
+  const target = input.gameId !== undefined ? { gameId: input.gameId } : { gameName: input.gameName ?? '' };
   const { database, clock } = c.get('services');
   let row;
   let night;
+  let createdGame;
   try {
-    ({ row, night } = await database.write(async (tx) => {
+    ({ row, night, createdGame } = await database.write(async (tx) => {
       const now = clock.now();
       // The night gets its row now (the first change), and must still take votes inside this transaction.
       const open = await openNightForVotes(tx, group, day, now);
-      const inserted = await insertSuggestion(tx, {
-        groupId,
-        day,
-        gameName: input.gameName,
-        gameKey: key,
-        userId: membership.userId,
-        now,
-      });
+      const { row: inserted, createdGame: added } = await insertSuggestion(tx, { groupId, day, userId: membership.userId, now, ...target });
       // A suggestion is its suggester's approval.
       await insertVote(tx, inserted.id, membership.userId, now);
       // Queued in the same transaction, posted later by the webhook worker: never blocks this request.
       await enqueueSuggestionAnnouncement(tx, inserted, now);
-      return { row: inserted, night: open };
+      return { row: inserted, night: open, createdGame: added };
     }));
   } catch (e) {
     // The unique index (group, day, game key) is the judge, so two people racing with the same game
@@ -68,15 +71,20 @@ export const createSuggestion: RouteHandler<typeof routes.createSuggestion, AppE
     // The group was deleted between the membership check and the insert.
     if (isMissingParent(e)) throw notFound('This group');
     if (!isDuplicate(e)) throw e;
-    const existing = await findSuggestionByKey(database.db, groupId, day, key);
+    const existingId =
+      e instanceof DuplicateSuggestion
+        ? e.suggestionId
+        : ((await findSuggestionByKey(database.db, groupId, day, gameKey(input.gameName ?? ''))) ?? undefined)?.id;
     throw new AppError(
       409,
       'duplicate_suggestion',
-      `“${input.gameName}” is already suggested for ${day}. Approve that suggestion instead.`,
-      {
-        suggestionId: existing?.id ?? null,
-      },
+      `${input.gameName ? `“${input.gameName}”` : 'This game'} is already suggested for ${day}. Approve that suggestion instead.`,
+      { suggestionId: existingId ?? null },
     );
+  }
+  if (createdGame) {
+    const game = await gameDto(database.db, groupId, createdGame.id, membership.userId);
+    if (game) await publishEvents(c, [gameEvent(groupId, game)]);
   }
   c.get('services').metrics.votes.inc();
   const hidden = resultsHidden(group, night);

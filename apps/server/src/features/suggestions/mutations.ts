@@ -1,26 +1,79 @@
 /** Writes for suggestions and votes; each runs inside the caller's `database.write()` transaction. */
+import { gameKey, libraryKey } from '@queuecrew/shared';
 import { and, eq } from 'drizzle-orm';
 import { constraintCode, schema, type Tx } from '../../db/client.ts';
+import { notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { findGame, findGameIdByKey, insertGame, type GameRow } from '../games/index.ts';
 import type { SuggestionRow } from './data.ts';
 
+/** The game is already suggested for that day: `suggestionId` is the suggestion that exists. */
+export class DuplicateSuggestion extends Error {
+  constructor(readonly suggestionId: string) {
+    super('duplicate suggestion');
+    this.name = 'DuplicateSuggestion';
+  }
+}
+
+export type SuggestionTarget = { gameName: string; gameId?: undefined } | { gameId: string; gameName?: undefined };
+
+/**
+ * The library game a suggestion is for: `gameId` must be a game of the group (else 404); a `gameName`
+ * whose library key matches a game's name or alias links to that game, any other name adds a game.
+ */
+async function gameFor(
+  tx: Tx,
+  groupId: string,
+  target: SuggestionTarget,
+  userId: string,
+  now: Date,
+): Promise<{ game: GameRow; created: boolean }> {
+  if (target.gameId !== undefined) {
+    const game = await findGame(tx, target.gameId);
+    if (!game || game.groupId !== groupId) throw notFound('This game');
+    return { game, created: false };
+  }
+  const linked = await findGameIdByKey(tx, groupId, libraryKey(target.gameName));
+  const existing = linked ? await findGame(tx, linked) : undefined;
+  if (existing) return { game: existing, created: false };
+  const empty = { aliases: [], minPlayers: null, maxPlayers: null, playtimeMinutes: null, platforms: [], steamAppId: null };
+  return { game: await insertGame(tx, groupId, { name: target.gameName, ...empty }, userId, now), created: true };
+}
+
+/**
+ * Adds a suggestion for a library game (linked or added in this same transaction). The duplicate rule
+ * uses the game: a second suggestion of the same game for the day — by any of its names or aliases — is
+ * a `DuplicateSuggestion`. The check runs inside the serialised write transaction; the unique index
+ * (group, day, game key of the suggested name) still refuses anything that slips past.
+ */
 export async function insertSuggestion(
   tx: Tx,
-  input: { groupId: string; day: string; gameName: string; gameKey: string; userId: string; now: Date },
-): Promise<SuggestionRow> {
+  input: { groupId: string; day: string; userId: string; now: Date } & SuggestionTarget,
+): Promise<{ row: SuggestionRow; createdGame: GameRow | null }> {
+  const { game, created } = await gameFor(tx, input.groupId, input, input.userId, input.now);
+  const same = await tx
+    .select({ id: schema.suggestions.id })
+    .from(schema.suggestions)
+    .where(
+      and(eq(schema.suggestions.groupId, input.groupId), eq(schema.suggestions.day, input.day), eq(schema.suggestions.gameId, game.id)),
+    )
+    .get();
+  if (same) throw new DuplicateSuggestion(same.id);
   const [row] = await tx
     .insert(schema.suggestions)
     .values({
       id: newId(),
       groupId: input.groupId,
       day: input.day,
-      gameName: input.gameName,
-      gameKey: input.gameKey,
+      // The name as suggested ("DRG"); by id, the library's name. The link to the game is `gameId`.
+      gameName: input.gameName ?? game.name,
+      gameKey: gameKey(input.gameName ?? game.name),
+      gameId: game.id,
       suggestedBy: input.userId,
       createdAt: input.now,
     })
     .returning();
-  return row!;
+  return { row: row!, createdGame: created ? game : null };
 }
 
 /** Deletes the suggestion; its votes go by cascade. */
@@ -43,6 +96,7 @@ export async function deleteVote(tx: Tx, suggestionId: string, userId: string): 
 
 /** A unique or primary-key violation: the row the caller wanted to add already exists. */
 export function isDuplicate(e: unknown): boolean {
+  if (e instanceof DuplicateSuggestion) return true;
   const code = constraintCode(e);
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

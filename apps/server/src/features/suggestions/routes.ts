@@ -1,8 +1,7 @@
 /** The contract of suggestions, votes, results and history (shared/API.md "Suggestions, votes, results"). */
 import { createRoute, z } from '@hono/zod-openapi';
 import { createSuggestionInput, daySchema } from '@queuecrew/shared';
-import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
-import { GroupParams, idParam } from '../groups/index.ts';
+import { GroupParams, commonErrors, idParam, jsonBody, jsonResponse } from '../../lib/openapi.ts';
 import { HistoryDaySchema, ResultsSchema, SuggestionSchema, VoteResultSchema } from './data.ts';
 
 const tags = ['suggestions'];

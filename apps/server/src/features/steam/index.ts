@@ -1,0 +1,2 @@
+/** What the server may use from Steam linking. */
+export { steamRouter } from './router.ts';
