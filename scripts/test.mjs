@@ -49,7 +49,13 @@ if (!only.length || only.includes('vitest')) {
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     if (report.numFailedTests > 0) failures.push(`vitest (${report.numFailedTests})`);
-    if (!ok && report.numFailedTests === 0) {
+    // A file that fails to load has no tests to count: count it, or other failures would hide it.
+    const unloaded = report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0);
+    for (const r of unloaded) {
+      failed += 1;
+      failures.push(`${r.name.replace(root, '')} (did not load)`);
+    }
+    if (!ok && report.numFailedTests === 0 && unloaded.length === 0) {
       failed += 1;
       failures.push('vitest (suite error)');
     }

@@ -15,7 +15,13 @@ const groupIdParam = z
 const GroupOnlyParams = z.object({ groupId: groupIdParam });
 const NightParams = z.object({
   groupId: groupIdParam,
-  date: daySchema.openapi({ param: { name: 'date', in: 'path' }, example: '2026-11-26' }),
+  // Built on this module's `z` (extended with .openapi) and checked by the shared daySchema: calling
+  // .openapi() on the shared instance fails when @queuecrew/shared is evaluated before @hono/zod-openapi.
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Use a date like 2026-11-26.' })
+    .refine((d) => daySchema.safeParse(d).success, { message: 'That date does not exist.' })
+    .openapi({ param: { name: 'date', in: 'path' }, example: '2026-11-26' }),
 });
 
 const dateRule = 'Dates more than 60 days ahead (group time) answer 400 on `date`.';
