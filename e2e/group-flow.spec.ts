@@ -162,6 +162,31 @@ describe('group flow across two people', () => {
     await page.unroute('**/api/suggestions/*/votes');
   });
 
+  it('keeps a second game typed while the first is still on its way (nothing typed is lost)', async () => {
+    const { page } = alice;
+    const a = new GroupPage(page);
+    await a.open(groupId);
+    // The first suggestion's answer is held back in the browser until the second has been sent.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    let first = true;
+    await page.route('**/api/groups/*/suggestions', async (route) => {
+      if (route.request().method() !== 'POST' || !first) return route.continue();
+      first = false;
+      const response = await route.fetch();
+      await held;
+      await route.fulfill({ response });
+    });
+    await a.suggest('Factorio');
+    await a.suggest('Satisfactory');
+    await a.suggestion('Satisfactory').waitFor();
+    release();
+    await a.suggestion('Factorio').waitFor();
+    // The late answer to the first does not wipe the field or an answer about the second.
+    expect(await page.getByLabel('Suggest a game').inputValue()).toBe('');
+    await page.unroute('**/api/groups/*/suggestions');
+  });
+
   it('lets the admin remove the member, who then loses access', async () => {
     const a = new GroupPage(alice.page);
     await a.open(groupId);

@@ -23,11 +23,17 @@ export function AddSuggestionForm({ groupId, day, onDuplicate }: { groupId: stri
   const [gameName, setGameName] = useState('');
   const [error, setError] = useState<string>();
   const inputRef = useRef<HTMLInputElement>(null);
+  const typedRef = useRef(gameName);
+  typedRef.current = gameName;
   const create = useMutation({
     mutationFn: (name: string) => suggestionApi.create(groupId, { gameName: name, date: day }),
-    onSuccess: () => {
-      setGameName('');
-      setError(undefined);
+    onSuccess: (_created, name) => {
+      // Only when the field still holds what was sent: a name typed while this request was on its way
+      // (and the answer to it) must not be wiped by the earlier success.
+      if (typedRef.current.trim() === name) {
+        setGameName('');
+        setError(undefined);
+      }
       // Ready for the next game, wherever the submit came from (Enter in the field or the button).
       inputRef.current?.focus({ preventScroll: true });
     },
@@ -51,7 +57,8 @@ export function AddSuggestionForm({ groupId, day, onDuplicate }: { groupId: stri
       setError('Type the name of a game (1–100 characters), then press Suggest.');
       return;
     }
-    if (!create.isPending) create.mutate(name);
+    // A second game typed while the first is on its way is sent too; only the same name twice is not.
+    if (!(create.isPending && create.variables === name)) create.mutate(name);
   };
   return (
     <form onSubmit={submit} className="flex flex-col gap-2 sm:flex-row sm:items-start" aria-label="Add a suggestion" noValidate>
