@@ -188,7 +188,12 @@ function buildConfig(e: z.infer<typeof schema>, secrets: Record<SecretName, stri
     /** Two-way Discord (HTTP interactions): set only when both the public key and the application id are given. */
     discordInteractions:
       e.DISCORD_PUBLIC_KEY && e.DISCORD_APPLICATION_ID
-        ? { publicKey: e.DISCORD_PUBLIC_KEY.toLowerCase(), applicationId: e.DISCORD_APPLICATION_ID }
+        ? {
+            publicKey: e.DISCORD_PUBLIC_KEY.toLowerCase(),
+            applicationId: e.DISCORD_APPLICATION_ID,
+            /** "Add to server": the OAuth2 install URL with the applications.commands scope only (no bot). */
+            installUrl: `${e.DISCORD_AUTHORIZE_URL}?${new URLSearchParams({ client_id: e.DISCORD_APPLICATION_ID, scope: 'applications.commands' }).toString()}`,
+          }
         : undefined,
     /** Where `npm run discord:commands` registers commands (and gets its client-credentials token). */
     discordApiUrl: e.DISCORD_API_URL.replace(/\/$/, ''),

@@ -20,6 +20,8 @@ export interface User {
 export interface AuthConfig {
   discord: boolean;
   registration: 'open' | 'invite-only' | 'closed';
+  /** "Add to server" link for the two-way Discord channel; null when it is off. */
+  discordInstallUrl: string | null;
 }
 
 export interface Session {

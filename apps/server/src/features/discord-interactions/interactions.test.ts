@@ -176,6 +176,20 @@ describe('signature (attacks)', () => {
     expect((await srv.send(null, { body: JSON.stringify({ ...ping(), pad: 'x'.repeat(70_000) }) })).status).toBe(413);
   });
 
+  it('offers the install link with the applications.commands scope only (no bot), and none when it is off', async () => {
+    const cfg = (await (await t.request('/api/auth/config')).json()) as { discordInstallUrl: string | null };
+    const url = new URL(cfg.discordInstallUrl!);
+    expect(url.searchParams.get('client_id')).toBe(APP_ID);
+    expect(url.searchParams.get('scope')).toBe('applications.commands');
+    expect(url.searchParams.has('permissions')).toBe(false);
+    const bare = await createTestApp();
+    try {
+      expect(await (await bare.request('/api/auth/config')).json()).toMatchObject({ discordInstallUrl: null });
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('is 404 when the instance has no DISCORD_PUBLIC_KEY', async () => {
     const bare = await createTestApp();
     try {

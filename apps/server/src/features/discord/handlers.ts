@@ -88,7 +88,14 @@ function failTo(c: Context<AppEnv>, code: DiscordErrorCode, returnTo = '/', link
 
 export const authConfig: H<typeof routes.authConfig> = async (c) => {
   const services = c.get('services');
-  return c.json({ discord: services.config.discord !== undefined, registration: await getRegistrationPolicy(services) }, 200);
+  return c.json(
+    {
+      discord: services.config.discord !== undefined,
+      registration: await getRegistrationPolicy(services),
+      discordInstallUrl: services.config.discordInteractions?.installUrl ?? null,
+    },
+    200,
+  );
 };
 
 export const startDiscord: H<typeof routes.startDiscord> = async (c) => {

@@ -110,7 +110,7 @@ describe('GET /api/auth/config', () => {
   it('says Discord is available and which registration policy applies', async () => {
     const res = await t.request('/api/auth/config');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ discord: true, registration: 'open' });
+    expect(await res.json()).toEqual({ discord: true, registration: 'open', discordInstallUrl: null });
   });
 });
 

@@ -14,7 +14,18 @@ export const authConfig = createRoute({
   responses: {
     200: jsonResponse(
       'Sign-in options',
-      z.object({ discord: z.boolean(), registration: z.enum(['open', 'invite-only', 'closed']) }).openapi('AuthConfig'),
+      z
+        .object({
+          discord: z.boolean(),
+          registration: z.enum(['open', 'invite-only', 'closed']),
+          discordInstallUrl: z
+            .string()
+            .nullable()
+            .openapi({
+              description: 'Adds the application to a Discord server (scope applications.commands only); null when two-way Discord is off',
+            }),
+        })
+        .openapi('AuthConfig'),
     ),
   },
 });

@@ -25,9 +25,9 @@ export const authQueries = {
       queryFn: async (): Promise<AuthConfig> => {
         try {
           const c = await api.get<Partial<AuthConfig>>('/api/auth/config', { allow401: true });
-          return { discord: c.discord === true, registration: c.registration ?? 'open' };
+          return { discord: c.discord === true, registration: c.registration ?? 'open', discordInstallUrl: c.discordInstallUrl ?? null };
         } catch (e) {
-          if (isApiError(e) && e.status === 404) return { discord: false, registration: 'open' };
+          if (isApiError(e) && e.status === 404) return { discord: false, registration: 'open', discordInstallUrl: null };
           throw e;
         }
       },

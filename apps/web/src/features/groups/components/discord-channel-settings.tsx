@@ -2,7 +2,7 @@
  * The Discord channel that runs the group's nights (admins and the owner): create a single-use link code
  * to type in the channel, see which channel is linked, unlink it, and choose who may act from it.
  */
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { Card } from '../../../components/ui/card.tsx';
@@ -12,6 +12,7 @@ import { useToast } from '../../../components/ui/toast.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import type { DiscordChannel, DiscordJoinPolicy, DiscordLinkCode, GroupDetail } from '../../../lib/api-types.ts';
 import { formatInstant } from '../../../lib/dates.ts';
+import { authQueries } from '../../auth/api.ts';
 import { groupApi, groupKeys } from '../api.ts';
 
 async function copyText(text: string): Promise<boolean> {
@@ -28,6 +29,7 @@ export function DiscordChannelSettings({ group, channel }: { group: GroupDetail;
   const toast = useToast();
   const [code, setCode] = useState<DiscordLinkCode>();
   const [confirmUnlink, setConfirmUnlink] = useState(false);
+  const installUrl = useQuery(authQueries.config()).data?.discordInstallUrl ?? null;
   const refresh = () => qc.invalidateQueries({ queryKey: groupKeys.detail(group.id) });
 
   const create = useMutation({
@@ -56,9 +58,18 @@ export function DiscordChannelSettings({ group, channel }: { group: GroupDetail;
       <div className="space-y-4">
         <p className="text-slate-700 dark:text-slate-300">
           Run the night from a Discord channel: <code className="font-mono text-sm">/tonight</code> posts the card, and people vote and
-          answer in / maybe / out with its buttons. Add the QueueCrew application to your server first (the instance administrator has the
-          install link, see docs/discord.md).
+          answer in / maybe / out with its buttons. Add the QueueCrew application to your server first
+          {installUrl
+            ? ' (it asks only for slash commands: no bot, no messages read).'
+            : ' (the instance administrator has the install link, see docs/discord.md).'}
         </p>
+        {installUrl && (
+          <p>
+            <a href={installUrl} target="_blank" rel="noopener noreferrer" className="inline-flex min-h-11 items-center">
+              Add QueueCrew to a Discord server (opens Discord)
+            </a>
+          </p>
+        )}
         <p data-testid="discord-channel-current" aria-live="polite">
           {channel ? (
             <>
