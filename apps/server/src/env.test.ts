@@ -125,6 +125,7 @@ describe('configuration', () => {
     ).toEqual({
       publicKey: key,
       applicationId: '900000000000000001',
+      installUrl: 'https://discord.com/oauth2/authorize?client_id=900000000000000001&scope=applications.commands',
     });
     expect(loadConfig({ DATA_DIR: dir() }).discordInteractions).toBeUndefined();
     expect(() => loadConfig({ DATA_DIR: dir(), DISCORD_PUBLIC_KEY: key })).toThrow(/DISCORD_APPLICATION_ID/);
