@@ -18,12 +18,9 @@ export const authConfig = createRoute({
         .object({
           discord: z.boolean(),
           registration: z.enum(['open', 'invite-only', 'closed']),
-          discordInstallUrl: z
-            .string()
-            .nullable()
-            .openapi({
-              description: 'Adds the application to a Discord server (scope applications.commands only); null when two-way Discord is off',
-            }),
+          discordInstallUrl: z.string().nullable().openapi({
+            description: 'Adds the application to a Discord server (scope applications.commands only); null when two-way Discord is off',
+          }),
         })
         .openapi('AuthConfig'),
     ),
