@@ -4,12 +4,13 @@
  * rows with retries and exponential backoff. A restart loses nothing: rows stay until delivered or
  * given up. Requests never wait for Discord.
  */
-import { and, asc, eq, isNotNull, isNull, lt, lte, or } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lte } from 'drizzle-orm';
 import { schema, type Db, type Tx } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Services } from '../../services.ts';
 import { webhookAad } from './webhooks.ts';
 import { IntervalLoop } from '../../lib/interval-loop.ts';
+import { claimOutboxRow, deleteSettledOutboxRows } from '../../lib/outbox.ts';
 
 /**
  * The body posted to Discord: plain content; allowed_mentions parses nothing, so only the user ids listed
@@ -200,37 +201,13 @@ export class WebhookWorker {
   }
 
   private async cleanup(now: Date): Promise<void> {
-    const cutoff = new Date(now.getTime() - this.options.keepMs);
-    await this.services.database.write((tx) =>
-      tx
-        .delete(schema.webhookOutbox)
-        .where(
-          or(
-            and(isNotNull(schema.webhookOutbox.deliveredAt), lt(schema.webhookOutbox.deliveredAt, cutoff)),
-            and(isNotNull(schema.webhookOutbox.failedAt), lt(schema.webhookOutbox.failedAt, cutoff)),
-          ),
-        ),
-    );
+    await deleteSettledOutboxRows(this.services.database, schema.webhookOutbox, new Date(now.getTime() - this.options.keepMs));
   }
 
   private async deliver(row: typeof schema.webhookOutbox.$inferSelect, now: Date): Promise<Outcome | 'skipped'> {
     const { database } = this.services;
-    // Claim the row: only the instance whose conditional update succeeds posts it.
-    const claimed = await database.write((tx) =>
-      tx
-        .update(schema.webhookOutbox)
-        .set({ attempts: row.attempts + 1, nextAttemptAt: new Date(now.getTime() + this.options.leaseMs) })
-        .where(
-          and(
-            eq(schema.webhookOutbox.id, row.id),
-            eq(schema.webhookOutbox.attempts, row.attempts),
-            isNull(schema.webhookOutbox.deliveredAt),
-            isNull(schema.webhookOutbox.failedAt),
-          ),
-        )
-        .returning({ id: schema.webhookOutbox.id }),
-    );
-    if (claimed.length === 0) return 'skipped';
+    // Claim the row: only the instance whose conditional update succeeds sends it.
+    if (!(await claimOutboxRow(database, schema.webhookOutbox, row, now, this.options.leaseMs))) return 'skipped';
     const attempts = row.attempts + 1;
 
     const group = await database.db

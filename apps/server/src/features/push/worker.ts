@@ -14,7 +14,7 @@
  */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { and, asc, eq, isNotNull, isNull, lt, lte, or } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte } from 'drizzle-orm';
 import webpush from 'web-push';
 import { schema } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
@@ -22,6 +22,7 @@ import type { Services } from '../../services.ts';
 import { endpointAad, keysAad, parsePreferences } from './data.ts';
 import { parsePushEndpoint, pinnedLookup, PushEndpointError, systemResolver, type Resolver } from './endpoint.ts';
 import { IntervalLoop } from '../../lib/interval-loop.ts';
+import { claimOutboxRow, deleteSettledOutboxRows } from '../../lib/outbox.ts';
 
 export interface PushWorkerOptions {
   /** How often the loops run. */
@@ -195,36 +196,13 @@ export class PushWorker {
   }
 
   private async cleanup(now: Date): Promise<void> {
-    const cutoff = new Date(now.getTime() - this.options.keepMs);
-    await this.services.database.write((tx) =>
-      tx
-        .delete(schema.pushOutbox)
-        .where(
-          or(
-            and(isNotNull(schema.pushOutbox.deliveredAt), lt(schema.pushOutbox.deliveredAt, cutoff)),
-            and(isNotNull(schema.pushOutbox.failedAt), lt(schema.pushOutbox.failedAt, cutoff)),
-          ),
-        ),
-    );
+    await deleteSettledOutboxRows(this.services.database, schema.pushOutbox, new Date(now.getTime() - this.options.keepMs));
   }
 
   private async deliver(row: typeof schema.pushOutbox.$inferSelect, now: Date): Promise<Outcome | 'skipped'> {
     const { database } = this.services;
-    const claimed = await database.write((tx) =>
-      tx
-        .update(schema.pushOutbox)
-        .set({ attempts: row.attempts + 1, nextAttemptAt: new Date(now.getTime() + this.options.leaseMs) })
-        .where(
-          and(
-            eq(schema.pushOutbox.id, row.id),
-            eq(schema.pushOutbox.attempts, row.attempts),
-            isNull(schema.pushOutbox.deliveredAt),
-            isNull(schema.pushOutbox.failedAt),
-          ),
-        )
-        .returning({ id: schema.pushOutbox.id }),
-    );
-    if (claimed.length === 0) return 'skipped';
+    // Claim the row: only the instance whose conditional update succeeds sends it.
+    if (!(await claimOutboxRow(database, schema.pushOutbox, row, now, this.options.leaseMs))) return 'skipped';
     const attempts = row.attempts + 1;
     const target = await database.db
       .select({
