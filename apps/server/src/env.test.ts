@@ -82,6 +82,10 @@ describe('configuration', () => {
     expect(config.isHttps).toBe(true);
   });
 
+  it('generates VAPID private keys of exactly 32 bytes (also the 1 in 256 with a leading zero byte)', () => {
+    for (let i = 0; i < 3000; i += 1) expect(Buffer.from(generateVapidKeys().privateKey, 'base64url')).toHaveLength(32);
+  });
+
   it('validates the VAPID keys and subject in production', () => {
     const base = {
       NODE_ENV: 'production',

@@ -238,7 +238,11 @@ function weakness(value: string): string | undefined {
 export function generateVapidKeys(): { publicKey: string; privateKey: string } {
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
-  return { publicKey: ecdh.getPublicKey().toString('base64url'), privateKey: ecdh.getPrivateKey().toString('base64url') };
+  // getPrivateKey() drops leading zero bytes (1 key in 256 comes out shorter): pad it to the 32 bytes
+  // a P-256 private key has, or the production check below refuses the key we generated.
+  const priv = ecdh.getPrivateKey();
+  const padded = Buffer.concat([Buffer.alloc(32 - priv.length), priv]);
+  return { publicKey: ecdh.getPublicKey().toString('base64url'), privateKey: padded.toString('base64url') };
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
