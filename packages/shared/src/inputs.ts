@@ -187,18 +187,18 @@ export const TIE_BREAKS = ['random', 'least_recent', 'admin'] as const;
 export const RESULTS_VISIBILITIES = ['live', 'after_close'] as const;
 export const NIGHT_METHODS = ['approval', 'ranked'] as const;
 
-/**
- * A group's night defaults, every field optional (PATCH is partial). `method` and `vetoes` are stored and
- * shown; until ranked ballots and vetoes exist only "approval" and 0 are accepted.
- */
+const methodSchema = z.enum(NIGHT_METHODS, { error: 'Method must be "approval" or "ranked".' });
+const vetoesSchema = z.union([z.literal(0), z.literal(1)], { error: 'Vetoes must be 0 (none) or 1 (one per member and night).' });
+
+/** A group's night defaults, every field optional (PATCH is partial). */
 export const nightDefaultsInput = z.strictObject({
   startTime: wallTimeSchema.optional(),
   closeBeforeMinutes: minutesSchema('Voting closes').optional(),
   tieBreak: z.enum(TIE_BREAKS, { error: 'Tie-break must be "random", "least_recent" or "admin".' }).optional(),
   resultsVisibility: z.enum(RESULTS_VISIBILITIES, { error: 'Results visibility must be "live" or "after_close".' }).optional(),
   reminderBeforeMinutes: minutesSchema('The reminder').optional(),
-  method: z.literal('approval', { error: 'Only "approval" voting is available for now; ranked ballots come later.' }).optional(),
-  vetoes: z.literal(0, { error: 'Vetoes are not available yet: use 0.' }).optional(),
+  method: methodSchema.optional(),
+  vetoes: vetoesSchema.optional(),
 });
 export type NightDefaultsInput = z.infer<typeof nightDefaultsInput>;
 
@@ -226,6 +226,26 @@ export const updateNightInput = z.strictObject({
   startsAt: instantSchema.optional(),
   closesAt: instantSchema.optional(),
   status: z.enum(['open', 'cancelled'], { error: 'Status must be "open" or "cancelled" (use /close to close a night).' }).optional(),
+  /** This night only; refused (409 `method_locked`) once it has an approval, a ballot or a veto. */
+  method: methodSchema.optional(),
+  vetoes: vetoesSchema.optional(),
+});
+
+/** A ranked ballot: suggestion ids of the night, best first; any subset (empty = no ballot), no repeats. */
+export const ballotInput = z.strictObject({
+  ranking: z
+    .array(z.string({ error: 'Each entry is a suggestion id.' }).min(1).max(64), { error: 'Send "ranking": a list of suggestion ids.' })
+    .max(100, { message: 'Rank at most 100 suggestions.' })
+    .superRefine((ids, ctx) => {
+      const seen = new Set<string>();
+      for (const id of ids) {
+        if (seen.has(id)) {
+          ctx.addIssue({ code: 'custom', message: `"${id}" is ranked twice: rank each suggestion once.` });
+          return;
+        }
+        seen.add(id);
+      }
+    }),
 });
 
 export const reopenNightInput = z.strictObject({

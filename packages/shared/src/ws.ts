@@ -19,6 +19,9 @@ export const LIVE_EVENT_TYPES = [
   'night_updated',
   'night_closed',
   'rsvp_updated',
+  // Fair picks (shared/API.md "Fair picks"): `{suggestionId, vetoedBy: [user]}` when a veto is cast or
+  // taken back (vetoes are public); a ballot change sends `night_updated` (its `voters`, never a ranking).
+  'veto_updated',
   // Game library (shared/API.md "Game library"): data is the game (`ownedByMe` false in events, as they go
   // to every member; derive it from `owners`) on create, edit and ownership changes, resp. `{gameId}`.
   'game_updated',

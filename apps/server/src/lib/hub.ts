@@ -16,7 +16,8 @@ export type GroupEventType =
   | 'night_closed'
   | 'rsvp_updated'
   | 'game_updated'
-  | 'game_deleted';
+  | 'game_deleted'
+  | 'veto_updated';
 
 export interface GroupEvent {
   type: GroupEventType;

@@ -289,8 +289,13 @@ export const nights = sqliteTable(
     status: text('status', { enum: ['open', 'closed', 'cancelled'] })
       .notNull()
       .default('open'),
-    /** The rules the night was decided by, frozen at the close (null while open: the group's defaults). */
+    /**
+     * How the night decides (decision 106): fixed on the night's first suggestion, vote, ballot or veto
+     * (null until then: the group's defaults); an admin may change it while nobody has voted.
+     */
     method: text('method', { enum: ['approval', 'ranked'] }),
+    /** Vetoes per member (0 or 1), fixed with `method`. */
+    vetoes: integer('vetoes'),
     tieBreak: text('tie_break', { enum: ['random', 'least_recent', 'admin'] }),
     resultsVisibility: text('results_visibility', { enum: ['live', 'after_close'] }),
     winnerSuggestionId: text('winner_suggestion_id').references(() => suggestions.id, { onDelete: 'set null' }),
@@ -301,6 +306,10 @@ export const nights = sqliteTable(
     /** JSON array of the suggestion ids that tied for the most approvals (empty when none). */
     tied: text('tied').notNull().default('[]'),
     tieBreakSeed: text('tie_break_seed'),
+    /** Ranked nights: the instant-runoff rounds of the close, JSON `[{counts, eliminated}]`. */
+    rounds: text('rounds'),
+    /** Why a closed night has no winner (and no pending tie): `no_suggestions`, `no_votes` or `all_vetoed`. */
+    noWinnerReason: text('no_winner_reason', { enum: ['no_suggestions', 'no_votes', 'all_vetoed'] }),
     closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
     /** How many times the night has been closed: a reopen + close announces the new result once. */
     closeCount: integer('close_count').notNull().default(0),
@@ -314,6 +323,57 @@ export const nights = sqliteTable(
     // The closer and the reminder scan only these: cheap when nothing is due.
     index('nights_open_close_idx').on(t.status, t.closesAt),
     index('nights_open_remind_idx').on(t.status, t.remindAt),
+  ],
+);
+
+/**
+ * Ranked ballots (decision 106): one row per ranked suggestion, `rank` 1, 2, … per member and night.
+ * The primary key (suggestion, user) refuses a repeat; a deleted suggestion's entries go by cascade
+ * (the ranks left keep their order, so "first choice" is the lowest rank left).
+ */
+export const ballots = sqliteTable(
+  'ballots',
+  {
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    day: text('day').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    suggestionId: text('suggestion_id')
+      .notNull()
+      .references(() => suggestions.id, { onDelete: 'cascade' }),
+    rank: integer('rank').notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.suggestionId, t.userId] }),
+    uniqueIndex('ballots_member_rank_unique').on(t.groupId, t.day, t.userId, t.rank),
+    index('ballots_user_idx').on(t.userId),
+  ],
+);
+
+/** Vetoes: at most one per member and night (the primary key), on a suggestion of that night. */
+export const vetoes = sqliteTable(
+  'vetoes',
+  {
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    day: text('day').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    suggestionId: text('suggestion_id')
+      .notNull()
+      .references(() => suggestions.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.day, t.userId] }),
+    index('vetoes_suggestion_idx').on(t.suggestionId),
+    index('vetoes_user_idx').on(t.userId),
   ],
 );
 

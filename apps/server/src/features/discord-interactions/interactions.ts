@@ -21,7 +21,9 @@ import { gameDto, gameEvent } from '../games/index.ts';
 import {
   nightDto,
   nightOrVirtual,
+  methodOf,
   openNightForVotes,
+  requireMethod,
   requirePlannableDay,
   requireTakesVotes,
   resultsHidden,
@@ -342,7 +344,8 @@ async function suggest(c: C, where: Where, name: string): Promise<Answer> {
       if (!actor.ok) return { kind: 'refused' as const, answer: actor.answer };
       const night = await openNightForVotes(tx, group, day, now);
       const { row, createdGame } = await insertSuggestion(tx, { groupId: group.id, day, gameName, userId: actor.userId, now });
-      await insertVote(tx, row.id, actor.userId, now);
+      // The suggester's approval, on approval nights (a ranked night counts ballots only).
+      if (methodOf(group, night) === 'approval') await insertVote(tx, row.id, actor.userId, now);
       await enqueueSuggestionAnnouncement(tx, row, now);
       return { kind: 'done' as const, row, createdGame, actor, hidden: resultsHidden(group, night) };
     });
@@ -414,6 +417,8 @@ async function votePress(c: C, where: Where, suggestionId: string): Promise<Answ
       const actor = await actorFor(c, tx, group, where.user, now, registration);
       if (!actor.ok) return { kind: 'refused' as const, answer: actor.answer };
       const night = await openNightForVotes(tx, group, suggestion.day, now);
+      // Ranked nights are ranked in the app: 409 `wrong_method` becomes an ephemeral answer.
+      requireMethod(group, night, 'approval');
       // A press toggles: approve, or take the approval back.
       if (await hasVoted(tx, suggestionId, actor.userId)) await deleteVote(tx, suggestionId, actor.userId);
       else await insertVote(tx, suggestionId, actor.userId, now);

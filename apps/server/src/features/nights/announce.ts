@@ -17,6 +17,7 @@ export interface Rendered {
 
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 const approvals = (n: number) => `${n} approval${n === 1 ? '' : 's'}`;
+const votesText = (n: number) => `${n} vote${n === 1 ? '' : 's'}`;
 
 /** "<@id>" for linked members, the (inert) name for the others; the ids to allow. */
 function people(list: MemberInfo[], max = 25): { text: string; mentions: string[] } {
@@ -42,6 +43,12 @@ export interface CloseMessageInput {
   inMembers: MemberInfo[];
   /** > 1 after a reopen: the message says the result changed. */
   closeCount: number;
+  method?: 'approval' | 'ranked';
+  /** Ranked nights: how many instant-runoff rounds it took. */
+  rounds?: number;
+  /** How many vetoes were cast (only the count is ever announced). */
+  vetoes?: number;
+  noWinnerReason?: 'no_suggestions' | 'no_votes' | 'all_vetoed' | null;
 }
 
 function tieExplanation(decision: Decision, names: Map<string, string>): string {
@@ -67,16 +74,23 @@ export function closeMessage(input: CloseMessageInput): Rendered {
   const group = inert(input.groupName, 60);
   const changed = input.closeCount > 1 ? '🔁 Reopened and decided again, the result changed: ' : '';
   const { decision } = input;
+  const ranked = input.method === 'ranked';
   let head: string;
   if (decision.winner) {
-    head = `🏆 ${changed}**${group}** — the pick for ${input.day}: **${inert(decision.winner.gameName)}** with ${approvals(decision.winner.votes)}.`;
+    const how = ranked
+      ? `${votesText(decision.winner.votes)} in the last of ${input.rounds ?? 1} instant-runoff round${input.rounds === 1 ? '' : 's'}`
+      : approvals(decision.winner.votes);
+    head = `🏆 ${changed}**${group}** — the pick for ${input.day}: **${inert(decision.winner.gameName)}** with ${how}.`;
   } else if (decision.tied.length > 0) {
     head = `🏆 ${changed}**${group}** — voting for ${input.day} ended in a tie.`;
+  } else if (input.noWinnerReason === 'all_vetoed') {
+    head = `🏁 ${changed}**${group}** — voting for ${input.day} closed without a pick: every suggestion was vetoed.`;
   } else {
-    head = `🏁 ${changed}**${group}** — voting for ${input.day} closed without a pick (no game got an approval).`;
+    head = `🏁 ${changed}**${group}** — voting for ${input.day} closed without a pick (${ranked ? 'no ballot ranked a game' : 'no game got an approval'}).`;
   }
+  const vetoes = input.vetoes ? `\n${input.vetoes} veto${input.vetoes === 1 ? '' : 'es'} cast.` : '';
   const tail = whoIsIn(input.inMembers, input.startsAt);
-  return { content: `${head}${tieExplanation(decision, input.names)}\n${tail.content}`, mentions: tail.mentions };
+  return { content: `${head}${tieExplanation(decision, input.names)}${vetoes}\n${tail.content}`, mentions: tail.mentions };
 }
 
 export function pickMessage(input: {

@@ -34,6 +34,8 @@ export const NightSchema = z
     closesAt: z.string().openapi({ example: '2026-11-26T18:30:00.000Z' }),
     status: z.enum(NIGHT_STATUSES),
     method: z.enum(NIGHT_METHODS),
+    /** Vetoes per member for this night (0 or 1). */
+    vetoes: z.number().int().openapi({ example: 0 }),
     tieBreak: z.enum(TIE_BREAKS),
     resultsVisibility: z.enum(RESULTS_VISIBILITIES),
     winner: NightWinnerSchema.nullable(),
@@ -41,10 +43,15 @@ export const NightSchema = z
     tied: z.array(z.string()),
     /** For `random`: index = first 4 bytes of sha256(seed) as a big-endian uint32, mod the tied count (sorted by id). */
     tieBreakSeed: z.string().nullable(),
+    /**
+     * Why a closed night has no winner and no pending tie: `no_suggestions`, `no_votes` (no approval, or
+     * no ballot that ranks a suggestion left) or `all_vetoed`; null otherwise.
+     */
+    noWinnerReason: z.enum(['no_suggestions', 'no_votes', 'all_vetoed']).nullable(),
     rsvps: z.object({ in: z.array(NightUserSchema), maybe: z.array(NightUserSchema), out: z.array(NightUserSchema) }),
     /** The caller's answer (null in socket events, which go to every member: derive it from `rsvps`). */
     myRsvp: z.enum(RSVP_STATUSES).nullable(),
-    /** How many different members approved at least one suggestion of the night. */
+    /** How many different members approved at least one suggestion of the night, or cast a ranked ballot. */
     voters: z.number().int(),
     /** Members whose RSVP is not "out" who have approved nothing. */
     notVoted: z.array(NightUserSchema),
@@ -85,6 +92,7 @@ export function virtualNight(group: GroupRow, day: string, now: Date): NightRow 
     timesEdited: false,
     status: over ? 'closed' : 'open',
     method: over ? group.nightMethod : null,
+    vetoes: over ? group.nightVetoes : null,
     tieBreak: over ? group.nightTieBreak : null,
     resultsVisibility: over ? group.nightResultsVisibility : null,
     winnerSuggestionId: null,
@@ -93,6 +101,8 @@ export function virtualNight(group: GroupRow, day: string, now: Date): NightRow 
     decidedBy: null,
     tied: '[]',
     tieBreakSeed: null,
+    rounds: null,
+    noWinnerReason: over ? 'no_suggestions' : null,
     closedAt: over ? s.closesAt : null,
     closeCount: over ? 1 : 0,
     reminderSentAt: null,
@@ -158,7 +168,14 @@ async function factsBetween(db: Db | Tx, groupId: string, from: string, to: stri
       .selectDistinct({ day: schema.suggestions.day, userId: schema.votes.userId })
       .from(schema.votes)
       .innerJoin(schema.suggestions, eq(schema.suggestions.id, schema.votes.suggestionId))
-      .where(and(eq(schema.suggestions.groupId, groupId), between(schema.suggestions.day, from, to))),
+      .where(and(eq(schema.suggestions.groupId, groupId), between(schema.suggestions.day, from, to)))
+      // A ranked ballot is a vote too.
+      .union(
+        db
+          .selectDistinct({ day: schema.ballots.day, userId: schema.ballots.userId })
+          .from(schema.ballots)
+          .where(and(eq(schema.ballots.groupId, groupId), between(schema.ballots.day, from, to))),
+      ),
   ]);
   return { rsvps, voters };
 }
@@ -211,6 +228,22 @@ export function parseTied(n: Pick<NightRow, 'tied'>): string[] {
   }
 }
 
+export interface StoredRound {
+  counts: Record<string, number>;
+  eliminated: string | null;
+}
+
+/** The instant-runoff rounds recorded at the close (empty for approval nights and open ones). */
+export function parseRounds(n: Pick<NightRow, 'rounds'>): StoredRound[] {
+  if (!n.rounds) return [];
+  try {
+    const v: unknown = JSON.parse(n.rounds);
+    return Array.isArray(v) ? (v as StoredRound[]) : [];
+  } catch {
+    return [];
+  }
+}
+
 function toDto(group: GroupRow, n: NightRow, people: NightPeople, viewerId: string | null): NightDto {
   const closed = n.status === 'closed';
   return {
@@ -219,13 +252,15 @@ function toDto(group: GroupRow, n: NightRow, people: NightPeople, viewerId: stri
     startsAt: n.startsAt.toISOString(),
     closesAt: n.closesAt.toISOString(),
     status: n.status,
-    // Frozen at the close; an open night follows the group's current defaults.
-    method: (closed && n.method) || group.nightMethod,
+    // Fixed on the night's first vote (decision 106); until then the group's current defaults.
+    method: n.method ?? group.nightMethod,
+    vetoes: n.vetoes ?? group.nightVetoes,
     tieBreak: (closed && n.tieBreak) || group.nightTieBreak,
     resultsVisibility: (closed && n.resultsVisibility) || group.nightResultsVisibility,
     winner: closed ? winnerOf(n) : null,
     tied: closed ? parseTied(n) : [],
     tieBreakSeed: closed ? n.tieBreakSeed : null,
+    noWinnerReason: closed ? n.noWinnerReason : null,
     rsvps: { in: people.rsvps.in.map(toUser), maybe: people.rsvps.maybe.map(toUser), out: people.rsvps.out.map(toUser) },
     myRsvp: viewerId ? (people.byUser.get(viewerId) ?? null) : null,
     voters: people.voters,
@@ -258,41 +293,89 @@ export interface TallyRow {
   id: string;
   gameName: string;
   gameKey: string;
+  gameId: string | null;
   votes: number;
+  /** How many members vetoed it. */
+  vetoes: number;
   createdAt: number;
 }
 
-/** The night's suggestions with their approvals, by id. */
+/** The night's suggestions with their approvals and vetoes, by id. */
 export async function tallyOf(db: Db | Tx, groupId: string, day: string): Promise<TallyRow[]> {
-  const rows = await db.all<{ id: string; game_name: string; game_key: string; votes: number; created_at: number }>(sql`
-    SELECT s.id, s.game_name, s.game_key, count(v.user_id) AS votes, s.created_at
-    FROM suggestions s LEFT JOIN votes v ON v.suggestion_id = s.id
+  const rows = await db.all<{
+    id: string;
+    game_name: string;
+    game_key: string;
+    game_id: string | null;
+    votes: number;
+    vetoes: number;
+    created_at: number;
+  }>(sql`
+    SELECT s.id, s.game_name, s.game_key, s.game_id,
+           (SELECT count(*) FROM votes v WHERE v.suggestion_id = s.id) AS votes,
+           (SELECT count(*) FROM vetoes x WHERE x.suggestion_id = s.id) AS vetoes,
+           s.created_at
+    FROM suggestions s
     WHERE s.group_id = ${groupId} AND s.day = ${day}
-    GROUP BY s.id
     ORDER BY s.id`);
   return rows.map((r) => ({
     id: r.id,
     gameName: r.game_name,
     gameKey: r.game_key,
+    gameId: r.game_id,
     votes: Number(r.votes),
+    vetoes: Number(r.vetoes),
     createdAt: Number(r.created_at),
   }));
 }
 
-/** The last date each game (by winner name) won a closed night of the group, other than `exceptDay`. */
-export async function lastWinsOf(db: Db | Tx, groupId: string, exceptDay: string): Promise<Array<{ day: string; gameName: string }>> {
+/** The night's ranked ballots: each member's suggestion ids, best first. */
+export async function ballotsOf(db: Db | Tx, groupId: string, day: string): Promise<string[][]> {
   const rows = await db
-    .select({ day: schema.nights.day, gameName: schema.nights.winnerGameName })
-    .from(schema.nights)
-    .where(
-      and(
-        eq(schema.nights.groupId, groupId),
-        eq(schema.nights.status, 'closed'),
-        sql`${schema.nights.winnerGameName} IS NOT NULL`,
-        sql`${schema.nights.day} <> ${exceptDay}`,
-      ),
-    );
-  return rows.filter((r): r is { day: string; gameName: string } => r.gameName !== null);
+    .select({ userId: schema.ballots.userId, suggestionId: schema.ballots.suggestionId })
+    .from(schema.ballots)
+    .where(and(eq(schema.ballots.groupId, groupId), eq(schema.ballots.day, day)))
+    .orderBy(asc(schema.ballots.userId), asc(schema.ballots.rank));
+  const byUser = new Map<string, string[]>();
+  for (const r of rows) byUser.set(r.userId, [...(byUser.get(r.userId) ?? []), r.suggestionId]);
+  return [...byUser.values()];
+}
+
+/** One member's ranking for the night, best first (empty: no ballot). */
+export async function rankingOf(db: Db | Tx, groupId: string, day: string, userId: string): Promise<string[]> {
+  const rows = await db
+    .select({ suggestionId: schema.ballots.suggestionId })
+    .from(schema.ballots)
+    .where(and(eq(schema.ballots.groupId, groupId), eq(schema.ballots.day, day), eq(schema.ballots.userId, userId)))
+    .orderBy(asc(schema.ballots.rank));
+  return rows.map((r) => r.suggestionId);
+}
+
+/** Whether anyone approved, ranked or vetoed anything of the night (its method is then locked). */
+export async function hasParticipation(db: Db | Tx, groupId: string, day: string): Promise<boolean> {
+  const rows = await db.all<{ one: number }>(sql`
+    SELECT 1 AS one WHERE
+      EXISTS (SELECT 1 FROM votes v JOIN suggestions s ON s.id = v.suggestion_id WHERE s.group_id = ${groupId} AND s.day = ${day})
+      OR EXISTS (SELECT 1 FROM ballots b WHERE b.group_id = ${groupId} AND b.day = ${day})
+      OR EXISTS (SELECT 1 FROM vetoes x WHERE x.group_id = ${groupId} AND x.day = ${day})`);
+  return rows.length > 0;
+}
+
+/**
+ * The group's win history: every closed night with a winner other than `exceptDay`, with the winner's
+ * name and library game (when its suggestion still exists). The `least_recent` tie-break and the stats
+ * both read this history (the nights' recorded winners).
+ */
+export async function lastWinsOf(
+  db: Db | Tx,
+  groupId: string,
+  exceptDay: string,
+): Promise<Array<{ day: string; gameName: string; gameId: string | null }>> {
+  const rows = await db.all<{ day: string; game_name: string; game_id: string | null }>(sql`
+    SELECT n.day, n.winner_game_name AS game_name, s.game_id
+    FROM nights n LEFT JOIN suggestions s ON s.id = n.winner_suggestion_id
+    WHERE n.group_id = ${groupId} AND n.status = 'closed' AND n.winner_game_name IS NOT NULL AND n.day <> ${exceptDay}`);
+  return rows.map((r) => ({ day: r.day, gameName: r.game_name, gameId: r.game_id }));
 }
 
 export async function hasSuggestions(db: Db | Tx, groupId: string, day: string): Promise<boolean> {

@@ -5,7 +5,8 @@
  * - `random`: candidates sorted by id; index = the first 4 bytes of sha256(seed) (the seed as recorded,
  *   a hex string, hashed as UTF-8) read as a big-endian uint32, mod the number of candidates;
  * - `least_recent`: the tied game that won longest ago — never won first, then the oldest last win,
- *   then by id (games compared by their key, across the group's closed nights);
+ *   then by id (games compared by library game and by name key, across the group's closed nights: the
+ *   same win history as the stats);
  * - `admin`: no winner until an admin picks one of `tied`.
  *
  * A night without a suggestion that has at least one approval has no winner.
@@ -20,6 +21,8 @@ export interface Candidate {
   id: string;
   gameName: string;
   gameKey: string;
+  /** The library game (compared with earlier winners' games by `least_recent`). */
+  gameId?: string | null;
   votes: number;
 }
 
@@ -44,34 +47,60 @@ export function randomIndex(seed: string, count: number): number {
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/** An earlier win of the group: the night, the winner's name and (when known) its library game. */
+export interface LastWin {
+  day: string;
+  gameName: string;
+  gameId?: string | null;
+}
+
 /**
- * The tied candidate that won longest ago. `lastWins` are earlier winners (any night of the group but
- * this one) by game name; names are compared by game key.
+ * The last win per game: keyed by library game id (`id:<gameId>`) and by game key of the winner's name
+ * (`key:<gameKey>`), so a game that won under an alias is still the same game.
  */
-export function leastRecent(candidates: Candidate[], lastWins: Array<{ day: string; gameName: string }>): Candidate {
+function lastWinIndex(lastWins: LastWin[]): Map<string, string> {
   const last = new Map<string, string>();
+  const note = (k: string, day: string) => {
+    const seen = last.get(k);
+    if (seen === undefined || day > seen) last.set(k, day);
+  };
   for (const w of lastWins) {
-    const key = gameKey(w.gameName);
-    const seen = last.get(key);
-    if (seen === undefined || w.day > seen) last.set(key, w.day);
+    note(`key:${gameKey(w.gameName)}`, w.day);
+    if (w.gameId) note(`id:${w.gameId}`, w.day);
   }
-  const sorted = [...candidates].sort((a, b) => {
-    const la = last.get(a.gameKey);
-    const lb = last.get(b.gameKey);
+  return last;
+}
+
+function lastWinOf(last: Map<string, string>, c: Candidate): string | undefined {
+  const byKey = last.get(`key:${c.gameKey}`);
+  const byGame = c.gameId ? last.get(`id:${c.gameId}`) : undefined;
+  if (byKey === undefined) return byGame;
+  if (byGame === undefined) return byKey;
+  return byKey > byGame ? byKey : byGame;
+}
+
+/**
+ * Candidates from the one that won longest ago to the most recent winner: never won first, then the
+ * oldest last win, then by id. `lastWins` are earlier winners (any night of the group but this one).
+ */
+export function leastRecentOrder<C extends Candidate>(candidates: C[], lastWins: LastWin[]): C[] {
+  const last = lastWinIndex(lastWins);
+  return [...candidates].sort((a, b) => {
+    const la = lastWinOf(last, a);
+    const lb = lastWinOf(last, b);
     if (la === undefined && lb !== undefined) return -1;
     if (lb === undefined && la !== undefined) return 1;
     if (la !== undefined && lb !== undefined && la !== lb) return la < lb ? -1 : 1;
     return byId(a, b);
   });
-  return sorted[0]!;
 }
 
-export function decide(
-  tally: Candidate[],
-  tieBreak: TieBreak,
-  lastWins: Array<{ day: string; gameName: string }>,
-  seed: string = newSeed(),
-): Decision {
+/** The tied candidate that won longest ago. */
+export function leastRecent(candidates: Candidate[], lastWins: LastWin[]): Candidate {
+  return leastRecentOrder(candidates, lastWins)[0]!;
+}
+
+export function decide(tally: Candidate[], tieBreak: TieBreak, lastWins: LastWin[], seed: string = newSeed()): Decision {
   const top = Math.max(0, ...tally.map((t) => t.votes));
   if (top === 0) return { winner: null, decidedBy: null, tied: [], seed: null };
   const candidates = tally.filter((t) => t.votes === top).sort(byId);

@@ -15,12 +15,13 @@ import {
   nightDtos,
   nightOrVirtual,
   nightsBetween,
+  rankingOf,
   type GroupRow,
   type NightDto,
   type NightRow,
 } from './data.ts';
 import { nightEvent, publishGroupEvents } from './events.ts';
-import { nudgeTx, pickTx, reopenNightTx, rsvpTx, updateNightTx } from './mutations.ts';
+import { ballotTx, nudgeTx, pickTx, reopenNightTx, rsvpTx, updateNightTx } from './mutations.ts';
 import { invalid, MAX_DAYS_AHEAD, requirePlannableDay, todayIn } from './policy.ts';
 import type * as routes from './routes.ts';
 
@@ -85,6 +86,8 @@ export const updateNight: RouteHandler<typeof routes.updateNight, AppEnv> = asyn
     ...(input.startsAt !== undefined ? { startsAt: new Date(input.startsAt) } : {}),
     ...(input.closesAt !== undefined ? { closesAt: new Date(input.closesAt) } : {}),
     ...(input.status !== undefined ? { status: input.status } : {}),
+    ...(input.method !== undefined ? { method: input.method } : {}),
+    ...(input.vetoes !== undefined ? { vetoes: input.vetoes } : {}),
   };
   const night = await database.write((tx) => updateNightTx(tx, group, date, patch, clock.now()));
   const { dto, mine } = await respond(c, group, night, me.userId);
@@ -154,4 +157,22 @@ export const nudge: RouteHandler<typeof routes.nudge, AppEnv> = async (c) => {
   });
   await publishNotifications(services, result.notifications);
   return c.json({ nudged: result.nudged }, 202);
+};
+
+export const putBallot: RouteHandler<typeof routes.putBallot, AppEnv> = async (c) => {
+  const { groupId, date } = c.req.valid('param');
+  const { ranking } = c.req.valid('json');
+  const { me, group } = await nightAccess(c, groupId, date);
+  const services = c.get('services');
+  const night = await services.database.write((tx) => ballotTx(tx, group, date, me.userId, ranking, services.clock.now()));
+  // Everyone sees that one more (or one fewer) member voted; nobody sees the ranking.
+  const { dto } = await respond(c, group, night, me.userId);
+  await publishNight(c, 'night_updated', dto);
+  return c.json({ date, ranking }, 200);
+};
+
+export const getBallot: RouteHandler<typeof routes.getBallot, AppEnv> = async (c) => {
+  const { groupId, date } = c.req.valid('param');
+  const { me } = await nightAccess(c, groupId, date);
+  return c.json({ date, ranking: await rankingOf(c.get('services').database.db, groupId, date, me.userId) }, 200);
 };

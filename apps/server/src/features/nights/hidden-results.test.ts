@@ -114,6 +114,8 @@ describe('while the night is open', () => {
         { id: second.id, gameName: 'Zelda', votes: null },
       ],
       winners: [],
+      method: 'approval',
+      rounds: [],
     });
   });
 

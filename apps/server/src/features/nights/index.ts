@@ -1,7 +1,18 @@
 /** What other features and the server may use from nights. */
 export { nightsRouter } from './router.ts';
 export { NightCloser, closeAndPublish, DEFAULT_CLOSER_OPTIONS, type NightCloserOptions } from './closer.ts';
-export { NightSchema, NightUserSchema, nightDto, nightDtos, nightOrVirtual, resultsHidden, type NightDto, type NightRow } from './data.ts';
+export {
+  NightSchema,
+  NightUserSchema,
+  nightDto,
+  nightDtos,
+  nightOrVirtual,
+  parseRounds,
+  parseTied,
+  resultsHidden,
+  type NightDto,
+  type NightRow,
+} from './data.ts';
 export { nightEvent, publishGroupEvents } from './events.ts';
 export { backfillNights, openNightForVotes, rescheduleOpenNights, rsvpTx } from './mutations.ts';
-export { MAX_DAYS_AHEAD, requirePlannableDay, requireTakesVotes, todayIn } from './policy.ts';
+export { MAX_DAYS_AHEAD, methodOf, requireMethod, requirePlannableDay, requireTakesVotes, todayIn, vetoesOf } from './policy.ts';

@@ -3,17 +3,20 @@
  * one writer across every process on the file), reads the night again inside it and decides on that
  * read, so two instances (or a request and the closer) racing on one night cannot both act.
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { schema, type Database, type Tx } from '../../db/client.ts';
 import { AppError } from '../../lib/errors.ts';
 import { enqueueNightMessage } from '../discord/index.ts';
 import { insertNotifications, type CreatedNotification, type NewNotification } from '../notifications/index.ts';
 import { closeMessage, nightUrl, nudgeMessage, pickMessage, reminderMessage, wallTime } from './announce.ts';
 import {
+  ballotsOf,
   findNight,
+  hasParticipation,
   hasSuggestions,
   lastWinsOf,
   nightPeople,
+  parseRounds,
   parseTied,
   remindAtFor,
   scheduleFor,
@@ -25,8 +28,9 @@ import {
   type NightRow,
   type RsvpStatus,
 } from './data.ts';
-import { decide } from './decide.ts';
-import { invalid, nightCancelled, requireTakesVotes } from './policy.ts';
+import { decide, newSeed, type Decision } from './decide.ts';
+import { instantRunoff, type Round } from './irv.ts';
+import { invalid, methodOf, nightCancelled, requireMethod, requireTakesVotes, vetoesOf } from './policy.ts';
 
 /** A nudge per night at most this often. */
 export const NUDGE_EVERY_MS = 30 * 60_000;
@@ -47,7 +51,15 @@ export async function ensureNight(tx: Tx, group: GroupRow, day: string, now: Dat
 export async function openNightForVotes(tx: Tx, group: GroupRow, day: string, now: Date): Promise<NightRow> {
   const night = await ensureNight(tx, group, day, now);
   requireTakesVotes(night, now);
-  return night;
+  if (night.method !== null && night.vetoes !== null) return night;
+  // The first suggestion, vote, ballot or veto fixes how the night decides (decision 106): a later
+  // change of the group's defaults leaves this night alone.
+  const [locked] = await tx
+    .update(schema.nights)
+    .set({ method: methodOf(group, night), vetoes: vetoesOf(group, night) })
+    .where(whereNight(group.id, day))
+    .returning();
+  return locked!;
 }
 
 const whereNight = (groupId: string, day: string) => and(eq(schema.nights.groupId, groupId), eq(schema.nights.day, day));
@@ -78,14 +90,35 @@ export async function closeNightTx(tx: Tx, group: GroupRow, day: string, now: Da
   if (mode === 'due' && row.closesAt.getTime() > now.getTime()) return null;
 
   const tally = await tallyOf(tx, group.id, day);
+  const method = methodOf(group, row);
+  // A vetoed suggestion cannot win (approval and ranked alike).
+  const candidates = vetoesOf(group, row) > 0 ? tally.filter((t) => t.vetoes === 0) : tally;
   const lastWins = group.nightTieBreak === 'least_recent' ? await lastWinsOf(tx, group.id, day) : [];
-  const decision = decide(tally, group.nightTieBreak, lastWins);
+  let decision: Decision;
+  let rounds: Round[] | null = null;
+  if (method === 'ranked') {
+    const runoff = instantRunoff(candidates, await ballotsOf(tx, group.id, day), group.nightTieBreak, lastWins, newSeed());
+    const winner = runoff.winner ? { ...runoff.winner, votes: runoff.votes } : null;
+    decision = { winner, decidedBy: runoff.decidedBy, tied: runoff.tied, seed: runoff.seed };
+    rounds = runoff.rounds;
+  } else {
+    decision = decide(candidates, group.nightTieBreak, lastWins);
+  }
+  const noWinnerReason: NightRow['noWinnerReason'] =
+    decision.winner || decision.tied.length > 0
+      ? null
+      : tally.length === 0
+        ? 'no_suggestions'
+        : candidates.length === 0
+          ? 'all_vetoed'
+          : 'no_votes';
   const closeCount = row.closeCount + 1;
   const [night] = await tx
     .update(schema.nights)
     .set({
       status: 'closed',
-      method: group.nightMethod,
+      method,
+      vetoes: vetoesOf(group, row),
       tieBreak: group.nightTieBreak,
       resultsVisibility: group.nightResultsVisibility,
       winnerSuggestionId: decision.winner?.id ?? null,
@@ -94,6 +127,8 @@ export async function closeNightTx(tx: Tx, group: GroupRow, day: string, now: Da
       decidedBy: decision.decidedBy,
       tied: JSON.stringify(decision.tied),
       tieBreakSeed: decision.seed,
+      rounds: rounds ? JSON.stringify(rounds) : null,
+      noWinnerReason,
       closedAt: now,
       closeCount,
       updatedAt: now,
@@ -115,6 +150,10 @@ export async function closeNightTx(tx: Tx, group: GroupRow, day: string, now: Da
       names,
       inMembers: people.rsvps.in,
       closeCount,
+      method,
+      rounds: rounds?.length ?? 0,
+      vetoes: tally.reduce((n, t) => n + t.vetoes, 0),
+      noWinnerReason,
     });
     // One message per close: `night:<day>:<n>` is unique per group, whichever instance closes.
     await enqueueNightMessage(
@@ -133,7 +172,9 @@ export async function closeNightTx(tx: Tx, group: GroupRow, day: string, now: Da
       ? { title: `${decision.winner.gameName} wins ${day}`, body: `${group.name} plays ${decision.winner.gameName}, starting at ${start}.` }
       : decision.tied.length > 0
         ? { title: `Tie for ${day}`, body: `Voting in ${group.name} ended in a tie: an admin picks the game.` }
-        : { title: `Voting closed for ${day}`, body: `Voting in ${group.name} closed without a pick.` };
+        : noWinnerReason === 'all_vetoed'
+          ? { title: `Voting closed for ${day}`, body: `Voting in ${group.name} closed without a pick: every suggestion was vetoed.` }
+          : { title: `Voting closed for ${day}`, body: `Voting in ${group.name} closed without a pick.` };
     // Everyone but those who said "out".
     notifications = await insertNotifications(
       tx,
@@ -170,7 +211,7 @@ export async function reopenNightTx(tx: Tx, group: GroupRow, day: string, closes
       closesAt,
       remindAt: remindAtFor(closesAt, group.nightReminderBeforeMinutes),
       timesEdited: true,
-      method: null,
+      // The method and vetoes stay: ballots or approvals were cast under them (decision 106).
       tieBreak: null,
       resultsVisibility: null,
       winnerSuggestionId: null,
@@ -179,6 +220,8 @@ export async function reopenNightTx(tx: Tx, group: GroupRow, day: string, closes
       decidedBy: null,
       tied: '[]',
       tieBreakSeed: null,
+      rounds: null,
+      noWinnerReason: null,
       closedAt: null,
       updatedAt: now,
     })
@@ -202,9 +245,11 @@ export async function pickTx(tx: Tx, group: GroupRow, day: string, suggestionId:
   if (!tied.includes(suggestionId)) throw invalid({ suggestionId: 'Pick one of the tied suggestions (see "tied").' });
   const picked = (await tallyOf(tx, group.id, day)).find((t) => t.id === suggestionId);
   if (!picked) throw invalid({ suggestionId: 'That suggestion was deleted. Pick another of the tied ones.' });
+  // A ranked night's votes are those of the last instant-runoff round.
+  const pickedVotes = row.method === 'ranked' ? (parseRounds(row).at(-1)?.counts[picked.id] ?? 0) : picked.votes;
   const [night] = await tx
     .update(schema.nights)
-    .set({ winnerSuggestionId: picked.id, winnerGameName: picked.gameName, winnerVotes: picked.votes, decidedBy: 'admin', updatedAt: now })
+    .set({ winnerSuggestionId: picked.id, winnerGameName: picked.gameName, winnerVotes: pickedVotes, decidedBy: 'admin', updatedAt: now })
     .where(and(whereNight(group.id, day), eq(schema.nights.status, 'closed'), isNull(schema.nights.winnerGameName)))
     .returning();
   if (!night) throw new AppError(409, 'no_pending_tie', `The tie of ${day} was just decided.`, { date: day });
@@ -213,7 +258,7 @@ export async function pickTx(tx: Tx, group: GroupRow, day: string, suggestionId:
     groupName: group.name,
     day,
     gameName: picked.gameName,
-    votes: picked.votes,
+    votes: pickedVotes,
     startsAt: night.startsAt,
     inMembers: people.rsvps.in,
   });
@@ -247,6 +292,8 @@ export interface NightPatch {
   startsAt?: Date;
   closesAt?: Date;
   status?: 'open' | 'cancelled';
+  method?: GroupRow['nightMethod'];
+  vetoes?: 0 | 1;
 }
 
 /** An admin moves, cancels or un-cancels a night. Moving a time marks the night `timesEdited`. */
@@ -254,6 +301,22 @@ export async function updateNightTx(tx: Tx, group: GroupRow, day: string, patch:
   const row = await ensureNight(tx, group, day, now);
   if (row.status === 'closed' && (patch.closesAt !== undefined || patch.status === 'open')) {
     throw new AppError(409, 'night_closed', `The night of ${day} is closed. Reopen it to set a new deadline.`, { date: day });
+  }
+  const rules: { method?: GroupRow['nightMethod']; vetoes?: number } = {};
+  if (patch.method !== undefined && patch.method !== methodOf(group, row)) rules.method = patch.method;
+  if (patch.vetoes !== undefined && patch.vetoes !== vetoesOf(group, row)) rules.vetoes = patch.vetoes;
+  if (rules.method !== undefined || rules.vetoes !== undefined) {
+    if (row.status === 'closed') {
+      throw new AppError(409, 'night_closed', `The night of ${day} is closed: its method and vetoes are final.`, { date: day });
+    }
+    if (await hasParticipation(tx, group.id, day)) {
+      throw new AppError(
+        409,
+        'method_locked',
+        `Members have already approved, ranked or vetoed for ${day}: its method and vetoes can no longer change.`,
+        { date: day, method: methodOf(group, row), vetoes: vetoesOf(group, row) },
+      );
+    }
   }
   const startsAt = patch.startsAt ?? row.startsAt;
   const closesAt = patch.closesAt ?? row.closesAt;
@@ -272,6 +335,10 @@ export async function updateNightTx(tx: Tx, group: GroupRow, day: string, patch:
       status,
       remindAt: patch.closesAt !== undefined ? remindAtFor(closesAt, group.nightReminderBeforeMinutes) : row.remindAt,
       timesEdited: row.timesEdited || patch.startsAt !== undefined || patch.closesAt !== undefined,
+      // Set for this night only: it no longer follows the group's defaults.
+      ...(rules.method !== undefined || rules.vetoes !== undefined
+        ? { method: rules.method ?? methodOf(group, row), vetoes: rules.vetoes ?? vetoesOf(group, row) }
+        : {}),
       updatedAt: now,
     })
     .where(whereNight(group.id, day))
@@ -452,4 +519,36 @@ export async function backfillNights(database: Database, now: Date): Promise<num
     }
     return created;
   });
+}
+
+/**
+ * Replaces a member's ranked ballot (ranked nights, while open): every id must be a suggestion of this
+ * night of this group (400 naming the first that is not). An empty ranking withdraws the ballot.
+ */
+export async function ballotTx(tx: Tx, group: GroupRow, day: string, userId: string, ranking: string[], now: Date): Promise<NightRow> {
+  const night = await openNightForVotes(tx, group, day, now);
+  requireMethod(group, night, 'ranked');
+  if (ranking.length > 0) {
+    const found = await tx
+      .select({ id: schema.suggestions.id })
+      .from(schema.suggestions)
+      .where(and(eq(schema.suggestions.groupId, group.id), eq(schema.suggestions.day, day), inArray(schema.suggestions.id, ranking)));
+    const ours = new Set(found.map((r) => r.id));
+    const bad = ranking.find((id) => !ours.has(id));
+    if (bad !== undefined) {
+      throw new AppError(400, 'invalid_input', 'Some fields are not valid. Check the details and try again.', {
+        ranking: `"${bad}" is not a suggestion of ${day} in this group: rank only that night's suggestions.`,
+        suggestionId: bad,
+      });
+    }
+  }
+  await tx
+    .delete(schema.ballots)
+    .where(and(eq(schema.ballots.groupId, group.id), eq(schema.ballots.day, day), eq(schema.ballots.userId, userId)));
+  if (ranking.length > 0) {
+    await tx
+      .insert(schema.ballots)
+      .values(ranking.map((suggestionId, i) => ({ groupId: group.id, day, userId, suggestionId, rank: i + 1, updatedAt: now })));
+  }
+  return night;
 }

@@ -78,11 +78,13 @@ describe('GET /nights/:date', () => {
       closesAt: '2026-06-10T17:30:00.000Z', // 30 minutes before
       status: 'open',
       method: 'approval',
+      vetoes: 0,
       tieBreak: 'random',
       resultsVisibility: 'live',
       winner: null,
       tied: [],
       tieBreakSeed: null,
+      noWinnerReason: null,
       rsvps: { in: [], maybe: [], out: [] },
       myRsvp: null,
       voters: 0,
@@ -462,8 +464,8 @@ describe('nightDefaults on the group', () => {
       [{ reminderBeforeMinutes: 1.5 }, 'nightDefaults.reminderBeforeMinutes'],
       [{ tieBreak: 'coin' }, 'nightDefaults.tieBreak'],
       [{ resultsVisibility: 'never' }, 'nightDefaults.resultsVisibility'],
-      [{ method: 'ranked' }, 'nightDefaults.method'],
-      [{ vetoes: 1 }, 'nightDefaults.vetoes'],
+      [{ method: 'borda' }, 'nightDefaults.method'],
+      [{ vetoes: 2 }, 'nightDefaults.vetoes'],
       [{ color: 'red' }, 'nightDefaults.color'],
     ];
     for (const [json, field] of cases) {

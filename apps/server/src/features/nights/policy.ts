@@ -27,6 +27,37 @@ export function requirePlannableDay(group: Pick<GroupRow, 'timezone'>, day: stri
   }
 }
 
+export type NightMethod = GroupRow['nightMethod'];
+
+/** How the night decides: its own method once fixed (decision 106), else the group's default. */
+export function methodOf(group: Pick<GroupRow, 'nightMethod'>, night: Pick<NightRow, 'method'>): NightMethod {
+  return night.method ?? group.nightMethod;
+}
+
+/** Vetoes per member on the night (0 or 1). */
+export function vetoesOf(group: Pick<GroupRow, 'nightVetoes'>, night: Pick<NightRow, 'vetoes'>): number {
+  return night.vetoes ?? group.nightVetoes;
+}
+
+/** 409 `wrong_method` unless the night decides by `method` (approvals on ranked nights, ballots on approval nights). */
+export function requireMethod(group: Pick<GroupRow, 'nightMethod'>, night: NightRow, method: NightMethod): void {
+  const actual = methodOf(group, night);
+  if (actual === method) return;
+  const hint =
+    actual === 'ranked'
+      ? 'rank the suggestions with PUT …/ballot instead of approving them'
+      : 'approve suggestions instead of sending a ballot';
+  throw new AppError(
+    409,
+    'wrong_method',
+    `The night of ${night.day} is decided by ${actual === 'ranked' ? 'ranked ballots' : 'approvals'}: ${hint}.`,
+    {
+      date: night.day,
+      method: actual,
+    },
+  );
+}
+
 export const nightCancelled = (day: string) =>
   new AppError(409, 'night_cancelled', `The night of ${day} is cancelled. An admin can set it open again.`, { date: day });
 

@@ -11,4 +11,6 @@ export const nightsRouter = createRouter()
   .openapi(routes.reopenNight, handlers.reopenNight)
   .openapi(routes.pickNight, handlers.pickNight)
   .openapi(routes.putRsvp, handlers.putRsvp)
-  .openapi(routes.nudge, handlers.nudge);
+  .openapi(routes.nudge, handlers.nudge)
+  .openapi(routes.putBallot, handlers.putBallot)
+  .openapi(routes.getBallot, handlers.getBallot);

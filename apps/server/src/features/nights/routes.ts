@@ -1,6 +1,6 @@
 /** The contract of game nights (shared/API.md "Game nights"). */
 import { createRoute, z } from '@hono/zod-openapi';
-import { daySchema, pickNightInput, reopenNightInput, rsvpInput, updateNightInput } from '@queuecrew/shared';
+import { ballotInput, daySchema, pickNightInput, reopenNightInput, rsvpInput, updateNightInput } from '@queuecrew/shared';
 import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
 import { NightSchema } from './data.ts';
 
@@ -53,6 +53,8 @@ export const updateNight = createRoute({
   summary: 'Move, cancel or un-cancel a night (admin)',
   description:
     'Moving a time marks the night as edited by hand: later changes of the group’s timezone or defaults leave it alone. ' +
+    '`method` / `vetoes` set this night’s rules (it then no longer follows the group’s defaults): 409 `method_locked` once anyone ' +
+    'has approved, ranked or vetoed on it. ' +
     '400 when `closesAt` is after `startsAt`, or when an open night’s `closesAt` is past; 409 `night_closed` for a new deadline ' +
     'or `status: "open"` on a closed night (reopen it instead). ' +
     dateRule,
@@ -112,4 +114,34 @@ export const nudge = createRoute({
     '429 `nudge_too_soon` with `Retry-After`; 409 once the night is closed or cancelled.',
   request: { params: NightParams },
   responses: { 202: jsonResponse('Who was nudged', NudgeResultSchema), ...commonErrors },
+});
+
+export const BallotSchema = z
+  .object({
+    date: z.string().openapi({ example: '2026-11-26' }),
+    /** The caller's ranking, best first (empty: no ballot). Entries of deleted suggestions drop out. */
+    ranking: z.array(z.string()),
+  })
+  .openapi('Ballot');
+
+export const putBallot = createRoute({
+  method: 'put',
+  path: '/groups/{groupId}/nights/{date}/ballot',
+  tags,
+  summary: 'Rank the night’s suggestions, best first (member; ranked nights)',
+  description:
+    'Any subset, no repeats (400); replaces the caller’s ballot; an empty ranking withdraws it. Only suggestions of this night: ' +
+    '400 `invalid_input` with `details.suggestionId` naming the first that is not. 409 `wrong_method` on approval nights, ' +
+    '`voting_closed` after the deadline, `night_cancelled` for a cancelled night.',
+  request: { params: NightParams, ...jsonBody(ballotInput) },
+  responses: { 200: jsonResponse('Your ballot', BallotSchema), ...commonErrors },
+});
+
+export const getBallot = createRoute({
+  method: 'get',
+  path: '/groups/{groupId}/nights/{date}/ballot',
+  tags,
+  summary: 'Your own ranked ballot for the night (member); `ranking: []` without one',
+  request: { params: NightParams },
+  responses: { 200: jsonResponse('Your ballot', BallotSchema), ...commonErrors },
 });

@@ -45,15 +45,32 @@ export const VoteResultSchema = z
 const Tally = z.object({ id: z.string(), gameName: z.string(), votes: z.number().int() });
 const MaybeTally = z.object({ id: z.string(), gameName: z.string(), votes: z.number().int().nullable() });
 
+export const RoundSchema = z
+  .object({
+    /** Votes per suggestion still in the race, by suggestion id. */
+    counts: z.record(z.string(), z.number().int()),
+    /** The suggestion eliminated after this round; null in the last round. */
+    eliminated: z.string().nullable(),
+  })
+  .openapi('Round');
+
 export const ResultsSchema = z
   .object({
     date: z.string(),
-    /** How many different members approved at least one suggestion that day. */
+    /** How the night decides: `votes` are approvals, or (ranked) first choices. */
+    method: z.enum(['approval', 'ranked']),
+    /** How many different members approved at least one suggestion that day (ranked: cast a ballot). */
     voters: z.number().int(),
     /** While the results are hidden: `votes: null`, in the order they were suggested. */
     suggestions: z.array(MaybeTally),
-    /** Ids of all suggestions tied for the most approvals (empty while nobody has voted, or hidden). */
+    /**
+     * Approval: ids of all suggestions tied for the most approvals, vetoed ones left out (empty while
+     * nobody has voted, or hidden). Ranked: once closed, the winner (or the tied finalists); while
+     * open, the suggestions with the most first choices.
+     */
     winners: z.array(z.string()),
+    /** Ranked nights, once closed: the instant-runoff rounds (empty while open, hidden, or for approval). */
+    rounds: z.array(RoundSchema),
   })
   .openapi('Results');
 export type ResultsDto = z.infer<typeof ResultsSchema>;
@@ -268,36 +285,69 @@ interface TallyRow {
   voters: number;
 }
 
-/** A day's tally, winners (all tied leaders with at least one vote) and distinct voters, in one query. */
-export async function resultsFor(db: Db, groupId: string, day: string, hidden = false): Promise<ResultsDto> {
+/** What `resultsFor` needs of the night: its method, and for a closed ranked night the decision. */
+export interface ResultsNight {
+  groupId: string;
+  day: string;
+  status: 'open' | 'closed' | 'cancelled';
+  method: 'approval' | 'ranked' | null;
+  rounds: string | null;
+  tied: string;
+  winnerSuggestionId: string | null;
+}
+
+/**
+ * A day's tally, winners and distinct voters, in one query. Approval nights count approvals; ranked
+ * nights count first choices (each ballot's lowest rank left) and voters with a ballot.
+ */
+export async function resultsFor(
+  db: Db,
+  group: { nightMethod: 'approval' | 'ranked' },
+  night: ResultsNight,
+  hidden = false,
+): Promise<ResultsDto> {
+  const { groupId, day } = night;
+  const method = night.method ?? group.nightMethod;
+  const ranked = method === 'ranked';
+  const counted = ranked
+    ? sql`SELECT b.suggestion_id, b.user_id FROM ballots b
+          WHERE b.group_id = ${groupId} AND b.day = ${day}
+            AND b.rank = (SELECT min(b2.rank) FROM ballots b2 WHERE b2.group_id = b.group_id AND b2.day = b.day AND b2.user_id = b.user_id)`
+    : sql`SELECT v.suggestion_id, v.user_id FROM votes v JOIN suggestions s ON s.id = v.suggestion_id
+          WHERE s.group_id = ${groupId} AND s.day = ${day}`;
+  const voters = ranked
+    ? sql`(SELECT count(DISTINCT user_id) FROM ballots WHERE group_id = ${groupId} AND day = ${day})`
+    : sql`(SELECT count(DISTINCT user_id) FROM counted)`;
   const rows = await db.all<TallyRow>(sql`
-    WITH tally AS (
-      SELECT s.id, s.game_name, s.created_at, count(v.user_id) AS votes
-      FROM suggestions s LEFT JOIN votes v ON v.suggestion_id = s.id
+    WITH counted AS (${counted}),
+    tally AS (
+      SELECT s.id, s.game_name, s.created_at, count(c.user_id) AS votes,
+             EXISTS (SELECT 1 FROM vetoes x WHERE x.suggestion_id = s.id) AS vetoed
+      FROM suggestions s LEFT JOIN counted c ON c.suggestion_id = s.id
       WHERE s.group_id = ${groupId} AND s.day = ${day}
       GROUP BY s.id
     )
     SELECT id, game_name, votes,
-           (votes > 0 AND votes = max(votes) OVER ()) AS is_winner,
-           (SELECT count(DISTINCT v.user_id) FROM votes v JOIN suggestions s ON s.id = v.suggestion_id
-             WHERE s.group_id = ${groupId} AND s.day = ${day}) AS voters
+           (votes > 0 AND NOT vetoed AND votes = max(CASE WHEN vetoed THEN NULL ELSE votes END) OVER ()) AS is_winner,
+           ${voters} AS voters
     FROM tally
     ORDER BY ${hidden ? sql`created_at ASC, id ASC` : sql`votes DESC, created_at ASC, id ASC`}`);
+  const base = { date: day, method, voters: Number(rows[0]?.voters ?? 0) };
   if (hidden) {
     // Until the close, only how many members voted: nobody learns the tally (nor its order).
+    return { ...base, suggestions: rows.map((r) => ({ id: r.id, gameName: r.game_name, votes: null })), winners: [], rounds: [] };
+  }
+  const suggestions = rows.map((r) => ({ id: r.id, gameName: r.game_name, votes: Number(r.votes) }));
+  if (ranked && night.status === 'closed') {
+    const tied = JSON.parse(night.tied) as string[];
     return {
-      date: day,
-      voters: Number(rows[0]?.voters ?? 0),
-      suggestions: rows.map((r) => ({ id: r.id, gameName: r.game_name, votes: null })),
-      winners: [],
+      ...base,
+      suggestions,
+      winners: night.winnerSuggestionId ? [night.winnerSuggestionId] : tied,
+      rounds: night.rounds ? (JSON.parse(night.rounds) as ResultsDto['rounds']) : [],
     };
   }
-  return {
-    date: day,
-    voters: Number(rows[0]?.voters ?? 0),
-    suggestions: rows.map((r) => ({ id: r.id, gameName: r.game_name, votes: Number(r.votes) })),
-    winners: rows.filter((r) => Number(r.is_winner) === 1).map((r) => r.id),
-  };
+  return { ...base, suggestions, winners: rows.filter((r) => Number(r.is_winner) === 1).map((r) => r.id), rounds: [] };
 }
 
 interface HistoryRow {

@@ -7,7 +7,7 @@ import { AppError, notFound } from '../../lib/errors.ts';
 import { addDays } from '../../lib/time.ts';
 import { enqueueSuggestionAnnouncement } from '../discord/index.ts';
 import { findGroup, publishEvents, requireMember, type GroupRow } from '../groups/index.ts';
-import { nightOrVirtual, openNightForVotes, resultsHidden } from '../nights/index.ts';
+import { methodOf, nightOrVirtual, openNightForVotes, requireMethod, resultsHidden } from '../nights/index.ts';
 import {
   findSuggestionByKey,
   hideList,
@@ -59,8 +59,8 @@ export const createSuggestion: RouteHandler<typeof routes.createSuggestion, AppE
       // The night gets its row now (the first change), and must still take votes inside this transaction.
       const open = await openNightForVotes(tx, group, day, now);
       const { row: inserted, createdGame: added } = await insertSuggestion(tx, { groupId, day, userId: membership.userId, now, ...target });
-      // A suggestion is its suggester's approval.
-      await insertVote(tx, inserted.id, membership.userId, now);
+      // A suggestion is its suggester's approval (on approval nights; a ranked night counts ballots only).
+      if (methodOf(group, open) === 'approval') await insertVote(tx, inserted.id, membership.userId, now);
       // Queued in the same transaction, posted later by the webhook worker: never blocks this request.
       await enqueueSuggestionAnnouncement(tx, inserted, now);
       return { row: inserted, night: open, createdGame: added };
@@ -139,6 +139,7 @@ export const addVote: RouteHandler<typeof routes.addVote, AppEnv> = async (c) =>
     result = await database.write(async (tx) => {
       const now = clock.now();
       const night = await openNightForVotes(tx, group, suggestion.day, now);
+      requireMethod(group, night, 'approval');
       await insertVote(tx, suggestionId, membership.userId, now);
       return { votes: await voteCount(tx, suggestionId), hidden: resultsHidden(group, night) };
     });
@@ -160,6 +161,7 @@ export const removeVote: RouteHandler<typeof routes.removeVote, AppEnv> = async 
   const { database, clock } = c.get('services');
   const { removed, hidden } = await database.write(async (tx) => {
     const night = await openNightForVotes(tx, group, suggestion.day, clock.now());
+    requireMethod(group, night, 'approval');
     return { removed: await deleteVote(tx, suggestionId, membership.userId), hidden: resultsHidden(group, night) };
   });
   if (!removed) throw new AppError(404, 'vote_not_found', 'You have not approved this suggestion, so there is nothing to take back.');
@@ -172,7 +174,9 @@ export const getResults: RouteHandler<typeof routes.getResults, AppEnv> = async 
   const { date } = c.req.valid('query');
   const { group } = await memberAndGroup(c, groupId);
   const day = date ?? todayOf(c, group);
-  return c.json(await resultsFor(c.get('services').database.db, groupId, day, await hiddenFor(c, group, day)), 200);
+  const { database, clock } = c.get('services');
+  const night = await nightOrVirtual(database.db, group, day, clock.now());
+  return c.json(await resultsFor(database.db, group, night, resultsHidden(group, night)), 200);
 };
 
 function daysBetween(from: string, to: string): number {

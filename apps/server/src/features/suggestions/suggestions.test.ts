@@ -318,6 +318,8 @@ describe('results and history', () => {
         { id: z.id, gameName: 'Z', votes: 2 },
       ],
       winners: [x.id, y.id, z.id],
+      method: 'approval',
+      rounds: [],
     });
     await unvote(alice, z.id);
     const after = (await (await t.request(`/api/groups/${group.id}/results?date=${day}`, { cookie: bob.cookie })).json()) as {
@@ -331,7 +333,7 @@ describe('results and history', () => {
       expect(await res400.json()).toMatchObject({ code: 'invalid_input', details: { date: expect.any(String) } });
     }
     const none = await t.request(`/api/groups/${group.id}/results?date=1999-01-01`, { cookie: bob.cookie });
-    expect(await none.json()).toEqual({ date: '1999-01-01', voters: 0, suggestions: [], winners: [] });
+    expect(await none.json()).toEqual({ date: '1999-01-01', method: 'approval', voters: 0, suggestions: [], winners: [], rounds: [] });
   });
 
   it('lists one row per closed night with its winner and decidedBy, newest first, within the range', async () => {
