@@ -351,14 +351,24 @@ export async function rankingOf(db: Db | Tx, groupId: string, day: string, userI
   return rows.map((r) => r.suggestionId);
 }
 
-/** Whether anyone approved, ranked or vetoed anything of the night (its method is then locked). */
-export async function hasParticipation(db: Db | Tx, groupId: string, day: string): Promise<boolean> {
+/** Whether anyone approved or ranked a suggestion of the night (its method is then locked). */
+export async function hasVotes(db: Db | Tx, groupId: string, day: string): Promise<boolean> {
   const rows = await db.all<{ one: number }>(sql`
     SELECT 1 AS one WHERE
       EXISTS (SELECT 1 FROM votes v JOIN suggestions s ON s.id = v.suggestion_id WHERE s.group_id = ${groupId} AND s.day = ${day})
-      OR EXISTS (SELECT 1 FROM ballots b WHERE b.group_id = ${groupId} AND b.day = ${day})
-      OR EXISTS (SELECT 1 FROM vetoes x WHERE x.group_id = ${groupId} AND x.day = ${day})`);
+      OR EXISTS (SELECT 1 FROM ballots b WHERE b.group_id = ${groupId} AND b.day = ${day})`);
   return rows.length > 0;
+}
+
+/** Whether anyone vetoed a suggestion of the night (its vetoes setting is then locked). */
+export async function hasVetoes(db: Db | Tx, groupId: string, day: string): Promise<boolean> {
+  const row = await db
+    .select({ userId: schema.vetoes.userId })
+    .from(schema.vetoes)
+    .where(and(eq(schema.vetoes.groupId, groupId), eq(schema.vetoes.day, day)))
+    .limit(1)
+    .get();
+  return row !== undefined;
 }
 
 /**

@@ -12,7 +12,8 @@ import { closeMessage, nightUrl, nudgeMessage, pickMessage, reminderMessage, wal
 import {
   ballotsOf,
   findNight,
-  hasParticipation,
+  hasVetoes,
+  hasVotes,
   hasSuggestions,
   lastWinsOf,
   nightPeople,
@@ -309,11 +310,16 @@ export async function updateNightTx(tx: Tx, group: GroupRow, day: string, patch:
     if (row.status === 'closed') {
       throw new AppError(409, 'night_closed', `The night of ${day} is closed: its method and vetoes are final.`, { date: day });
     }
-    if (await hasParticipation(tx, group.id, day)) {
+    const locked =
+      (rules.method !== undefined && (await hasVotes(tx, group.id, day))) ||
+      (rules.vetoes !== undefined && (await hasVetoes(tx, group.id, day)));
+    if (locked) {
       throw new AppError(
         409,
         'method_locked',
-        `Members have already approved, ranked or vetoed for ${day}: its method and vetoes can no longer change.`,
+        rules.method !== undefined
+          ? `Members have already approved or ranked for ${day}: its method can no longer change.`
+          : `Members have already vetoed for ${day}: its vetoes setting can no longer change.`,
         { date: day, method: methodOf(group, row), vetoes: vetoesOf(group, row) },
       );
     }

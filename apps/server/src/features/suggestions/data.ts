@@ -34,6 +34,8 @@ export const SuggestionSchema = z
       .nullable(),
     /** Playable with who's in for the suggestion's night (null without a library game). */
     playable: PlayableSchema.nullable(),
+    /** Who vetoed it (nights with `vetoes: 1`); public, also while results are hidden. A vetoed suggestion cannot win. */
+    vetoedBy: z.array(VoterSchema),
   })
   .openapi('Suggestion');
 export type SuggestionDto = z.infer<typeof SuggestionSchema>;
@@ -41,6 +43,8 @@ export type SuggestionDto = z.infer<typeof SuggestionSchema>;
 export const VoteResultSchema = z
   .object({ suggestionId: z.string(), votes: z.number().int().nullable().openapi({ description: 'null while results are hidden' }) })
   .openapi('VoteResult');
+
+export const VetoResultSchema = z.object({ suggestionId: z.string(), vetoedBy: z.array(VoterSchema) }).openapi('VetoResult');
 
 const Tally = z.object({ id: z.string(), gameName: z.string(), votes: z.number().int() });
 const MaybeTally = z.object({ id: z.string(), gameName: z.string(), votes: z.number().int().nullable() });
@@ -190,6 +194,29 @@ const dayVotersQuery = preparedFor((db) =>
     .prepare(),
 );
 
+/** Everyone who vetoed one of the day's suggestions, in the order they vetoed. */
+async function dayVetoers(db: Db | Tx, groupId: string, day: string): Promise<Map<string, Voter[]>> {
+  const rows = await db
+    .select({ suggestionId: schema.vetoes.suggestionId, ...voterColumns })
+    .from(schema.vetoes)
+    .innerJoin(schema.users, eq(schema.users.id, schema.vetoes.userId))
+    .where(and(eq(schema.vetoes.groupId, groupId), eq(schema.vetoes.day, day)))
+    .orderBy(asc(schema.vetoes.createdAt), asc(schema.users.username));
+  const by = new Map<string, Voter[]>();
+  for (const { suggestionId, ...user } of rows) by.set(suggestionId, [...(by.get(suggestionId) ?? []), user]);
+  return by;
+}
+
+/** Who vetoed one suggestion. */
+export async function vetoersOf(db: Db | Tx, suggestionId: string): Promise<Voter[]> {
+  return db
+    .select(voterColumns)
+    .from(schema.vetoes)
+    .innerJoin(schema.users, eq(schema.users.id, schema.vetoes.userId))
+    .where(eq(schema.vetoes.suggestionId, suggestionId))
+    .orderBy(asc(schema.vetoes.createdAt), asc(schema.users.username));
+}
+
 /**
  * A day's suggestions for one viewer, sorted by approvals then age: one aggregate query for the
  * suggestions and one query for all of the day's voters, whatever the number of suggestions.
@@ -198,8 +225,9 @@ export async function listSuggestions(db: Db, groupId: string, day: string, view
   const rows = await daySuggestionsQuery(db).all({ groupId, day, viewerId });
   if (rows.length === 0) return [];
 
-  const [voterRows, playable] = await Promise.all([
+  const [voterRows, vetoers, playable] = await Promise.all([
     dayVotersQuery(db).all({ groupId, day }),
+    dayVetoers(db, groupId, day),
     playableFor(
       db,
       groupId,
@@ -225,6 +253,7 @@ export async function listSuggestions(db: Db, groupId: string, day: string, view
     createdAt: r.createdAt.toISOString(),
     game: r.gameId ? { id: r.gameId, coverUrl: r.coverUrl, minPlayers: r.minPlayers, maxPlayers: r.maxPlayers } : null,
     playable: (r.gameId && playable.get(r.gameId)) || null,
+    vetoedBy: vetoers.get(r.id) ?? [],
   }));
 }
 
@@ -240,8 +269,9 @@ export function hideList(list: SuggestionDto[]): SuggestionDto[] {
 
 /** One suggestion as the API shows it to `viewerId`. */
 export async function suggestionDto(db: Db | Tx, row: SuggestionRow, viewerId: string): Promise<SuggestionDto> {
-  const [voters, suggester, game, playable] = await Promise.all([
+  const [voters, vetoedBy, suggester, game, playable] = await Promise.all([
     votersOf(db, row.id),
+    vetoersOf(db, row.id),
     row.suggestedBy
       ? db
           .select({ id: schema.users.id, username: schema.users.username })
@@ -274,6 +304,7 @@ export async function suggestionDto(db: Db | Tx, row: SuggestionRow, viewerId: s
     createdAt: row.createdAt.toISOString(),
     game: game ?? null,
     playable: (game && playable.get(game.id)) || null,
+    vetoedBy,
   };
 }
 

@@ -7,7 +7,7 @@ import { AppError, notFound } from '../../lib/errors.ts';
 import { addDays } from '../../lib/time.ts';
 import { enqueueSuggestionAnnouncement } from '../discord/index.ts';
 import { findGroup, publishEvents, requireMember, type GroupRow } from '../groups/index.ts';
-import { methodOf, nightOrVirtual, openNightForVotes, requireMethod, resultsHidden } from '../nights/index.ts';
+import { methodOf, nightOrVirtual, openNightForVotes, requireMethod, resultsHidden, vetoesOf, type NightRow } from '../nights/index.ts';
 import {
   findSuggestionByKey,
   hideList,
@@ -16,6 +16,7 @@ import {
   listSuggestions as listSuggestionRows,
   resultsFor,
   suggestionDto,
+  vetoersOf,
   voteCount,
   votersOf,
 } from './data.ts';
@@ -23,11 +24,14 @@ import { gameDto, gameEvent } from '../games/index.ts';
 import {
   DuplicateSuggestion,
   deleteSuggestionRow,
+  deleteVeto,
   deleteVote,
   insertSuggestion,
+  insertVeto,
   insertVote,
   isDuplicate,
   isMissingParent,
+  vetoOf,
 } from './mutations.ts';
 import { requireCanDeleteSuggestion, requireOpenNight, requireSuggestionAccess, suggestionNotFound, todayOf } from './policy.ts';
 import type * as routes from './routes.ts';
@@ -201,4 +205,67 @@ export const getHistory: RouteHandler<typeof routes.getHistory, AppEnv> = async 
     });
   }
   return c.json(await historyFor(c.get('services').database.db, groupId, from, to), 200);
+};
+
+/** 409 `vetoes_off` unless the night allows vetoes. */
+function requireVetoes(group: GroupRow, night: NightRow): void {
+  if (vetoesOf(group, night) > 0) return;
+  throw new AppError(409, 'vetoes_off', `The night of ${night.day} has no vetoes (an admin can allow one per member with "vetoes": 1).`, {
+    date: night.day,
+  });
+}
+
+/** Vetoes are public (also while results are hidden): who vetoed the suggestion now. */
+async function publishVetoes(c: Context<AppEnv>, group: GroupRow, suggestionId: string) {
+  const vetoedBy = await vetoersOf(c.get('services').database.db, suggestionId);
+  await publishEvents(c, [{ type: 'veto_updated', groupId: group.id, data: { suggestionId, vetoedBy } }]);
+  return vetoedBy;
+}
+
+export const addVeto: RouteHandler<typeof routes.addVeto, AppEnv> = async (c) => {
+  const { suggestionId } = c.req.valid('param');
+  const { suggestion, membership, group } = await requireSuggestionAccess(c, suggestionId);
+  await requireOpenNight(c, group, suggestion.day);
+  const { database, clock } = c.get('services');
+  try {
+    await database.write(async (tx) => {
+      const now = clock.now();
+      const night = await openNightForVotes(tx, group, suggestion.day, now);
+      requireVetoes(group, night);
+      const existing = await vetoOf(tx, group.id, suggestion.day, membership.userId);
+      if (existing !== undefined) {
+        throw new AppError(
+          409,
+          'already_vetoed',
+          existing === suggestionId
+            ? 'You have already vetoed this suggestion.'
+            : `You have already used your veto for ${suggestion.day}. Take it back first to veto another game.`,
+          { suggestionId: existing },
+        );
+      }
+      await insertVeto(tx, suggestion, membership.userId, now);
+    });
+  } catch (e) {
+    // The primary key (group, day, user) is the judge when two vetoes race.
+    if (isDuplicate(e)) throw new AppError(409, 'already_vetoed', `You have already used your veto for ${suggestion.day}.`);
+    if (isMissingParent(e)) throw suggestionNotFound();
+    throw e;
+  }
+  const vetoedBy = await publishVetoes(c, group, suggestionId);
+  return c.json({ suggestionId, vetoedBy }, 201);
+};
+
+export const removeVeto: RouteHandler<typeof routes.removeVeto, AppEnv> = async (c) => {
+  const { suggestionId } = c.req.valid('param');
+  const { suggestion, membership, group } = await requireSuggestionAccess(c, suggestionId);
+  await requireOpenNight(c, group, suggestion.day);
+  const { database, clock } = c.get('services');
+  const removed = await database.write(async (tx) => {
+    const night = await openNightForVotes(tx, group, suggestion.day, clock.now());
+    requireVetoes(group, night);
+    return deleteVeto(tx, suggestionId, membership.userId);
+  });
+  if (!removed) throw new AppError(404, 'veto_not_found', 'You have not vetoed this suggestion, so there is nothing to take back.');
+  await publishVetoes(c, group, suggestionId);
+  return c.body(null, 204);
 };

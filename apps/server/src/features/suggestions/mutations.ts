@@ -105,3 +105,27 @@ export function isDuplicate(e: unknown): boolean {
 export function isMissingParent(e: unknown): boolean {
   return constraintCode(e) === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
+
+/** A member's veto of a suggestion (one per member and night: the primary key refuses a second). */
+export async function insertVeto(tx: Tx, s: Pick<SuggestionRow, 'id' | 'groupId' | 'day'>, userId: string, now: Date): Promise<void> {
+  await tx.insert(schema.vetoes).values({ groupId: s.groupId, day: s.day, userId, suggestionId: s.id, createdAt: now });
+}
+
+/** True when there was a veto of this suggestion by this member to take back. */
+export async function deleteVeto(tx: Tx, suggestionId: string, userId: string): Promise<boolean> {
+  const rows = await tx
+    .delete(schema.vetoes)
+    .where(and(eq(schema.vetoes.suggestionId, suggestionId), eq(schema.vetoes.userId, userId)))
+    .returning({ userId: schema.vetoes.userId });
+  return rows.length === 1;
+}
+
+/** The suggestion a member vetoed on a night, if any. */
+export async function vetoOf(tx: Tx, groupId: string, day: string, userId: string): Promise<string | undefined> {
+  const row = await tx
+    .select({ suggestionId: schema.vetoes.suggestionId })
+    .from(schema.vetoes)
+    .where(and(eq(schema.vetoes.groupId, groupId), eq(schema.vetoes.day, day), eq(schema.vetoes.userId, userId)))
+    .get();
+  return row?.suggestionId;
+}

@@ -10,4 +10,6 @@ export const suggestionsRouter = createRouter()
   .openapi(routes.addVote, handlers.addVote)
   .openapi(routes.removeVote, handlers.removeVote)
   .openapi(routes.getResults, handlers.getResults)
-  .openapi(routes.getHistory, handlers.getHistory);
+  .openapi(routes.getHistory, handlers.getHistory)
+  .openapi(routes.addVeto, handlers.addVeto)
+  .openapi(routes.removeVeto, handlers.removeVeto);

@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createSuggestionInput, daySchema } from '@queuecrew/shared';
 import { GroupParams, commonErrors, idParam, jsonBody, jsonResponse } from '../../lib/openapi.ts';
-import { HistoryDaySchema, ResultsSchema, SuggestionSchema, VoteResultSchema } from './data.ts';
+import { HistoryDaySchema, ResultsSchema, SuggestionSchema, VetoResultSchema, VoteResultSchema } from './data.ts';
 
 const tags = ['suggestions'];
 const SuggestionParams = z.object({ suggestionId: idParam('suggestionId') });
@@ -78,4 +78,27 @@ export const getHistory = createRoute({
     query: z.object({ from: daySchema.optional(), to: daySchema.optional() }),
   },
   responses: { 200: jsonResponse('Days', z.array(HistoryDaySchema)), ...commonErrors },
+});
+
+const vetoRules =
+  'Only on nights with `vetoes: 1` (409 `vetoes_off` otherwise) and while the night is open (409 `voting_closed` / `night_cancelled`).';
+
+export const addVeto = createRoute({
+  method: 'post',
+  path: '/suggestions/{suggestionId}/veto',
+  tags,
+  summary: 'Veto a suggestion: it cannot win (member of its group; one veto per member and night)',
+  description: `409 \`already_vetoed\` when you have vetoed a suggestion of this night already (\`details.suggestionId\` names it; take it back first). ${vetoRules}`,
+  request: { params: SuggestionParams },
+  responses: { 201: jsonResponse('Who vetoed it now', VetoResultSchema), ...commonErrors },
+});
+
+export const removeVeto = createRoute({
+  method: 'delete',
+  path: '/suggestions/{suggestionId}/veto',
+  tags,
+  summary: 'Take your veto back; 404 `veto_not_found` if you had not vetoed it',
+  description: vetoRules,
+  request: { params: SuggestionParams },
+  responses: { 204: { description: 'Removed' }, ...commonErrors },
 });
