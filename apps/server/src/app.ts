@@ -18,6 +18,7 @@ import { gamesRouter } from './features/games/router.ts';
 import { groupsRouter } from './features/groups/index.ts';
 import { opsRouter } from './features/ops/index.ts';
 import { pushRouter } from './features/push/index.ts';
+import { statsRouter } from './features/stats/index.ts';
 import { steamRouter } from './features/steam/index.ts';
 import { usersRouter } from './features/users/index.ts';
 import type { Realtime } from './features/realtime/index.ts';
@@ -94,6 +95,7 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
   app.route('/api', invitesRouter);
   app.route('/api', groupsRouter);
   app.route('/api', nightsRouter);
+  app.route('/api', statsRouter);
   // Game library (/api/groups/:groupId/games, /api/games/:gameId…): membership checked per route.
   app.route('/api', gamesRouter);
   app.route('/api', notificationsRouter);
