@@ -92,6 +92,9 @@ export interface NightDefaults {
 export type RsvpStatus = 'in' | 'maybe' | 'out';
 export type NightStatus = 'open' | 'closed' | 'cancelled';
 export type DecidedBy = 'votes' | 'random' | 'least_recent' | 'admin';
+export type NightMethod = 'approval' | 'ranked';
+/** Why a closed night has no winner and no pending tie (docs/api.md "Fair picks"). */
+export type NoWinnerReason = 'no_suggestions' | 'no_votes' | 'all_vetoed';
 
 export interface NightUser {
   id: string;
@@ -105,12 +108,18 @@ export interface Night {
   startsAt: string;
   closesAt: string;
   status: NightStatus;
-  method: 'approval' | 'ranked';
+  /** Fixed on the night's first suggestion, approval, ballot or veto; until then the group's default. */
+  method: NightMethod;
+  /** Vetoes per member on this night (0 or 1). */
+  vetoes: 0 | 1;
   tieBreak: TieBreak;
   resultsVisibility: ResultsVisibility;
+  /** `votes`: approvals, or (ranked) the winner's votes in the last instant-runoff round. */
   winner: { suggestionId: string; gameName: string; votes: number | null; decidedBy: DecidedBy } | null;
   tied: string[];
   tieBreakSeed: string | null;
+  /** Closed without a winner or pending tie: why. null otherwise. */
+  noWinnerReason: NoWinnerReason | null;
   rsvps: Record<RsvpStatus, NightUser[]>;
   myRsvp: RsvpStatus | null;
   voters: number;
@@ -176,13 +185,47 @@ export interface Suggestion {
   votedByMe: boolean;
   voters: Voter[];
   createdAt: string;
+  /** Who vetoed it (nights with vetoes: 1); public also while results are hidden. A vetoed suggestion cannot win. */
+  vetoedBy: Voter[];
+}
+
+/** One instant-runoff round: votes per suggestion still in, and who went out after it (null: the last round). */
+export interface RunoffRound {
+  counts: Record<string, number>;
+  eliminated: string | null;
 }
 
 export interface Results {
   date: string;
+  method: NightMethod;
+  /** Approval: members who approved something. Ranked: members with a ballot. */
   voters: number;
+  /** Ranked nights: `votes` are first choices. null while results are hidden. */
   suggestions: { id: string; gameName: string; votes: number | null }[];
   winners: string[];
+  /** Ranked nights once closed: the rounds of the instant runoff; [] otherwise (and while hidden). */
+  rounds: RunoffRound[];
+}
+
+/** PUT/GET /api/groups/:groupId/nights/:date/ballot — the caller's own ranking, best first ([] = none). */
+export interface Ballot {
+  date: string;
+  ranking: string[];
+}
+
+/** POST /api/suggestions/:id/veto, and the `veto_updated` live event. */
+export interface VetoResult {
+  suggestionId: string;
+  vetoedBy: Voter[];
+}
+
+/** GET /api/groups/:groupId/stats ?from&to (≤ 366 days; default the 366 days up to today). */
+export interface GroupStats {
+  from: string;
+  to: string;
+  nights: number;
+  games: { gameId: string | null; name: string; wins: number; lastWonOn: string }[];
+  members: { id: string; username: string; nightsIn: number; suggestions: number; approvals: number; picksWon: number }[];
 }
 
 export interface HistoryDay {
