@@ -43,6 +43,11 @@ describe('OpenAPI document', () => {
       ['/api/groups/{groupId}/nights/{date}/pick', 'post'],
       ['/api/groups/{groupId}/nights/{date}/rsvp', 'put'],
       ['/api/groups/{groupId}/nights/{date}/nudge', 'post'],
+      ['/api/groups/{groupId}/nights/{date}/ballot', 'put'],
+      ['/api/groups/{groupId}/nights/{date}/ballot', 'get'],
+      ['/api/suggestions/{suggestionId}/veto', 'post'],
+      ['/api/suggestions/{suggestionId}/veto', 'delete'],
+      ['/api/groups/{groupId}/stats', 'get'],
       ['/api/notifications', 'get'],
       ['/api/notifications/read', 'post'],
     ];
@@ -66,6 +71,8 @@ describe('OpenAPI document', () => {
         'winner',
         'tied',
         'tieBreakSeed',
+        'vetoes',
+        'noWinnerReason',
         'rsvps',
         'myRsvp',
         'voters',
@@ -76,6 +83,12 @@ describe('OpenAPI document', () => {
     expect(Object.keys(doc.components.schemas.NightDefaults?.properties ?? {}).sort()).toEqual(
       ['startTime', 'closeBeforeMinutes', 'tieBreak', 'resultsVisibility', 'reminderBeforeMinutes', 'method', 'vetoes'].sort(),
     );
+    expect(Object.keys(doc.components.schemas.Results?.properties ?? {}).sort()).toEqual(
+      ['date', 'method', 'voters', 'suggestions', 'winners', 'rounds'].sort(),
+    );
+    expect(Object.keys(doc.components.schemas.Stats?.properties ?? {}).sort()).toEqual(['from', 'to', 'nights', 'games', 'members'].sort());
+    expect(doc.components.schemas.Suggestion?.properties).toHaveProperty('vetoedBy');
+    expect(Object.keys(doc.components.schemas.Ballot?.properties ?? {}).sort()).toEqual(['date', 'ranking']);
     expect(Object.keys(doc.components.schemas.Notification?.properties ?? {}).sort()).toEqual(
       ['id', 'kind', 'groupId', 'date', 'title', 'body', 'url', 'createdAt', 'readAt'].sort(),
     );
