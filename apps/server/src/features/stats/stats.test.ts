@@ -141,3 +141,27 @@ describe('stats', () => {
     expect((await t.request(`/api/groups/${group.id}/stats`)).status).toBe(401);
   });
 });
+
+describe('least_recent reads the same win history, by library game', () => {
+  it('knows a game that won under its full name when it is suggested under an alias', async () => {
+    // Valheim won 2026-03-09, Deep Rock Galactic 2026-03-05. "Vh" is an alias of Valheim: the tie
+    // between "Vh" and Deep Rock Galactic goes to DRG, the one that won longer ago.
+    await ok(await t.request(`/api/games/${valheim}`, { method: 'PATCH', json: { aliases: ['Vh'] }, cookie: owner.cookie }));
+    expect(
+      (
+        await t.request(`/api/groups/${group.id}`, {
+          method: 'PATCH',
+          json: { nightDefaults: { tieBreak: 'least_recent' } },
+          cookie: owner.cookie,
+        })
+      ).status,
+    ).toBe(200);
+    const vh = await suggest(a, '2026-03-20', 'Vh');
+    expect(vh.game.id).toBe(valheim);
+    await suggest(b, '2026-03-20', 'Deep Rock Galactic');
+    const closed = await ok<{ winner: { gameName: string; decidedBy: string } | null }>(
+      await t.request(`/api/groups/${group.id}/nights/2026-03-20/close`, { method: 'POST', cookie: owner.cookie }),
+    );
+    expect(closed.winner).toMatchObject({ gameName: 'Deep Rock Galactic', decidedBy: 'least_recent' });
+  });
+});
