@@ -250,6 +250,8 @@ describe('hidden results on a ranked night', () => {
   beforeAll(async () => {
     expect((await patchDefaults(t, owner, group.id, { method: 'ranked', resultsVisibility: 'after_close' })).status).toBe(200);
     x = await suggestOn(t, u1, group.id, hday, 'Xray');
+    // Hidden lists come in the order suggested: one second apart, so the order is not left to the ids.
+    clock.set('2026-06-10T08:00:01Z');
     y = await suggestOn(t, u2, group.id, hday, 'Yankee');
   });
 
