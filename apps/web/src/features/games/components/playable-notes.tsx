@@ -8,18 +8,23 @@ export function PlayableNotes({
   range,
   meId,
   className,
+  inline = false,
 }: {
   playable: Playable | null | undefined;
   range: { minPlayers: number | null; maxPlayers: number | null };
   meId?: string;
   className?: string;
+  /** As spans, for places where a list is not allowed (inside a listbox option). */
+  inline?: boolean;
 }) {
   const notes = playableNotes(playable, range, meId);
   if (notes.length === 0) return null;
+  const List = inline ? 'span' : 'ul';
+  const Item = inline ? 'span' : 'li';
   return (
-    <ul className={cn('flex flex-wrap gap-1', className)} data-testid="playable">
+    <List className={cn('flex flex-wrap gap-1', className)} data-testid="playable">
       {notes.map((n) => (
-        <li
+        <Item
           key={n.text}
           data-tone={n.tone}
           className={cn(
@@ -30,8 +35,8 @@ export function PlayableNotes({
           )}
         >
           {n.text}
-        </li>
+        </Item>
       ))}
-    </ul>
+    </List>
   );
 }
