@@ -9,7 +9,7 @@
  * Output: a table (req/s, p99, ratio to the baseline) and bench/results/latest.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { freePort } from '../apps/server/src/test/processes.ts';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -66,6 +66,10 @@ async function startApp(): Promise<string> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const secret = () => randomBytes(32).toString('base64url');
+  // Production requires a Web Push key pair (P-256, base64url, the private key padded to 32 bytes).
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  const vapidPrivate = ecdh.getPrivateKey();
   // Production mode, as operators run it; rate limits off, or the bench would measure the limiter's 429s.
   const child = tsxChild(
     'apps/server/src/index.ts',
@@ -80,6 +84,9 @@ async function startApp(): Promise<string> {
       FIELD_ENCRYPTION_KEY: secret(),
       BACKUP_KEY: secret(),
       METRICS_TOKEN: secret(),
+      VAPID_PUBLIC_KEY: ecdh.getPublicKey().toString('base64url'),
+      VAPID_PRIVATE_KEY: Buffer.concat([Buffer.alloc(32 - vapidPrivate.length), vapidPrivate]).toString('base64url'),
+      VAPID_SUBJECT: 'mailto:bench@queuecrew.test',
       REGISTRATION: 'open',
       RATE_LIMITS: 'off',
       LOG_LEVEL: 'info',

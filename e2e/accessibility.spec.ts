@@ -110,6 +110,17 @@ const screens: Screen[] = [
     ready: (p) => p.getByText('Results hidden until the deadline.').waitFor(),
   },
   {
+    // The Library tab (issue 17): the games the suggestions added, with tonight's verdicts.
+    name: 'group-library',
+    path: () => `/groups/${groupId}/library`,
+    signedIn: true,
+    ready: async (p) => {
+      await heading(p, 'Library of Game Night Club');
+      await p.getByTestId('library-game').first().waitFor();
+      await p.getByTestId('playable').first().waitFor();
+    },
+  },
+  {
     name: 'group-past-day',
     path: () => `/groups/${groupId}?day=2026-01-15`,
     signedIn: true,

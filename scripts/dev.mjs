@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// `npm run dev`: the fake Discord (unless real Discord credentials are set), the API server with
-// `tsx watch` (restarts on change) and the Vite dev server for apps/web, which proxies /api to the API.
-// Open the URL Vite prints (http://localhost:5173). Ctrl-C stops all three.
+// `npm run dev`: the fake Discord (unless real Discord credentials are set), the fake Steam (unless
+// STEAM_WEB_API_KEY is set), the API server with `tsx watch` (restarts on change) and the Vite dev server
+// for apps/web, which proxies /api to the API. Open the URL Vite prints (http://localhost:5173). Ctrl-C
+// stops them all.
 //
-// Ports: API 3000 (PORT), web 5173 (WEB_PORT), fake Discord 4010 (FAKE_DISCORD_PORT).
+// Ports: API 3000 (PORT), web 5173 (WEB_PORT), fake Discord 4010 (FAKE_DISCORD_PORT), fake Steam 4020
+// (FAKE_STEAM_PORT).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -19,6 +21,11 @@ const FAKE_CLIENT_ID = 'queuecrew-dev-client';
 const FAKE_CLIENT_SECRET = 'fake-discord-dev-client-secret';
 
 const useFake = !process.env.DISCORD_CLIENT_ID;
+const steamPort = process.env.FAKE_STEAM_PORT ?? '4020';
+const steamUrl = `http://127.0.0.1:${steamPort}`;
+// Matches the default of scripts/fake-steam/server.ts; not a secret (dev only).
+const FAKE_STEAM_API_KEY = 'fake-steam-web-api-key';
+const useFakeSteam = !process.env.STEAM_WEB_API_KEY;
 const children = [];
 
 function run(name, command, args, env = {}) {
@@ -71,6 +78,16 @@ if (useFake) {
   });
   console.log(`[dev] Discord sign-in uses the fake provider at ${fakeUrl} (set DISCORD_CLIENT_ID/SECRET for real Discord).`);
   console.log(`[dev] Group webhooks may point at ${fakeUrl}/api/webhooks/<digits>/<token>; see ${fakeUrl}/_test/webhooks.`);
+}
+
+if (useFakeSteam) {
+  run('fake-steam', tsx, ['scripts/fake-steam/server.ts'], { FAKE_STEAM_PORT: steamPort, FAKE_STEAM_API_KEY: FAKE_STEAM_API_KEY });
+  Object.assign(apiEnv, {
+    STEAM_WEB_API_KEY: FAKE_STEAM_API_KEY,
+    STEAM_OPENID_URL: `${steamUrl}/openid/login`,
+    STEAM_API_URL: steamUrl,
+  });
+  console.log(`[dev] Steam linking and import use the fake Steam at ${steamUrl} (set STEAM_WEB_API_KEY for real Steam).`);
 }
 
 run('api', tsx, ['watch', '--clear-screen=false', 'apps/server/src/index.ts'], apiEnv);

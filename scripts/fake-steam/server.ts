@@ -17,6 +17,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
 
 export const OPENID_NS = 'http://specs.openid.net/auth/2.0';
 
@@ -36,8 +37,8 @@ export interface FakeSteamUser {
 export interface FakeSteamOptions {
   port?: number;
   host?: string;
-  apiKey?: string;
-  autoUser?: string;
+  apiKey?: string | undefined;
+  autoUser?: string | undefined;
   users?: FakeSteamUser[];
 }
 
@@ -162,4 +163,21 @@ export async function startFakeSteam(options: FakeSteamOptions = {}): Promise<Fa
     assertion,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+// `npm run fake-steam` (and `npm run dev` when STEAM_WEB_API_KEY is unset): listen on FAKE_STEAM_PORT
+// (4020) until stopped, with the two default users (a public profile that owns Deep Rock Galactic and
+// Valheim, and a private one). Sign-in answers as the first user.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const fake = await startFakeSteam({
+    port: Number(process.env.FAKE_STEAM_PORT ?? 4020),
+    host: process.env.FAKE_STEAM_HOST ?? '127.0.0.1',
+    apiKey: process.env.FAKE_STEAM_API_KEY,
+    autoUser: process.env.FAKE_STEAM_AUTO_USER,
+  });
+  console.log(`Fake Steam listening on ${fake.url}`);
+  console.log(
+    `  STEAM_OPENID_URL=${fake.openidUrl} STEAM_API_URL=${fake.url} STEAM_WEB_API_KEY=<fake key, see scripts/fake-steam/server.ts>`,
+  );
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void fake.close().then(() => process.exit(0)));
 }

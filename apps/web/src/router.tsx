@@ -129,9 +129,22 @@ const groupMembersRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/group-members.tsx'), 'GroupMembersPage'),
 });
 
+const groupLibraryRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/groups/$groupId/library',
+  component: lazyRouteComponent(() => import('./routes/group-library.tsx'), 'GroupLibraryPage'),
+});
+
+/** `?error=steam_<reason>` after a refused Steam link (API.md "Steam"); anything else is dropped. */
+function parseAccountSearch(search: Record<string, unknown>): { error?: string } {
+  const e = search.error;
+  return typeof e === 'string' && /^steam_[a-z_]{1,32}$/.test(e) ? { error: e } : {};
+}
+
 const accountRoute = createRoute({
   getParentRoute: () => authedRoute,
   path: '/account',
+  validateSearch: parseAccountSearch,
   component: lazyRouteComponent(() => import('./routes/account.tsx'), 'AccountPage'),
 });
 
@@ -147,7 +160,7 @@ const routeTree = rootRoute.addChildren([
   registerRoute,
   privacyRoute,
   inviteRoute,
-  authedRoute.addChildren([groupsRoute, newGroupRoute, groupRoute, groupMembersRoute, accountRoute, adminRoute]),
+  authedRoute.addChildren([groupsRoute, newGroupRoute, groupRoute, groupMembersRoute, groupLibraryRoute, accountRoute, adminRoute]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

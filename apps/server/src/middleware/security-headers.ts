@@ -5,6 +5,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../lib/context.ts';
 import { randomIdBytes } from '../lib/ids.ts';
+import { STEAM_COVER_HOST } from '../lib/steam-cdn.ts';
 
 /**
  * The HTML policy: scripts only from our origin or with this response's nonce (no 'unsafe-inline', no
@@ -16,7 +17,8 @@ export function contentSecurityPolicy(nonce: string, connectOrigins: string, htt
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'`,
     "style-src 'self'",
-    "img-src 'self' data: https://cdn.discordapp.com",
+    // Discord avatars, and Steam's CDN for library cover art (exactly the host features/games builds coverUrl on).
+    `img-src 'self' data: https://cdn.discordapp.com ${STEAM_COVER_HOST}`,
     "font-src 'self'",
     `connect-src 'self' ${connectOrigins}`,
     "object-src 'none'",

@@ -50,7 +50,7 @@ describe('security headers', () => {
         "default-src 'self'",
         `script-src 'self' 'nonce-${nonce}'`,
         "style-src 'self'",
-        "img-src 'self' data: https://cdn.discordapp.com",
+        "img-src 'self' data: https://cdn.discordapp.com https://cdn.cloudflare.steamstatic.com",
         "font-src 'self'",
         "connect-src 'self' ws://localhost:3000",
         "object-src 'none'",

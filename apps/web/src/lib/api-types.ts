@@ -11,6 +11,8 @@ export interface User {
   email: string | null;
   avatarUrl: string | null;
   discordLinked: boolean;
+  /** A Steam account is linked (game library import). */
+  steamLinked: boolean;
   twoFactorEnabled: boolean;
   hasPassword: boolean;
   isInstanceAdmin: boolean;
@@ -187,6 +189,60 @@ export interface Suggestion {
   createdAt: string;
   /** Who vetoed it (nights with vetoes: 1); public also while results are hidden. A vetoed suggestion cannot win. */
   vetoedBy: Voter[];
+  /** The library game it links to (null once that game was deleted; absent from older servers). */
+  game?: SuggestionGame | null;
+  /** Playable with who's in for the suggestion's night (null without a library game). */
+  playable?: Playable | null;
+}
+
+export type Platform = 'pc' | 'playstation' | 'xbox' | 'switch' | 'mobile' | 'vr' | 'tabletop';
+
+export interface GameUser {
+  id: string;
+  username: string;
+  avatarUrl: string | null;
+}
+
+/** `playable` for a night: RSVPs "in", whether that fits min–max players, and the "in" members who do not own it. */
+export interface Playable {
+  in: number;
+  fits: boolean | null;
+  ownersIn: number;
+  missingOwners: GameUser[];
+}
+
+export interface SuggestionGame {
+  id: string;
+  coverUrl: string | null;
+  minPlayers: number | null;
+  maxPlayers: number | null;
+}
+
+/** A library game (API.md "Game library"); `playable` only when listed with `?date`. */
+export interface Game {
+  id: string;
+  name: string;
+  aliases: string[];
+  minPlayers: number | null;
+  maxPlayers: number | null;
+  playtimeMinutes: number | null;
+  platforms: Platform[];
+  steamAppId: number | null;
+  coverUrl: string | null;
+  owners: GameUser[];
+  ownedByMe: boolean;
+  timesWon: number;
+  lastWonOn: string | null;
+  addedBy: { id: string; username: string } | null;
+  createdAt: string;
+  playable?: Playable;
+}
+
+/** POST /api/users/me/steam/import. */
+export interface SteamImportResult {
+  owned: number;
+  matched: number;
+  games: { steamAppId: number; name: string; playtimeMinutes: number }[];
 }
 
 /** One instant-runoff round: votes per suggestion still in, and who went out after it (null: the last round). */

@@ -7,16 +7,22 @@ import { SessionsSection } from '../features/account/components/sessions-section
 import { TwoFactorSection } from '../features/account/components/two-factor-section.tsx';
 import { useMe } from '../features/auth/use-session.ts';
 import { PushSection } from '../features/push/components/push-section.tsx';
+import { SteamSection } from '../features/steam/components/steam-section.tsx';
 import { usePageTitle } from '../lib/use-page-title.ts';
+import { getRouteApi } from '@tanstack/react-router';
+
+const route = getRouteApi('/authed/account');
 
 export function AccountPage() {
   usePageTitle('Account');
   const me = useMe();
+  const { error } = route.useSearch();
   return (
     <div className="space-y-5">
       <h1 className="text-2xl font-extrabold">Your account</h1>
       <ProfileSection key={me.username} me={me} />
       <DiscordSection me={me} />
+      <SteamSection me={me} linkError={error} />
       <PasswordSection me={me} />
       <TwoFactorSection me={me} />
       <CalendarSection />

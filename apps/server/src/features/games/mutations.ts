@@ -9,6 +9,7 @@ import { and, eq, inArray, ne } from 'drizzle-orm';
 import { schema, type Tx } from '../../db/client.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { STEAM_COVER_HOST } from '../../lib/steam-cdn.ts';
 import type { GameRow } from './data.ts';
 
 export interface GameFields {
@@ -22,7 +23,7 @@ export interface GameFields {
 }
 
 /** Cover art for a Steam game: Steam's CDN (the one image host the CSP allows for covers). */
-export const STEAM_COVER_HOST = 'https://cdn.cloudflare.steamstatic.com';
+export { STEAM_COVER_HOST };
 export const coverFor = (steamAppId: number | null) =>
   steamAppId === null ? null : `${STEAM_COVER_HOST}/steam/apps/${steamAppId}/header.jpg`;
 

@@ -12,6 +12,7 @@ import { refreshSession, sessionEnded } from '../../lib/api-client.ts';
 import type { Night, Suggestion, User, Voter } from '../../lib/api-types.ts';
 import { LiveClient, type LiveStatus } from '../../lib/ws-client.ts';
 import { authQueries } from '../auth/api.ts';
+import { gameKeys } from '../games/api.ts';
 import { nightKeys } from '../nights/api.ts';
 import { suggestionKeys } from '../suggestions/api.ts';
 import { groupKeys } from './api.ts';
@@ -67,7 +68,15 @@ export function applyLiveEvent(qc: QueryClient, event: LiveEvent, me: User | nul
       break;
     }
     case 'rsvp_updated':
-      // {date, userId, status}: the night's lists are refetched below.
+      // {date, userId, status}: the night's lists are refetched below, and so are the library's
+      // "playable with who's in" verdicts.
+      void qc.invalidateQueries({ queryKey: gameKeys.all(groupId), refetchType: 'active' });
+      break;
+    case 'game_updated':
+    case 'game_deleted':
+      // A game was added, edited, (dis)owned or removed: the open library refetches, and the day's
+      // suggestions below (their cover, players and `playable` come from the game).
+      void qc.invalidateQueries({ queryKey: gameKeys.all(groupId), refetchType: 'active' });
       break;
     case 'vote_updated': {
       // With hidden results others get {suggestionId} only: nothing to patch, refetch below.
@@ -125,6 +134,7 @@ export function useGroupLive(groupId: string): LiveStatus {
       // (the toast is announced through its live region).
       void qc.invalidateQueries({ queryKey: groupKeys.detail(groupId) });
       void qc.invalidateQueries({ queryKey: suggestionKeys.group(groupId) });
+      void qc.invalidateQueries({ queryKey: gameKeys.all(groupId) });
       toastRef.current('Reconnected: live updates are back and the page is up to date.');
     };
     reconnectListeners.add(onReconnect);

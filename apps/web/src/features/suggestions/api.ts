@@ -33,7 +33,9 @@ export const suggestionQueries = {
 };
 
 export const suggestionApi = {
-  create: (groupId: string, body: { gameName: string; date?: string }) => api.post<Suggestion>(`${g(groupId)}/suggestions`, body),
+  /** `{gameName}` (a name the library does not know adds a game) or `{gameId}` of a library game. */
+  create: (groupId: string, body: ({ gameName: string } | { gameId: string }) & { date?: string }) =>
+    api.post<Suggestion>(`${g(groupId)}/suggestions`, body),
   remove: (suggestionId: string) => api.delete(s(suggestionId)),
   vote: (suggestionId: string) => api.post<{ suggestionId: string; votes: number }>(`${s(suggestionId)}/votes`),
   unvote: (suggestionId: string) => api.delete(`${s(suggestionId)}/votes`),

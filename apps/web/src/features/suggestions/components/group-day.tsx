@@ -78,7 +78,7 @@ export function GroupDay({ group, me, day, today }: { group: GroupDetail; me: Us
                 {reason}
               </p>
             ) : (
-              <AddSuggestionForm groupId={group.id} day={day} onDuplicate={onDuplicate} />
+              <AddSuggestionForm groupId={group.id} day={day} meId={me.id} onDuplicate={onDuplicate} />
             )}
             <SuggestionList
               groupId={group.id}

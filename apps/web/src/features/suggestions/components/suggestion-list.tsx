@@ -16,6 +16,9 @@ import { cn } from '../../../components/ui/cn.ts';
 import { ConfirmDialog } from '../../../components/ui/dialog.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import type { Suggestion, User } from '../../../lib/api-types.ts';
+import { playersLabel } from '../../games/api.ts';
+import { GameCover } from '../../games/components/game-cover.tsx';
+import { PlayableNotes } from '../../games/components/playable-notes.tsx';
 import { leaders, suggestionApi, suggestionKeys } from '../api.ts';
 import { useVote } from '../use-vote.ts';
 
@@ -131,6 +134,7 @@ export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed,
               )}
             >
               <div className="flex flex-wrap items-start gap-3">
+                {s.game && <GameCover name={s.gameName} coverUrl={s.game.coverUrl} className="w-24 sm:w-32" />}
                 <div className="min-w-0 flex-1">
                   <h4 className="text-lg font-bold break-words" data-testid="game-name">
                     {s.gameName}
@@ -143,6 +147,14 @@ export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed,
                       </span>
                     )}
                   </p>
+                  {s.game && (
+                    <div className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
+                      {playersLabel(s.game.minPlayers, s.game.maxPlayers) && (
+                        <span data-testid="players">{playersLabel(s.game.minPlayers, s.game.maxPlayers)}</span>
+                      )}
+                      <PlayableNotes playable={s.playable} range={s.game} meId={me.id} />
+                    </div>
+                  )}
                 </div>
                 <p className="flex flex-col items-end text-right" data-testid="tally">
                   {hidden ? (
