@@ -3,7 +3,8 @@
  * page; Alice, on a page with no group open, sees her bell's count go up without a reload (announced
  * politely), opens the list, follows the nudge to its night (not today's), and the count drops. Mark
  * all read; keyboard only (Escape returns focus to the bell, Tab past the end closes); axe 0 with the
- * list open in light and dark and at 320 px. (The manifest and service worker checks are in pwa.spec.ts.)
+ * list open in light and dark and at 320 px; markup in a group name shows as text. (The manifest and
+ * service worker checks are in pwa.spec.ts.)
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
@@ -33,6 +34,10 @@ const DAY_TITLE = new Intl.DateTimeFormat('en-US', {
   year: 'numeric',
   timeZone: 'UTC',
 }).format(new Date(`${DAY}T12:00:00Z`));
+
+/** Bob's group name carries markup: the bell must show it as text (stored XSS). */
+const IMG = '<img src=x onerror=alert(1)>';
+const BOBS_GROUP = `Bob’s ${IMG} Table`;
 
 const bell = (page: Page) => page.getByTestId('notification-bell');
 const panel = (page: Page) => page.getByRole('dialog', { name: 'Notifications' });
@@ -68,7 +73,7 @@ beforeAll(async () => {
   await b.acceptInvite((await a.createInvite(groupId)).code);
   await b.suggest(groupId, 'Deep Rock Galactic', DAY);
   // A group Bob owns, where he can change Alice's role (two more notifications for her).
-  bobsGroupId = (await b.createGroup('Bob’s Table', TZ)).id;
+  bobsGroupId = (await b.createGroup(BOBS_GROUP, TZ)).id;
   await a.acceptInvite((await b.createInvite(bobsGroupId)).code);
 });
 
@@ -141,7 +146,9 @@ describe('the notification bell', () => {
     const links = panel(alice.page).getByRole('link');
     await expect.poll(() => links.count()).toBe(3);
     expect(await links.evaluateAll((els) => els.map((e) => e.getAttribute('data-unread')))).toEqual(['true', 'true', 'false']);
-    expect(await links.first().textContent()).toContain('You are now a member of Bob’s Table');
+    expect(await links.first().textContent()).toContain(`You are now a member of ${BOBS_GROUP}`);
+    expect(await alice.page.locator('img[src="x"], [onerror]').count()).toBe(0);
+    expect(alice.watch.dialogs).toEqual([]);
     const markAll = panel(alice.page).getByRole('button', { name: 'Mark all read' });
     await markAll.click();
     await expect.poll(() => bellLabel(alice.page)).toBe('Notifications, no unread');
