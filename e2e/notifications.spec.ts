@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Seed } from './api-seed.ts';
 import { launchBrowser, newContext, newUserData, screenshot, startServer, type RunningServer, type TestContext } from './harness.ts';
+import { SignInPage } from './pages/auth-pages.ts';
 import { GroupPage } from './pages/group-pages.ts';
 
 let server: RunningServer;
@@ -235,6 +236,46 @@ describe('the notification bell', () => {
     await page.touchscreen.tap(outside.x, outside.y);
     await panel(page).waitFor({ state: 'hidden' });
     await phone.context.close();
+  });
+});
+
+describe('the bell across an auth transition in one tab', () => {
+  it('after signing out and in as someone else (no reload), the socket and the bell are the new person’s', async () => {
+    const tab = await aliceIn({});
+    const page = tab.page;
+    await page.goto('/groups');
+    await page.locator('[data-testid="notification-bell"][data-live="open"]').waitFor();
+    await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).click();
+    await new SignInPage(page).signIn(bobUser.email, bobUser.password);
+    await page.getByRole('heading', { level: 1, name: 'My groups' }).waitFor();
+    await page.locator('[data-testid="notification-bell"][data-live="open"]').waitFor();
+    expect(await bellLabel(page)).toBe('Notifications, no unread');
+    // Record every announcement from now on.
+    await page.evaluate(() => {
+      const w = window as unknown as { announced: string[] };
+      w.announced = [];
+      const el = document.querySelector('[data-testid="notification-announcer"]')!;
+      new MutationObserver(() => w.announced.push(el.textContent ?? '')).observe(el, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
+    // One for Alice (the tab's previous person), then one for Bob.
+    const me = new Seed(bob.context, server.url);
+    await me.call('PATCH', `/api/groups/${bobsGroupId}/members/${await aliceId()}`, { role: 'member' });
+    const bobId = ((await (await bob.page.request.get('/api/users/me')).json()) as { id: string }).id;
+    await new Seed(alice.context, server.url).call('PATCH', `/api/groups/${groupId}/members/${bobId}`, { role: 'admin' });
+    await expect.poll(() => bellLabel(page)).toBe('Notifications, 1 unread');
+    expect(await page.evaluate(() => (window as unknown as { announced: string[] }).announced)).toEqual([
+      'New notification: You are now an admin of Bell Crew. 1 unread.',
+    ]);
+    await bell(page).click();
+    await panel(page).getByRole('link').first().waitFor();
+    expect(await panel(page).getByRole('link').allTextContents()).toEqual([expect.stringContaining('You are now an admin of Bell Crew')]);
+    expect(tab.watch.pageErrors).toEqual([]);
+    await tab.context.close();
   });
 });
 
