@@ -3,7 +3,7 @@
  * ones as query options, marking read, and the cache updates for a `notification` live event.
  */
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
-import { api } from '../../lib/api-client.ts';
+import { api, isApiError } from '../../lib/api-client.ts';
 import type { AppNotification } from '../../lib/api-types.ts';
 
 export const notificationKeys = {
@@ -15,15 +15,26 @@ export const notificationKeys = {
 /** The server answers at most this many (newest first); a full unread page shows as "99+". */
 export const LIST_LIMIT = 100;
 
+/**
+ * The bell sits in the header of every signed-in page, so its reads must never be the thing that sends
+ * someone to sign-in: when the session has just ended (sign-out, account deletion), a refetch that
+ * races the header's unmounting answers 401, which here means "nothing to show" (the page itself
+ * decides where to go).
+ */
+async function fetchNotifications(unreadOnly: boolean): Promise<AppNotification[]> {
+  try {
+    return await api.get<AppNotification[]>('/api/notifications', { allow401: true, ...(unreadOnly ? { query: { unread: '1' } } : {}) });
+  } catch (e) {
+    if (isApiError(e) && e.status === 401) return [];
+    throw e;
+  }
+}
+
 export const notificationQueries = {
   /** The newest notifications, read or not: the bell's list. */
-  list: () => queryOptions({ queryKey: notificationKeys.list(), queryFn: () => api.get<AppNotification[]>('/api/notifications') }),
+  list: () => queryOptions({ queryKey: notificationKeys.list(), queryFn: () => fetchNotifications(false) }),
   /** The unread ones: the bell's count. */
-  unread: () =>
-    queryOptions({
-      queryKey: notificationKeys.unread(),
-      queryFn: () => api.get<AppNotification[]>('/api/notifications', { query: { unread: '1' } }),
-    }),
+  unread: () => queryOptions({ queryKey: notificationKeys.unread(), queryFn: () => fetchNotifications(true) }),
 };
 
 export const notificationApi = {
