@@ -106,12 +106,14 @@ const newGroupRoute = createRoute({
 
 /**
  * `?day=` of the group page: a real calendar day, or nothing. An impossible one (`2020-13-45`) is kept
- * aside as `badDay` (bounded, as text) so the page can say it showed today instead.
+ * aside as `badDay` (bounded, as text) so the page can say it showed today instead. `?date=` means the
+ * same: notification and push links (`/groups/<id>?date=<day>`, API.md) use it.
  */
 function parseGroupSearch(search: Record<string, unknown>): { day?: string; badDay?: string } {
-  if (isDay(search.day)) return { day: search.day };
-  if (search.day === undefined || search.day === null || search.day === '') return {};
-  const raw = typeof search.day === 'string' || typeof search.day === 'number' ? String(search.day) : 'that value';
+  const value = search.day ?? search.date;
+  if (isDay(value)) return { day: value };
+  if (value === undefined || value === null || value === '') return {};
+  const raw = typeof value === 'string' || typeof value === 'number' ? String(value) : 'that value';
   // `day: undefined` overrides the raw value, which the router would otherwise keep alongside.
   return { day: undefined, badDay: raw.slice(0, 40) };
 }

@@ -300,3 +300,20 @@ export interface TwoFactorSetup {
   otpauthUrl: string;
   secret: string;
 }
+
+/** GET /api/notifications (API.md "Notifications, push and an installable app"); also the `notification` live event's data. */
+export type NotificationKind = 'night_closing_soon' | 'night_closed' | 'nudge' | 'removed_from_group' | 'role_changed';
+
+export interface AppNotification {
+  id: string;
+  kind: NotificationKind;
+  groupId: string | null;
+  /** The night's day, or null (`role_changed`, `removed_from_group`). */
+  date: string | null;
+  title: string;
+  body: string;
+  /** A path inside the app (e.g. `/groups/<groupId>?date=<date>`). */
+  url: string;
+  createdAt: string;
+  readAt: string | null;
+}

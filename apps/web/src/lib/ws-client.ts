@@ -4,6 +4,9 @@
  *
  * - One socket per tab, opened on the first subscription (or `connect()`), same-origin so the session
  *   cookie authenticates it.
+ * - Group events go to that group's handlers (`subscribe`); events for the user alone (`notification`,
+ *   sent to every socket of the user with no subscription, and with a group id or null) go to the user
+ *   handlers (`onUserEvent`) only, wherever the person is in the app.
  * - Reconnects after any drop with exponential backoff and full jitter (so a restarted server is not hit
  *   by every tab at once), resubscribes every group that still has handlers, then calls `onReconnect`:
  *   events sent while the socket was down are gone, so the page must refetch to be right.
@@ -14,7 +17,7 @@
  * Typed against a minimal socket interface rather than the DOM's, so it also runs under Node (tests pass
  * the `ws` package as `WebSocketImpl`).
  */
-import type { LiveEvent, WsErrorCode, WsServerMessage } from '@queuecrew/shared';
+import type { LiveEvent, UserLiveEvent, WsAnyServerMessage, WsErrorCode } from '@queuecrew/shared';
 
 export type LiveStatus = 'connecting' | 'open' | 'closed';
 
@@ -65,6 +68,13 @@ export interface LiveClientOptions {
 }
 
 type Handler = (event: LiveEvent) => void;
+type UserHandler = (event: UserLiveEvent) => void;
+
+/**
+ * USER_EVENT_TYPES of @queuecrew/shared, repeated here so the first-load bundle does not pull in zod
+ * (the shared package's index imports it); `satisfies` keeps the two in step.
+ */
+const USER_EVENTS: ReadonlySet<string> = new Set(['notification'] satisfies UserLiveEvent['type'][]);
 
 const OPEN = 1;
 /** Close code the server uses when the socket's session ended (WS_CLOSE_SESSION_ENDED in @queuecrew/shared). */
@@ -88,6 +98,7 @@ function report(error: unknown) {
 export class LiveClient {
   readonly #options: LiveClientOptions;
   readonly #handlers = new Map<string, Set<Handler>>();
+  readonly #userHandlers = new Set<UserHandler>();
   #socket: SocketLike | undefined;
   #status: LiveStatus = 'closed';
   #attempt = 0;
@@ -124,6 +135,18 @@ export class LiveClient {
       if (!current?.delete(handler) || current.size > 0) return;
       this.#handlers.delete(groupId);
       this.#sendIfOpen({ type: 'unsubscribe', groupId });
+    };
+  }
+
+  /**
+   * Follows the events for the signed-in user alone (`notification`); needs no subscription message.
+   * Returns the function that stops it. Connects if needed.
+   */
+  onUserEvent(handler: UserHandler): () => void {
+    this.#userHandlers.add(handler);
+    if (this.#stopped) this.connect();
+    return () => {
+      this.#userHandlers.delete(handler);
     };
   }
 
@@ -193,9 +216,9 @@ export class LiveClient {
 
   #onMessage(data: unknown): void {
     if (typeof data !== 'string') return;
-    let message: WsServerMessage;
+    let message: WsAnyServerMessage;
     try {
-      message = JSON.parse(data) as WsServerMessage;
+      message = JSON.parse(data) as WsAnyServerMessage;
     } catch {
       return;
     }
@@ -215,9 +238,15 @@ export class LiveClient {
       if (message.code === 'unavailable' && message.groupId !== undefined) this.#retrySubscribe(message.groupId);
       return;
     }
-    const handlers = this.#handlers.get(message.groupId);
+    if (USER_EVENTS.has(message.type)) {
+      const event = message as UserLiveEvent;
+      for (const h of [...this.#userHandlers]) this.#safely(() => h(event));
+      return;
+    }
+    const event = message as LiveEvent;
+    const handlers = this.#handlers.get(event.groupId);
     if (!handlers) return;
-    for (const h of [...handlers]) this.#safely(() => h(message));
+    for (const h of [...handlers]) this.#safely(() => h(event));
   }
 
   /** The server could not check a subscription just now (database busy): ask again a little later. */

@@ -1,7 +1,8 @@
 /**
  * The web app's live client (apps/web/src/lib/ws-client.ts) against a real server on a real port, with
  * the `ws` package standing in for the browser's WebSocket: it receives events, reconnects after a
- * server restart, resubscribes, asks the page to refetch, and gives up cleanly when the session is gone.
+ * server restart, resubscribes, asks the page to refetch, gives up cleanly when the session is gone, and
+ * hands the user's own `notification` events to the user handlers (the bell) with no group subscribed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -9,7 +10,7 @@ import { LiveClient, type LiveError, type LiveStatus, type SocketConstructor } f
 import { TEST_ORIGIN } from '../../test/create-test-app.ts';
 import { createUser, type TestUser } from '../../test/factories.ts';
 import { addMembers, createGroup, openDay } from '../../test/group-factories.ts';
-import type { LiveEvent } from '@queuecrew/shared';
+import type { LiveEvent, UserLiveEvent } from '@queuecrew/shared';
 import { startInstance, tempDir, type Instance } from '../../test/live-instances.ts';
 
 /** A browser-like WebSocket: same-origin Origin header and the session cookie. */
@@ -159,5 +160,73 @@ describe('LiveClient (web ws-client)', () => {
     await signals.until(() => ended);
     expect(renewals).toBe(1);
     expect(client.status).toBe('closed');
+  });
+
+  it('hands `notification` events to the user handlers only, with no group subscribed, and stops on unsubscribe', async () => {
+    const group = await createGroup(t, owner);
+    await addMembers(t, group.id, owner, [member]);
+    await suggest(group.id, 'Deep Rock Galactic');
+    const signals = new Signals();
+    const mine: UserLiveEvent[] = [];
+    const later: UserLiveEvent[] = [];
+    let open = false;
+    const client = new LiveClient({
+      url: t.wsUrl,
+      WebSocketImpl: browserSocket(member.cookie),
+      onStatus: (s) => {
+        open = s === 'open';
+        signals.poke();
+      },
+    });
+    const stop = client.onUserEvent((e) => {
+      mine.push(e);
+      signals.poke();
+    });
+    client.onUserEvent((e) => {
+      later.push(e);
+      signals.poke();
+    });
+    // onUserEvent connects by itself; the server needs no subscribe message for the user's events.
+    await signals.until(() => open);
+    const nudge = await t.request(`/api/groups/${group.id}/nights/${openDay()}/nudge`, { method: 'POST', cookie: owner.cookie });
+    expect(nudge.status).toBe(202);
+    await signals.until(() => mine.length === 1 && later.length === 1);
+    expect(mine[0]).toMatchObject({ type: 'notification', groupId: group.id, data: { kind: 'nudge', groupId: group.id, readAt: null } });
+
+    // A group handler for the same group never sees it (it is the user's, not the group's).
+    const groupEvents: LiveEvent[] = [];
+    let subscribed = false;
+    const second = new LiveClient({
+      url: t.wsUrl,
+      WebSocketImpl: browserSocket(member.cookie),
+      onSubscribed: () => {
+        subscribed = true;
+        signals.poke();
+      },
+    });
+    second.subscribe(group.id, (e) => {
+      groupEvents.push(e);
+      signals.poke();
+    });
+    const seen: UserLiveEvent[] = [];
+    second.onUserEvent((e) => {
+      seen.push(e);
+      signals.poke();
+    });
+    await signals.until(() => subscribed);
+    stop();
+    // A change of role notifies the member; the group handlers see only member_updated.
+    const patch = await t.request(`/api/groups/${group.id}/members/${member.id}`, {
+      method: 'PATCH',
+      json: { role: 'admin' },
+      cookie: owner.cookie,
+    });
+    expect(patch.status).toBe(200);
+    await signals.until(() => seen.length === 1 && later.length === 2 && groupEvents.some((e) => e.type === 'member_updated'));
+    expect(seen[0]).toMatchObject({ type: 'notification', data: { kind: 'role_changed' } });
+    expect(groupEvents.map((e) => e.type)).not.toContain('notification');
+    expect(mine).toHaveLength(1);
+    client.close();
+    second.close();
   });
 });

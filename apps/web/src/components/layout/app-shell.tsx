@@ -1,8 +1,9 @@
-/** Header (brand, navigation, theme, sign out), skip link, main landmark and footer around every screen. */
+/** Header (brand, navigation, notifications, theme, sign out), skip link, main landmark and footer around every screen. */
 import { useQuery } from '@tanstack/react-query';
 import { Link, Outlet } from '@tanstack/react-router';
 import { authQueries } from '../../features/auth/api.ts';
 import { useSignOut } from '../../features/auth/use-session.ts';
+import { NotificationBell } from '../../features/notifications/components/notification-bell.tsx';
 import { ThemeToggle } from './theme-toggle.tsx';
 
 const navLink =
@@ -21,7 +22,8 @@ export function AppShell() {
         Skip to main content
       </a>
       <header className="border-b border-slate-300 bg-white dark:border-slate-800 dark:bg-slate-900">
-        <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-1 px-3 py-2 sm:px-4">
+        {/* relative: on a phone the notification panel spans the header's width, just below it. */}
+        <div className="relative mx-auto flex max-w-5xl flex-wrap items-center gap-1 px-3 py-2 sm:px-4">
           <Link
             to={me ? '/groups' : '/'}
             className="mr-auto flex min-h-11 items-center gap-2 text-lg font-extrabold text-slate-900 no-underline hover:no-underline dark:text-white"
@@ -35,8 +37,9 @@ export function AppShell() {
             {/* Below 640 px only the badge shows, so the header keeps to two rows at 320 px. */}
             <span className="sr-only sm:not-sr-only">QueueCrew</span>
           </Link>
-          {/* At 320 px: brand, theme and sign-out on the first row, the navigation on the second. */}
+          {/* At 320 px: brand, bell, theme and sign-out on the first row, the navigation on the second. */}
           <div className="flex items-center gap-1 sm:order-last">
+            {me && <NotificationBell key={me.id} />}
             <ThemeToggle />
             {me && (
               <button type="button" className={navLink} onClick={() => void signOut()}>

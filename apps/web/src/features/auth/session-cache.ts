@@ -6,10 +6,11 @@
  * `useQuery(authQueries.me())`) are attached to, and a later `setQueryData` creates a new Query that
  * nobody watches, so the header kept showing the previous state until a reload. Instead the `['me']`
  * query itself is updated in place, and every other cached answer (it belonged to the previous person)
- * is removed.
+ * is removed. The live socket, opened with the previous session, is closed (and reopened for a new one).
  */
 import type { QueryClient } from '@tanstack/react-query';
 import type { User } from '../../lib/api-types.ts';
+import { restartLive } from '../../lib/live.ts';
 import { groupKeys } from '../groups/api.ts';
 import { inviteApi } from '../invites/api.ts';
 import { authQueries, inviteCodeFrom } from './api.ts';
@@ -26,6 +27,8 @@ export function setSessionUser(qc: QueryClient, user: User | null): void {
     },
   });
   qc.setQueryData(meKey, user);
+  // The live socket was opened with the previous session's cookie: close it, and reopen for a new one.
+  restartLive(user !== null);
 }
 
 /**

@@ -8,33 +8,14 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useToast } from '../../components/ui/toast.tsx';
 import type { LiveEvent } from '@queuecrew/shared';
-import { refreshSession, sessionEnded } from '../../lib/api-client.ts';
 import type { Night, Suggestion, User, Voter } from '../../lib/api-types.ts';
-import { LiveClient, type LiveStatus } from '../../lib/ws-client.ts';
+import { liveClient, liveListeners, liveStatus } from '../../lib/live.ts';
+import type { LiveError, LiveStatus } from '../../lib/ws-client.ts';
 import { authQueries } from '../auth/api.ts';
 import { gameKeys } from '../games/api.ts';
 import { nightKeys } from '../nights/api.ts';
 import { suggestionKeys } from '../suggestions/api.ts';
 import { groupKeys } from './api.ts';
-
-let client: LiveClient | undefined;
-const statusListeners = new Set<(s: LiveStatus) => void>();
-const reconnectListeners = new Set<() => void>();
-
-function liveClient(qc: QueryClient): LiveClient {
-  client ??= new LiveClient({
-    renewSession: refreshSession,
-    onStatus: (s) => statusListeners.forEach((fn) => fn(s)),
-    onReconnect: () => reconnectListeners.forEach((fn) => fn()),
-    onError: (e) => {
-      // Not a member (any more): the group's queries will now answer 404 and the page says so.
-      if (e.groupId) void qc.invalidateQueries({ queryKey: groupKeys.detail(e.groupId) });
-    },
-    // Only after a real 401 from the refresh (a network error or a restarting server retries instead).
-    onSessionEnded: sessionEnded,
-  });
-  return client;
-}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
@@ -124,11 +105,16 @@ export function useGroupLive(groupId: string): LiveStatus {
   const toast = useToast();
   const toastRef = useRef(toast);
   toastRef.current = toast;
-  const [status, setStatus] = useState<LiveStatus>(() => client?.status ?? 'connecting');
+  const [status, setStatus] = useState<LiveStatus>(liveStatus);
   useEffect(() => {
     if (typeof WebSocket === 'undefined') return;
-    const c = liveClient(qc);
-    statusListeners.add(setStatus);
+    const c = liveClient();
+    liveListeners.status.add(setStatus);
+    const onError = (e: LiveError) => {
+      // Not a member (any more): the group's queries will now answer 404 and the page says so.
+      if (e.groupId) void qc.invalidateQueries({ queryKey: groupKeys.detail(e.groupId) });
+    };
+    liveListeners.error.add(onError);
     const onReconnect = () => {
       // Events sent while the socket was down are lost: refetch everything of the group, and say so
       // (the toast is announced through its live region).
@@ -137,13 +123,14 @@ export function useGroupLive(groupId: string): LiveStatus {
       void qc.invalidateQueries({ queryKey: gameKeys.all(groupId) });
       toastRef.current('Reconnected: live updates are back and the page is up to date.');
     };
-    reconnectListeners.add(onReconnect);
+    liveListeners.reconnect.add(onReconnect);
     const unsubscribe = c.subscribe(groupId, (event) => applyLiveEvent(qc, event, qc.getQueryData(authQueries.me().queryKey)));
     setStatus(c.status);
     return () => {
       unsubscribe();
-      statusListeners.delete(setStatus);
-      reconnectListeners.delete(onReconnect);
+      liveListeners.status.delete(setStatus);
+      liveListeners.reconnect.delete(onReconnect);
+      liveListeners.error.delete(onError);
     };
   }, [qc, groupId]);
   return status;
