@@ -1,9 +1,13 @@
 /**
  * The folded vote path (vote-access.ts, decision 114) answers exactly like the two-step checks it
  * replaced: 404 for unknown suggestions and non-members alike, 401 signed out, a removal takes effect
- * on the very next vote, and the answer's count and the live update are the committed voters.
+ * on the very next vote, and the answer's count and the live update are the committed voters. Both
+ * database modes: the embedded file's statement-caching client, and @libsql/client itself (what a
+ * `libsql://` server URL uses for everything), here over the same file through a `file:` URL.
  */
+import { drizzle } from 'drizzle-orm/libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schema, type Database } from '../../db/client.ts';
 import type { GroupEvent } from '../../lib/hub.ts';
 import { createTestApp, type TestApp } from '../../test/create-test-app.ts';
 import { createUser, type TestUser } from '../../test/factories.ts';
@@ -17,27 +21,34 @@ let outsider: TestUser;
 let group: TestGroup;
 const events: GroupEvent[] = [];
 
-beforeAll(async () => {
-  t = await createTestApp();
-  t.services.hub.onEvent((e) => events.push(e));
-  [owner, alice, bob, outsider] = await Promise.all([createUser(t), createUser(t), createUser(t), createUser(t)]);
-  group = await createGroup(t, owner, { name: 'Folded', timezone: 'UTC' });
-  await addMembers(t, group.id, owner, [alice, bob]);
-});
-afterAll(async () => {
-  await t.close();
-});
-
-async function suggest(name: string): Promise<string> {
-  // Tomorrow: its night takes votes whatever the time of day.
-  const res = await t.request(`/api/groups/${group.id}/suggestions`, { json: { gameName: name, date: openDay() }, cookie: owner.cookie });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { id: string }).id;
+/** Reads and writes through @libsql/client, as `openDatabase()` does for a `libsql://` URL. */
+function officialClientDatabase(database: Database): Database {
+  const db = drizzle(database.client, { schema });
+  return { ...database, db, write: (fn) => db.transaction(fn, { behavior: 'immediate' }) };
 }
-const vote = (id: string, u: TestUser | null, method: 'POST' | 'DELETE' = 'POST') =>
-  t.request(`/api/suggestions/${id}/votes`, { method, ...(u ? { cookie: u.cookie } : {}) });
 
-describe('vote access in one statement', () => {
+describe.each(['statement-caching client', '@libsql/client over a file: URL'])('vote access in one statement (%s)', (mode) => {
+  beforeAll(async () => {
+    t = await createTestApp();
+    if (mode.startsWith('@libsql')) t.services.database = officialClientDatabase(t.services.database);
+    t.services.hub.onEvent((e) => events.push(e));
+    [owner, alice, bob, outsider] = await Promise.all([createUser(t), createUser(t), createUser(t), createUser(t)]);
+    group = await createGroup(t, owner, { name: 'Folded', timezone: 'UTC' });
+    await addMembers(t, group.id, owner, [alice, bob]);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function suggest(name: string): Promise<string> {
+    // Tomorrow: its night takes votes whatever the time of day.
+    const res = await t.request(`/api/groups/${group.id}/suggestions`, { json: { gameName: name, date: openDay() }, cookie: owner.cookie });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { id: string }).id;
+  }
+  const vote = (id: string, u: TestUser | null, method: 'POST' | 'DELETE' = 'POST') =>
+    t.request(`/api/suggestions/${id}/votes`, { method, ...(u ? { cookie: u.cookie } : {}) });
+
   it('answers unknown suggestions and non-members alike, and 401 when signed out', async () => {
     const id = await suggest('Folded game');
     for (const res of [await vote(id, outsider), await vote('no-such-suggestion', outsider), await vote('no-such-suggestion', alice)]) {
