@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import autocannon, { type Request } from 'autocannon';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -90,6 +91,30 @@ const serverPids = new Map<string, number>();
 
 export function registerServerPid(baseUrl: string, pid: number): void {
   serverPids.set(new URL(baseUrl).origin, pid);
+}
+
+/**
+ * Starts a helper server script (`node --import tsx <script>`, e.g. bench/ceiling-server.ts) that
+ * prints its port on its first stdout line; registers its pid for CPU accounting. `stop()` ends it
+ * (and it is ended when this process exits).
+ */
+export async function startScriptServer(script: string, env: Record<string, string>): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'], ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const stop = () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  };
+  process.once('exit', stop);
+  const port = await new Promise<string>((res, rej) => {
+    createInterface({ input: child.stdout! }).once('line', res);
+    child.once('exit', (code) => rej(new Error(`${script} exited (${code})`)));
+  });
+  const url = `http://127.0.0.1:${port.trim()}`;
+  if (child.pid !== undefined) registerServerPid(url, child.pid);
+  return { url, stop };
 }
 
 /** utime + stime of a process in clock ticks (Linux /proc; fields 14 and 15 after the command name). */

@@ -9,8 +9,9 @@
  * Output: a table (req/s, p99, ratio to the baseline) and bench/results/latest.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createECDH, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { generateVapidKeys } from '../apps/server/src/env.ts';
 import { freePort } from '../apps/server/src/test/processes.ts';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,8 @@ import { ROOT, registeredCases, registerServerPid, runLoad, type AppFixture, typ
 
 const RUN_DEADLINE_MS = 10 * 60_000;
 const SUGGESTIONS = 50;
+/** Members of the group, the owner included (issue 15: 50 suggestions, 16 members). */
+const MEMBERS = 16;
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -66,10 +69,7 @@ async function startApp(): Promise<string> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const secret = () => randomBytes(32).toString('base64url');
-  // Production requires a Web Push key pair (P-256, base64url, the private key padded to 32 bytes).
-  const ecdh = createECDH('prime256v1');
-  ecdh.generateKeys();
-  const vapidPrivate = ecdh.getPrivateKey();
+  const vapid = generateVapidKeys();
   // Production mode, as operators run it; rate limits off, or the bench would measure the limiter's 429s.
   const child = tsxChild(
     'apps/server/src/index.ts',
@@ -84,8 +84,8 @@ async function startApp(): Promise<string> {
       FIELD_ENCRYPTION_KEY: secret(),
       BACKUP_KEY: secret(),
       METRICS_TOKEN: secret(),
-      VAPID_PUBLIC_KEY: ecdh.getPublicKey().toString('base64url'),
-      VAPID_PRIVATE_KEY: Buffer.concat([Buffer.alloc(32 - vapidPrivate.length), vapidPrivate]).toString('base64url'),
+      VAPID_PUBLIC_KEY: vapid.publicKey,
+      VAPID_PRIVATE_KEY: vapid.privateKey,
       VAPID_SUBJECT: 'mailto:bench@queuecrew.test',
       REGISTRATION: 'open',
       RATE_LIMITS: 'off',
@@ -141,7 +141,7 @@ async function register(url: string, name: string): Promise<Record<string, strin
   return { authorization: `Bearer ${access.slice(access.indexOf('=') + 1)}` };
 }
 
-/** A group with 50 suggestions today; three other members have voted on some of them. */
+/** A group of 16 members with 50 suggestions today; the 15 other members have voted on some of them. */
 async function fixture(url: string): Promise<AppFixture> {
   const authHeaders = await register(url, 'bench_owner');
   const group = (
@@ -158,7 +158,7 @@ async function fixture(url: string): Promise<AppFixture> {
     suggestionIds.push(s.body.id);
   }
   const invite = (await api<{ code: string }>(url, `/api/groups/${group.id}/invites`, { json: {}, headers: authHeaders }, 201)).body;
-  for (let m = 0; m < 3; m++) {
+  for (let m = 0; m < MEMBERS - 1; m++) {
     const member = await register(url, `bench_member_${m}`);
     await api(url, `/api/invites/${invite.code}/accept`, { method: 'POST', headers: member }, 200);
     for (let i = m; i < SUGGESTIONS; i += 4)

@@ -271,7 +271,8 @@ async function main(): Promise<FanoutResult> {
     const [trigger] = await openSockets(1, () => new WebSocket(rawUrl));
     sockets.push(trigger!);
 
-    let voted = false;
+    // A suggestion is its suggester's approval: the first round withdraws it.
+    let voted = true;
     let sample = '';
     const ours = new FanoutCase(
       sockets.slice(0, SOCKETS),

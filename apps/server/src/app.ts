@@ -3,7 +3,6 @@
  * it sits where it sits. Routers are mounted after it.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { adminRouter } from './features/admin/index.ts';
 import { authRouter } from './features/auth/index.ts';
 import { calendarRouter } from './features/calendar/index.ts';
@@ -25,6 +24,7 @@ import type { Realtime } from './features/realtime/index.ts';
 import type { AppEnv } from './lib/context.ts';
 import { AppError, errorResponse, notFound } from './lib/errors.ts';
 import { accessLog } from './middleware/access-log.ts';
+import { headerBodyLimit } from './middleware/body-limit.ts';
 import { httpMetrics } from './middleware/http-metrics.ts';
 import { originCheck } from './middleware/origin-check.ts';
 import { requestId } from './middleware/request-id.ts';
@@ -54,10 +54,10 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
   app.use(httpMetrics);
   // 3. Security headers on every response, error responses included.
   app.use(securityHeaders);
-  // 4. Body limit before anything reads the body (413).
+  // 4. Body limit before anything reads the body (413), from the framing headers where they are the truth.
   app.use(
     '/api/*',
-    bodyLimit({
+    headerBodyLimit({
       maxSize: BODY_LIMIT_BYTES,
       onError: () => {
         throw new AppError(413, 'payload_too_large', 'The request body is too large (the limit is 64 KiB).');

@@ -22,11 +22,35 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The calendar day (YYYY-MM-DD) of `instant` in `timezone`. */
-export function dayInTimezone(timezone: string, instant: Date = new Date()): string {
-  const parts = formatterFor(timezone).formatToParts(instant);
+function formatDay(timezone: string, instantMs: number): string {
+  const parts = formatterFor(timezone).formatToParts(instantMs);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/**
+ * The last day computed per timezone, with the window it is valid for: a 15-minute slot of UTC time
+ * whose first and last millisecond fall on that same day. Every request asks for "today" in its group's
+ * timezone, and `formatToParts` cost 2–5 % of a request (issue 15); a cached day is reused only inside
+ * its slot, so midnight (and a DST change) is never missed: a slot that contains a day boundary is
+ * never cached.
+ */
+const DAY_SLOT_MS = 15 * 60_000;
+const lastDays = new Map<string, { slot: number; day: string }>();
+
+/** The calendar day (YYYY-MM-DD) of `instant` in `timezone`. */
+export function dayInTimezone(timezone: string, instant: Date = new Date()): string {
+  const ms = instant.getTime();
+  const slot = Math.floor(ms / DAY_SLOT_MS);
+  const cached = lastDays.get(timezone);
+  if (cached && cached.slot === slot) return cached.day;
+  const day = formatDay(timezone, ms);
+  const start = slot * DAY_SLOT_MS;
+  if (formatDay(timezone, start) === day && formatDay(timezone, start + DAY_SLOT_MS - 1) === day) {
+    if (lastDays.size >= 1000 && !lastDays.has(timezone)) lastDays.clear();
+    lastDays.set(timezone, { slot, day });
+  }
+  return day;
 }
 
 /** True for a real calendar date in YYYY-MM-DD form. */
@@ -36,11 +60,19 @@ export function isValidDay(day: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
 }
 
-/** `day` shifted by `delta` days (pure calendar arithmetic). */
+const shiftedDays = new Map<string, string>();
+
+/** `day` shifted by `delta` days (pure calendar arithmetic; answers remembered, at most 1,000). */
 export function addDays(day: string, delta: number): string {
+  const key = `${day}|${delta}`;
+  const known = shiftedDays.get(key);
+  if (known !== undefined) return known;
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + delta);
-  return d.toISOString().slice(0, 10);
+  const shifted = d.toISOString().slice(0, 10);
+  if (shiftedDays.size >= 1000) shiftedDays.clear();
+  shiftedDays.set(key, shifted);
+  return shifted;
 }
 
 const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;

@@ -5,6 +5,7 @@ import { createMiddleware } from 'hono/factory';
 import type { Context } from 'hono';
 import { newId } from '../lib/ids.ts';
 import type { AppEnv } from '../lib/context.ts';
+import { lazyChild } from '../lib/logger.ts';
 
 const INCOMING_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
@@ -38,7 +39,8 @@ export const requestId = createMiddleware<AppEnv>(async (c, next) => {
   const id = incoming && INCOMING_ID.test(incoming) && services.config.trustProxy ? incoming : newId();
   c.set('requestId', id);
   c.set('ip', clientIp(c, services.config.trustProxy));
-  c.set('logger', services.logger.child({ requestId: id }));
+  // Built only if something logs through it: most requests log just their access line (access-log.ts).
+  c.set('logger', lazyChild(services.logger, { requestId: id }));
   c.header('X-Request-Id', id);
   await next();
   // Again on the final response (a handler may return a Response of its own, which drops the header

@@ -11,7 +11,7 @@ import { auditRefusal } from '../../lib/audit.ts';
 import { requireUser } from '../../lib/auth-guard.ts';
 import type { AppEnv } from '../../lib/context.ts';
 import { AppError, forbidden, notFound } from '../../lib/errors.ts';
-import type { Role } from './data.ts';
+import type { GroupRow, Role } from './data.ts';
 
 export interface Membership {
   groupId: string;
@@ -41,6 +41,25 @@ export async function requireMember(c: Context<AppEnv>, groupId: string): Promis
   const row = await membershipLookup(c.get('services').database.db).get({ groupId, userId: auth.userId });
   if (!row) throw notFound('This group');
   return row;
+}
+
+/** The membership and the group's row in one statement: the hot read paths need both (issue 15). */
+const memberWithGroupLookup = preparedFor((db) =>
+  db
+    .select({ groupId: schema.memberships.groupId, userId: schema.memberships.userId, role: schema.memberships.role, group: schema.groups })
+    .from(schema.memberships)
+    .innerJoin(schema.groups, eq(schema.groups.id, schema.memberships.groupId))
+    .where(and(eq(schema.memberships.groupId, sql.placeholder('groupId')), eq(schema.memberships.userId, sql.placeholder('userId'))))
+    .prepare(),
+);
+
+/** `requireMember` and the group itself, read together: same answers (401 signed out, 404 otherwise). */
+export async function requireMemberWithGroup(c: Context<AppEnv>, groupId: string): Promise<{ membership: Membership; group: GroupRow }> {
+  const auth = requireUser(c);
+  const row = await memberWithGroupLookup(c.get('services').database.db).get({ groupId, userId: auth.userId });
+  if (!row) throw notFound('This group');
+  const { group, ...membership } = row;
+  return { membership, group };
 }
 
 /** Records the refusal as a security event and returns the 403 to throw. */

@@ -6,7 +6,7 @@ import type { AppEnv } from '../../lib/context.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { addDays } from '../../lib/time.ts';
 import { enqueueSuggestionAnnouncement } from '../discord/index.ts';
-import { findGroup, publishEvents, requireMember, type GroupRow } from '../groups/index.ts';
+import { publishEvents, requireMemberWithGroup, type GroupRow } from '../groups/index.ts';
 import { methodOf, nightOrVirtual, openNightForVotes, requireMethod, resultsHidden, vetoesOf, type NightRow } from '../nights/index.ts';
 import {
   findSuggestionByKey,
@@ -17,8 +17,7 @@ import {
   resultsFor,
   suggestionDto,
   vetoersOf,
-  voteCount,
-  votersOf,
+  type Voter,
 } from './data.ts';
 import { gameDto, gameEvent } from '../games/index.ts';
 import {
@@ -34,16 +33,15 @@ import {
   vetoOf,
 } from './mutations.ts';
 import { requireCanDeleteSuggestion, requireOpenNight, requireSuggestionAccess, suggestionNotFound, todayOf } from './policy.ts';
+import { requireVoteAccess, votersInTx } from './vote-access.ts';
 import type * as routes from './routes.ts';
 
 const HISTORY_DEFAULT_DAYS = 30;
 const HISTORY_MAX_DAYS = 366;
 
-async function memberAndGroup(c: Context<AppEnv>, groupId: string) {
-  const membership = await requireMember(c, groupId);
-  const group = await findGroup(c.get('services').database.db, groupId);
-  if (!group) throw notFound('This group');
-  return { membership, group };
+/** The caller's membership and the group, in one statement (404 for non-members and unknown groups). */
+function memberAndGroup(c: Context<AppEnv>, groupId: string) {
+  return requireMemberWithGroup(c, groupId);
 }
 
 export const createSuggestion: RouteHandler<typeof routes.createSuggestion, AppEnv> = async (c) => {
@@ -123,29 +121,30 @@ export const deleteSuggestion: RouteHandler<typeof routes.deleteSuggestion, AppE
   return c.body(null, 204);
 };
 
-/** The new tally to the group; while results are hidden, only which suggestion changed. */
-async function publishTally(c: Context<AppEnv>, group: GroupRow, suggestionId: string, hidden: boolean): Promise<void> {
-  if (hidden) {
+/**
+ * The new tally to the group; while results are hidden (`voters` null), only which suggestion changed.
+ * The voters were read inside the vote's transaction, so this is what was committed.
+ */
+async function publishTally(c: Context<AppEnv>, group: GroupRow, suggestionId: string, voters: Voter[] | null): Promise<void> {
+  if (!voters) {
     await publishEvents(c, [{ type: 'vote_updated', groupId: group.id, data: { suggestionId } }]);
     return;
   }
-  const voters = await votersOf(c.get('services').database.db, suggestionId);
   await publishEvents(c, [{ type: 'vote_updated', groupId: group.id, data: { suggestionId, votes: voters.length, voters } }]);
 }
 
 export const addVote: RouteHandler<typeof routes.addVote, AppEnv> = async (c) => {
   const { suggestionId } = c.req.valid('param');
-  const { suggestion, membership, group } = await requireSuggestionAccess(c, suggestionId);
-  await requireOpenNight(c, group, suggestion.day);
+  const { suggestion, membership, group } = await requireVoteAccess(c, suggestionId);
   const { database, clock, metrics } = c.get('services');
-  let result: { votes: number; hidden: boolean };
+  let voters: Voter[] | null;
   try {
-    result = await database.write(async (tx) => {
+    voters = await database.write(async (tx) => {
       const now = clock.now();
       const night = await openNightForVotes(tx, group, suggestion.day, now);
       requireMethod(group, night, 'approval');
       await insertVote(tx, suggestionId, membership.userId, now);
-      return { votes: await voteCount(tx, suggestionId), hidden: resultsHidden(group, night) };
+      return resultsHidden(group, night) ? null : votersInTx(tx, suggestionId);
     });
   } catch (e) {
     // The primary key (suggestion, user) is the judge: a double click or a race cannot count twice.
@@ -154,22 +153,22 @@ export const addVote: RouteHandler<typeof routes.addVote, AppEnv> = async (c) =>
     throw e;
   }
   metrics.votes.inc();
-  await publishTally(c, group, suggestionId, result.hidden);
-  return c.json({ suggestionId, votes: result.hidden ? null : result.votes }, 201);
+  await publishTally(c, group, suggestionId, voters);
+  return c.json({ suggestionId, votes: voters ? voters.length : null }, 201);
 };
 
 export const removeVote: RouteHandler<typeof routes.removeVote, AppEnv> = async (c) => {
   const { suggestionId } = c.req.valid('param');
-  const { suggestion, membership, group } = await requireSuggestionAccess(c, suggestionId);
-  await requireOpenNight(c, group, suggestion.day);
+  const { suggestion, membership, group } = await requireVoteAccess(c, suggestionId);
   const { database, clock } = c.get('services');
-  const { removed, hidden } = await database.write(async (tx) => {
+  const { removed, voters } = await database.write(async (tx) => {
     const night = await openNightForVotes(tx, group, suggestion.day, clock.now());
     requireMethod(group, night, 'approval');
-    return { removed: await deleteVote(tx, suggestionId, membership.userId), hidden: resultsHidden(group, night) };
+    const removed = await deleteVote(tx, suggestionId, membership.userId);
+    return { removed, voters: removed && !resultsHidden(group, night) ? await votersInTx(tx, suggestionId) : null };
   });
   if (!removed) throw new AppError(404, 'vote_not_found', 'You have not approved this suggestion, so there is nothing to take back.');
-  await publishTally(c, group, suggestionId, hidden);
+  await publishTally(c, group, suggestionId, voters);
   return c.body(null, 204);
 };
 
