@@ -70,5 +70,6 @@ describe('one writer under load', () => {
     expect(count.rows[0]).toMatchObject({ n: 200 });
     const sessions = await t.services.database.client.execute('SELECT count(*) AS n FROM sessions');
     expect(Number(sessions.rows[0]!['n'])).toBeGreaterThanOrEqual(200);
-  });
+    // 200 password hashes are CPU-bound (≈ 25 s on a quiet 2-core machine): this checks lost rows, not speed.
+  }, 120_000);
 });
