@@ -119,6 +119,14 @@ export const passwordChangeInput = z.strictObject({
   totp: totpCodeSchema.optional(),
 });
 
+/** Setting a new password with a one-time reset link an instance admin issued (docs/decisions/108). */
+export const passwordResetInput = z.strictObject({
+  token: z
+    .string({ error: 'The reset link is incomplete.' })
+    .regex(/^[A-Za-z0-9_-]{20,100}$/, { message: 'The reset link is incomplete. Open the whole link you were given.' }),
+  newPassword: passwordSchema,
+});
+
 export const updateMeInput = z.strictObject({
   username: usernameSchema.optional(),
 });
