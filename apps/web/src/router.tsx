@@ -69,6 +69,13 @@ const registerRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/register.tsx'), 'RegisterPage'),
 });
 
+/** Public: the one-time link an instance admin made carries its token in the fragment (decision 108). */
+const resetPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/reset-password',
+  component: lazyRouteComponent(() => import('./routes/reset-password.tsx'), 'ResetPasswordPage'),
+});
+
 const privacyRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/privacy',
@@ -146,6 +153,7 @@ const routeTree = rootRoute.addChildren([
   signInRoute,
   registerRoute,
   privacyRoute,
+  resetPasswordRoute,
   inviteRoute,
   authedRoute.addChildren([groupsRoute, newGroupRoute, groupRoute, groupMembersRoute, accountRoute, adminRoute]),
 ]);

@@ -51,6 +51,8 @@ export const authApi = {
   login: (body: LoginBody) => api.post<{ user: User }>('/api/auth/login', body),
   register: (body: RegisterBody) => api.post<{ user: User }>('/api/auth/register', body),
   logout: () => api.post<void>('/api/auth/logout', undefined, { allow401: true }),
+  /** A one-time reset link from an instance admin (docs/decisions/108); signs the account out everywhere. */
+  resetPassword: (token: string, newPassword: string) => api.post<void>('/api/auth/password-reset', { token, newPassword }),
   /**
    * Finishes a Discord sign-in of an account with two-factor authentication. A 401 here is an answer
    * (wrong code, or the 5-minute pending sign-in expired), not a reason to leave the page.
