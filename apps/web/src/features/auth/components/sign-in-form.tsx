@@ -112,9 +112,9 @@ export function SignInForm({ redirect, discordButton = true }: { redirect: strin
         <details className="rounded-lg border border-slate-300 p-3 text-sm dark:border-slate-700">
           <summary className="flex min-h-11 cursor-pointer items-center font-semibold">Forgot your password? Ask your admin</summary>
           <p className="mt-2 text-slate-700 dark:text-slate-300">
-            QueueCrew sends no emails. Ask the person who runs this QueueCrew to create a password reset link for your account (they find
-            it on the admin page under Accounts). Open the link they send you and choose a new password: it works once, for 24 hours, and
-            signs you out on every device.
+            QueueCrew sends no emails. Ask the person who runs this QueueCrew to create a password reset link for your account (they find it
+            on the admin page under Accounts). Open the link they send you and choose a new password: it works once, for 24 hours, and signs
+            you out on every device.
           </p>
         </details>
       )}
