@@ -287,7 +287,7 @@ describe('group settings: Discord webhook', () => {
     const seed = new Seed(context, server.url);
     await seed.register(newUserData('admin'));
     const { id: groupId } = await seed.createGroup('Webhook Crew');
-    await page.goto(`/groups/${groupId}/members`);
+    await page.goto(`/groups/${groupId}/settings`);
     const card = page.getByRole('region', { name: 'Discord announcements' });
     await card.getByText('No webhook yet').waitFor();
     await checkAccessible(page, 'webhook-empty');
@@ -364,8 +364,8 @@ describe('group settings: Discord webhook', () => {
     const member = new Seed(context, server.url);
     await member.register(newUserData('mem'));
     await member.acceptInvite(code);
-    await page.goto(`/groups/${groupId}/members`);
-    await page.getByRole('heading', { level: 1, name: /Members of/ }).waitFor();
+    await page.goto(`/groups/${groupId}/settings`);
+    await page.getByRole('heading', { level: 1, name: /Settings of/ }).waitFor();
     await page.getByRole('region', { name: /Leave group/ }).waitFor();
     expect(await page.getByRole('region', { name: 'Discord announcements' }).count()).toBe(0);
     await context.close();

@@ -136,6 +136,18 @@ const groupMembersRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/group-members.tsx'), 'GroupMembersPage'),
 });
 
+const groupInvitesRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/groups/$groupId/invites',
+  component: lazyRouteComponent(() => import('./routes/group-invites.tsx'), 'GroupInvitesPage'),
+});
+
+const groupSettingsRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/groups/$groupId/settings',
+  component: lazyRouteComponent(() => import('./routes/group-settings.tsx'), 'GroupSettingsPage'),
+});
+
 const accountRoute = createRoute({
   getParentRoute: () => authedRoute,
   path: '/account',
@@ -155,7 +167,16 @@ const routeTree = rootRoute.addChildren([
   privacyRoute,
   resetPasswordRoute,
   inviteRoute,
-  authedRoute.addChildren([groupsRoute, newGroupRoute, groupRoute, groupMembersRoute, accountRoute, adminRoute]),
+  authedRoute.addChildren([
+    groupsRoute,
+    newGroupRoute,
+    groupRoute,
+    groupMembersRoute,
+    groupInvitesRoute,
+    groupSettingsRoute,
+    accountRoute,
+    adminRoute,
+  ]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -1,11 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
-import { buttonClass } from '../components/ui/button.tsx';
+
 import { Card, ErrorState } from '../components/ui/card.tsx';
 import { Loading } from '../components/ui/spinner.tsx';
 import { useMe } from '../features/auth/use-session.ts';
 import { groupQueries } from '../features/groups/api.ts';
 import { useGroupLive } from '../features/groups/use-group-live.ts';
+import { GroupPagesNav } from '../features/groups/components/group-subpage.tsx';
 import { InviteFriendsStep } from '../features/groups/components/invite-friends-step.tsx';
 import { GroupDay } from '../features/suggestions/components/group-day.tsx';
 import { HistoryList } from '../features/suggestions/components/history-list.tsx';
@@ -63,9 +64,7 @@ export function GroupPage() {
             </span>
           </p>
         </div>
-        <Link to="/groups/$groupId/members" params={{ groupId }} className={buttonClass('secondary')}>
-          {g.role === 'member' ? 'Members' : 'Members & invites'}
-        </Link>
+        <GroupPagesNav groupId={groupId} label="More about this group" />
       </div>
       {badDay !== undefined && (
         <p
