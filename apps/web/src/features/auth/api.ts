@@ -80,6 +80,34 @@ export function discordStartUrl({
   return `/api/auth/discord?${params.toString()}`;
 }
 
+const JOIN_AFTER_DISCORD = 'qc:join-after-discord';
+
+/**
+ * Discord sign-in (or sign-up) started from an invite: remember, in this tab only, that the person chose
+ * to join, so that the invite page they come back to joins at once instead of asking again (issue 14). A
+ * link from elsewhere to an invite page cannot set it, so nobody is joined to a group by merely opening it.
+ */
+export function rememberJoinAfterDiscord(code: string | undefined): void {
+  try {
+    if (code) sessionStorage.setItem(JOIN_AFTER_DISCORD, code);
+    else sessionStorage.removeItem(JOIN_AFTER_DISCORD);
+  } catch {
+    // Storage unavailable: the invite page then asks for the click, as before.
+  }
+}
+
+/** True once (and forgets it) when the person chose to join `code` before going to Discord. */
+export function takeJoinAfterDiscord(code: string): boolean {
+  try {
+    const wanted = sessionStorage.getItem(JOIN_AFTER_DISCORD);
+    if (wanted === null) return false;
+    sessionStorage.removeItem(JOIN_AFTER_DISCORD);
+    return wanted === code;
+  } catch {
+    return false;
+  }
+}
+
 /** The invite code when sign-in was reached from an invite page (`/invite/<code>`), so Discord sign-up is admitted. */
 export function inviteCodeFrom(path: string | undefined): string | undefined {
   const m = path ? /^\/invite\/([^/?#]+)$/.exec(path) : null;

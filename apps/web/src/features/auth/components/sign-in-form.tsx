@@ -8,7 +8,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Button, buttonClass } from '../../../components/ui/button.tsx';
 import { Field, FormError } from '../../../components/ui/field.tsx';
 import { isApiError, errorMessage } from '../../../lib/api-client.ts';
-import { authApi, authQueries, discordStartUrl, inviteCodeFrom } from '../api.ts';
+import { authApi, authQueries, discordStartUrl, inviteCodeFrom, rememberJoinAfterDiscord } from '../api.ts';
 import { destinationAfterAuth, setSessionUser } from '../session-cache.ts';
 
 export function SignInForm({ redirect, discordButton = true }: { redirect: string | undefined; discordButton?: boolean }) {
@@ -104,7 +104,11 @@ export function SignInForm({ redirect, discordButton = true }: { redirect: strin
       </form>
       {config?.discord && discordButton && (
         // Reached from an invite link: pass its code, so an invite-only instance admits a new Discord account.
-        <a href={discordStartUrl({ returnTo: redirect, invite: inviteCodeFrom(redirect) })} className={buttonClass('secondary', 'w-full')}>
+        <a
+          href={discordStartUrl({ returnTo: redirect, invite: inviteCodeFrom(redirect) })}
+          onClick={() => rememberJoinAfterDiscord(inviteCodeFrom(redirect))}
+          className={buttonClass('secondary', 'w-full')}
+        >
           Continue with Discord
         </a>
       )}
