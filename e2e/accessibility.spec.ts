@@ -145,12 +145,29 @@ const screens: Screen[] = [
     name: 'group-members',
     path: () => `/groups/${groupId}/members`,
     signedIn: true,
+    ready: (p) => p.getByRole('button', { name: `Remove ${friend.username}` }).waitFor(),
+  },
+  {
+    name: 'group-members-alone',
+    path: () => `/groups/${hiddenGroupId}/members`,
+    signedIn: true,
+    ready: (p) => p.getByRole('heading', { name: 'Invite your friends' }).waitFor(),
+  },
+  {
+    name: 'group-invites',
+    path: () => `/groups/${groupId}/invites`,
+    signedIn: true,
     ready: async (p) => {
       await p.getByTestId('invite').first().waitFor();
-      await p.getByRole('form', { name: 'Night settings' }).waitFor();
       // A used-up link, listed apart from the active ones (issue 14, bug 9).
       await p.getByTestId('invite-spent').first().waitFor();
     },
+  },
+  {
+    name: 'group-settings',
+    path: () => `/groups/${groupId}/settings`,
+    signedIn: true,
+    ready: (p) => p.getByRole('form', { name: 'Night settings' }).waitFor(),
   },
   {
     name: 'confirm-dialog',

@@ -160,6 +160,35 @@ describe('sign-in page: Discord errors', () => {
     expect(href.searchParams.get('returnTo')).toBe(`/invite/${code}`);
     await context.close();
   });
+
+  it('signing up with Discord from an invite link joins the group and lands on it, without a "Join" click', async () => {
+    await addDiscordUser('100000000000000077', 'ivy.invited', 'Ivy');
+    const ownerCtx = await browser.newContext();
+    const owner = new Seed(ownerCtx, server.url);
+    await owner.register(newUserData('inviter'));
+    const { id: groupId } = await owner.createGroup('Discord Invite Crew');
+    const { code } = await owner.createInvite(groupId);
+
+    const { page, context, watch } = await newContext(browser, server.url);
+    await page.goto(`/invite/${code}`);
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByRole('link', { name: 'Continue with Discord' }).click();
+    await page.waitForURL(`${fake.url}/oauth2/authorize**`);
+    await page.getByRole('link', { name: /Continue as Ivy/ }).click();
+    await page.waitForURL(`${server.url}/groups/${groupId}`);
+    await page.getByRole('heading', { level: 1, name: 'Discord Invite Crew' }).waitFor();
+    const group = await owner.call<{ members: Array<{ username: string }> }>('GET', `/api/groups/${groupId}`);
+    expect(group.members).toHaveLength(2);
+    // Opening an invite page later (e.g. from a link someone sent) still asks before joining.
+    const other = await owner.createGroup('Not Chosen Crew');
+    const second = await owner.createInvite(other.id);
+    await page.goto(`/invite/${second.code}`);
+    await page.getByRole('button', { name: 'Join Not Chosen Crew' }).waitFor();
+    expect((await owner.call<{ members: unknown[] }>('GET', `/api/groups/${other.id}`)).members).toHaveLength(1);
+    expect(watch.pageErrors).toEqual([]);
+    await ownerCtx.close();
+    await context.close();
+  });
 });
 
 describe('sign-in page: second factor after Discord', () => {
@@ -287,7 +316,7 @@ describe('group settings: Discord webhook', () => {
     const seed = new Seed(context, server.url);
     await seed.register(newUserData('admin'));
     const { id: groupId } = await seed.createGroup('Webhook Crew');
-    await page.goto(`/groups/${groupId}/members`);
+    await page.goto(`/groups/${groupId}/settings`);
     const card = page.getByRole('region', { name: 'Discord announcements' });
     await card.getByText('No webhook yet').waitFor();
     await checkAccessible(page, 'webhook-empty');
@@ -364,8 +393,8 @@ describe('group settings: Discord webhook', () => {
     const member = new Seed(context, server.url);
     await member.register(newUserData('mem'));
     await member.acceptInvite(code);
-    await page.goto(`/groups/${groupId}/members`);
-    await page.getByRole('heading', { level: 1, name: /Members of/ }).waitFor();
+    await page.goto(`/groups/${groupId}/settings`);
+    await page.getByRole('heading', { level: 1, name: /Settings of/ }).waitFor();
     await page.getByRole('region', { name: /Leave group/ }).waitFor();
     expect(await page.getByRole('region', { name: 'Discord announcements' }).count()).toBe(0);
     await context.close();

@@ -110,7 +110,7 @@ describe('invite links that no longer work', () => {
     await friendSeed.acceptInvite(usedUp.code);
 
     const { page } = owner;
-    await page.goto(`/groups/${group.id}/members`);
+    await page.goto(`/groups/${group.id}/invites`);
     const active = page.getByRole('list', { name: 'Active invite links' });
     await active.getByText(live.url).waitFor();
     expect(await active.getByText(usedUp.url).count()).toBe(0);

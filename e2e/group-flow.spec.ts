@@ -57,9 +57,9 @@ describe('group flow across two people', () => {
     await page.getByText('No suggestions yet. Suggest the first game below.').waitFor();
     // A group of one starts with the step to invite friends.
     await page.getByRole('heading', { name: 'Invite your friends' }).waitFor();
-    await page.getByRole('link', { name: 'Create an invite link' }).waitFor();
-    const group = new GroupPage(page);
-    await group.openMembers();
+    // The step leads to the group's Invites page.
+    await page.getByRole('link', { name: 'Create an invite link' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Invites to Friday Night Crew' }).waitFor();
     inviteUrl = await new MembersPage(page).createInvite();
     expect(inviteUrl.startsWith(`${server.url}/invite/`)).toBe(true);
     await screenshot(page, 'group-members-admin');

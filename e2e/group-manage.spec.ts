@@ -37,7 +37,7 @@ afterAll(async () => {
 describe('managing a group', () => {
   it('revokes an invite link after confirmation', async () => {
     const { page } = owner;
-    await page.goto(`/groups/${groupId}/members`);
+    await page.goto(`/groups/${groupId}/invites`);
     const invites = page.getByTestId('invite');
     await invites.first().waitFor();
     const before = await invites.count();
@@ -53,7 +53,8 @@ describe('managing a group', () => {
     await row.getByRole('button', { name: /^Make owner/ }).click();
     await new MembersPage(page).confirm('Transfer ownership');
     await row.getByText('Owner', { exact: true }).waitFor();
-    // Now an admin: the owner-only controls are gone and "Leave group" is offered.
+    // Now an admin: the owner-only controls are gone and "Leave group" is offered (on the Settings page).
+    await page.getByRole('navigation', { name: 'Group pages' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Leave group…' }).click();
     await new MembersPage(page).confirm('Leave group');
     await page.getByRole('heading', { level: 1, name: 'My groups' }).waitFor();
@@ -62,7 +63,7 @@ describe('managing a group', () => {
 
   it('lets the new owner delete the group only after typing its name', async () => {
     const { page } = member;
-    await page.goto(`/groups/${groupId}/members`);
+    await page.goto(`/groups/${groupId}/settings`);
     await page.getByRole('button', { name: 'Delete group…' }).click();
     const dialog = page.getByRole('alertdialog');
     const confirm = dialog.getByRole('button', { name: 'Delete group for everyone' });

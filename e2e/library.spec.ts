@@ -103,7 +103,7 @@ describe('Library tab', () => {
   it('is a tab beside Tonight and Members; adding shows server errors under the field; I own it toggles', async () => {
     const page = host.page;
     await page.goto(`/groups/${groupId}`);
-    await page.getByRole('navigation', { name: 'Group' }).getByRole('link', { name: 'Library' }).click();
+    await page.getByRole('navigation', { name: 'Group pages' }).getByRole('link', { name: 'Library' }).click();
     await page.getByRole('heading', { level: 1, name: 'Library of Library Crew' }).waitFor();
     expect(await page.getByRole('link', { name: 'Library' }).getAttribute('aria-current')).toBe('page');
     await page.getByText('No games yet').waitFor();

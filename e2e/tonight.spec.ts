@@ -169,7 +169,7 @@ describe('Tonight across two friends', () => {
 
   it('saves the group’s night settings, and a night nobody edited follows them', async () => {
     const { page } = admin;
-    await page.goto(`/groups/${groupId}/members`);
+    await page.goto(`/groups/${groupId}/settings`);
     const form = page.getByRole('form', { name: 'Night settings' });
     await form.waitFor();
     await form.getByLabel('Night starts at').fill('21:15');

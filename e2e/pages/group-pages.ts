@@ -77,8 +77,16 @@ export class GroupPage {
     return this.page.getByTestId('results-banner');
   }
   async openMembers() {
-    await this.page.getByRole('link', { name: /^Members/ }).click();
+    await this.page.getByRole('link', { name: 'Members', exact: true }).click();
     await this.page.getByRole('heading', { level: 1, name: /^Members of/ }).waitFor();
+  }
+  async openInvites() {
+    await this.page.getByRole('link', { name: 'Invites', exact: true }).click();
+    await this.page.getByRole('heading', { level: 1, name: /^Invites to/ }).waitFor();
+  }
+  async openSettings() {
+    await this.page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await this.page.getByRole('heading', { level: 1, name: /^Settings of/ }).waitFor();
   }
 }
 

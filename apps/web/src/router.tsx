@@ -69,6 +69,13 @@ const registerRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/register.tsx'), 'RegisterPage'),
 });
 
+/** Public: the one-time link an instance admin made carries its token in the fragment (decision 108). */
+const resetPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/reset-password',
+  component: lazyRouteComponent(() => import('./routes/reset-password.tsx'), 'ResetPasswordPage'),
+});
+
 const privacyRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/privacy',
@@ -143,6 +150,18 @@ function parseAccountSearch(search: Record<string, unknown>): { error?: string }
   return typeof e === 'string' && /^steam_[a-z_]{1,32}$/.test(e) ? { error: e } : {};
 }
 
+const groupInvitesRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/groups/$groupId/invites',
+  component: lazyRouteComponent(() => import('./routes/group-invites.tsx'), 'GroupInvitesPage'),
+});
+
+const groupSettingsRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/groups/$groupId/settings',
+  component: lazyRouteComponent(() => import('./routes/group-settings.tsx'), 'GroupSettingsPage'),
+});
+
 const accountRoute = createRoute({
   getParentRoute: () => authedRoute,
   path: '/account',
@@ -161,8 +180,19 @@ const routeTree = rootRoute.addChildren([
   signInRoute,
   registerRoute,
   privacyRoute,
+  resetPasswordRoute,
   inviteRoute,
-  authedRoute.addChildren([groupsRoute, newGroupRoute, groupRoute, groupMembersRoute, groupLibraryRoute, accountRoute, adminRoute]),
+  authedRoute.addChildren([
+    groupsRoute,
+    newGroupRoute,
+    groupRoute,
+    groupMembersRoute,
+    groupInvitesRoute,
+    groupSettingsRoute,
+    groupLibraryRoute,
+    accountRoute,
+    adminRoute,
+  ]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

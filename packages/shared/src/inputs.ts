@@ -6,6 +6,8 @@ import { z } from 'zod';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS_ALL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** Trims and collapses inner whitespace. */
 export function normalizeText(value: string): string {
@@ -27,6 +29,17 @@ const VISIBLE = /[^\s\p{M}\p{Cc}\p{Cf}\p{Cn}\p{Default_Ignorable_Code_Point}\u11
 export function normalizeName(value: string): string {
   // Removal first: a dropped character may leave a base + mark that NFC composes.
   return normalizeText(value.replace(INVISIBLE, '').normalize('NFC'));
+}
+
+/**
+ * A name that comes from another service (a Steam game title), which cannot be refused: control and bidi
+ * characters are removed rather than refused, then it is normalised like a typed name (invisible
+ * characters removed, NFC, whitespace collapsed), cut to `max`, and replaced by `fallback` when nothing
+ * visible is left. Typed names refuse bidi controls instead (plainText below): the person can fix them.
+ */
+export function sanitizeExternalName(value: string, fallback: string, max = 100): string {
+  const name = normalizeName(value.replace(/\s+/g, ' ').replace(CONTROL_CHARS_ALL, '')).slice(0, max).trim();
+  return hasVisibleCharacter(name) ? name : fallback;
 }
 
 /** Whether a (normalised) name has at least one character a person can see. */
@@ -117,6 +130,14 @@ export const passwordChangeInput = z.strictObject({
   currentPassword: z.string().min(1).max(PASSWORD_MAX).optional(),
   newPassword: passwordSchema,
   totp: totpCodeSchema.optional(),
+});
+
+/** Setting a new password with a one-time reset link an instance admin issued (docs/decisions/108). */
+export const passwordResetInput = z.strictObject({
+  token: z
+    .string({ error: 'The reset link is incomplete.' })
+    .regex(/^[A-Za-z0-9_-]{20,100}$/, { message: 'The reset link is incomplete. Open the whole link you were given.' }),
+  newPassword: passwordSchema,
 });
 
 export const updateMeInput = z.strictObject({

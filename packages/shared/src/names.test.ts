@@ -1,7 +1,7 @@
 /** Issue 14, bug 8: names are NFC, lose invisible characters, and keep at least one visible one. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createGroupInput, gameNameSchema, groupNameSchema } from './inputs.ts';
+import { createGroupInput, gameNameSchema, groupNameSchema, sanitizeExternalName } from './inputs.ts';
 
 const INVISIBLES = [
   '\u200b',
@@ -57,6 +57,38 @@ describe('names', () => {
         expect(/[^\s\p{M}]/u.test(r.data)).toBe(true);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  /** Bidi embeddings, overrides and isolates reorder what is shown ("Trojan Source"): refused in typed names. */
+  const BIDI = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'];
+
+  it.each(BIDI.map((c) => [c.codePointAt(0)!.toString(16)]))('a typed name containing U+%s is refused, saying why', (hex) => {
+    const c = String.fromCodePoint(parseInt(hex, 16));
+    for (const schema of [gameNameSchema, groupNameSchema]) {
+      for (const value of [`Ha${c}des`, `${c}Hades`, c.repeat(3)]) {
+        const r = schema.safeParse(value);
+        expect(r.success).toBe(false);
+        expect(r.error?.issues[0]?.message).toMatch(/control characters/);
+      }
+    }
+    expect(createGroupInput.safeParse({ name: `Crew${c}`, timezone: 'UTC' }).success).toBe(false);
+  });
+
+  it('a name from another service (Steam) loses bidi, control and invisible characters instead, or falls back', () => {
+    expect(sanitizeExternalName('Ha\u202edes\u2069', 'Steam app 1')).toBe('Hades');
+    expect(sanitizeExternalName('\u2066Deep\u200b Rock\u2069\u0007', 'Steam app 1')).toBe('Deep Rock');
+    expect(sanitizeExternalName('\u202e\u200b\u2068', 'Steam app 7')).toBe('Steam app 7');
+    expect(sanitizeExternalName('', 'Steam app 7')).toBe('Steam app 7');
+    expect(sanitizeExternalName('x'.repeat(300), 'f')).toHaveLength(100);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...BIDI, ...INVISIBLES, 'a', ' ', '\u0301', '🎮', '\u0000'), { maxLength: 30 }), (parts) => {
+        const name = sanitizeExternalName(parts.join(''), 'fallback');
+        expect(/[\u202a-\u202e\u2066-\u2069\p{Cf}\p{Cc}]/u.test(name)).toBe(false);
+        expect(name).toBe(name.normalize('NFC'));
+        expect(gameNameSchema.safeParse(name).success).toBe(true);
+      }),
+      { numRuns: 300 },
     );
   });
 });

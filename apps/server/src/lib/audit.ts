@@ -19,6 +19,8 @@ export type SecurityEventType =
   | 'session_revoked'
   | 'sessions_revoked_all'
   | 'password_changed'
+  | 'password_reset_link_created'
+  | 'password_reset_used'
   | 'totp_enabled'
   | 'totp_disabled'
   | 'recovery_code_used'

@@ -154,6 +154,8 @@ export const RULES = {
   loginAccount: { name: 'login_account', limit: 10, windowMs: 15 * MINUTE },
   registerIp: { name: 'register_ip', limit: 10, windowMs: 60 * MINUTE },
   registerAccount: { name: 'register_account', limit: 5, windowMs: 60 * MINUTE },
+  /** One-time reset links (256-bit tokens): a person needs one or two tries, guessing needs billions. */
+  passwordResetIp: { name: 'password_reset_ip', limit: 10, windowMs: 15 * MINUTE },
   refreshIp: { name: 'refresh_ip', limit: 120, windowMs: 15 * MINUTE },
   refreshSession: { name: 'refresh_session', limit: 30, windowMs: 15 * MINUTE },
   twoFactorIp: { name: 'two_factor_ip', limit: 20, windowMs: 15 * MINUTE },

@@ -22,6 +22,9 @@ export const rateLimits = createMiddleware<AppEnv>(async (c, next) => {
     await limit(c, RULES.loginIp, ip);
   } else if (path === '/api/auth/register') {
     await limit(c, RULES.registerIp, ip);
+  } else if (path === '/api/auth/password-reset') {
+    // Counted before validation: a guessing loop pays for malformed tokens too.
+    await limit(c, RULES.passwordResetIp, ip);
   } else if (path === '/api/auth/refresh') {
     await limit(c, RULES.refreshIp, ip);
     // The refresh token names one session of one account; hashing keeps it out of the store.

@@ -47,11 +47,26 @@ export interface ActivityEvent {
   userAgent: string | null;
 }
 
+/** Today's night of a group, as the My groups list shows it (docs/api.md "Groups"). */
+export interface GroupTonight {
+  date: string;
+  status: 'open' | 'closed' | 'cancelled';
+  startsAt: string;
+  closesAt: string;
+  /** Results kept until the close: no leader is sent. */
+  resultsHidden: boolean;
+  suggestions: number;
+  leader: { gameName: string; votes: number; tied: boolean } | null;
+  winner: { gameName: string; votes: number } | null;
+}
+
 export interface GroupSummary {
   id: string;
   name: string;
   role: Role;
   memberCount: number;
+  timezone: string;
+  tonight: GroupTonight;
 }
 
 export interface Member {

@@ -29,7 +29,7 @@ export function GroupLibraryPage() {
           ← My groups
         </Link>
         <h1 className="text-2xl font-extrabold break-words sm:text-3xl">Library of {g.name}</h1>
-        <GroupNav groupId={groupId} role={g.role} tab="library" />
+        <GroupNav groupId={groupId} tab="library" />
       </div>
       <LibraryPanel group={g} me={me} today={todayIn(g.timezone)} />
     </div>

@@ -63,7 +63,7 @@ export function GroupPage() {
             </span>
           </p>
         </div>
-        <GroupNav groupId={groupId} role={g.role} tab="tonight" />
+        <GroupNav groupId={groupId} tab="tonight" />
       </div>
       {badDay !== undefined && (
         <p

@@ -1,10 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { Button, buttonClass } from '../components/ui/button.tsx';
 import { ErrorState } from '../components/ui/card.tsx';
 import { FormError } from '../components/ui/field.tsx';
 import { Loading } from '../components/ui/spinner.tsx';
-import { authQueries } from '../features/auth/api.ts';
+import { authQueries, takeJoinAfterDiscord } from '../features/auth/api.ts';
 import { groupKeys } from '../features/groups/api.ts';
 import { inviteApi, inviteQueries } from '../features/invites/api.ts';
 import { errorMessage } from '../lib/api-client.ts';
@@ -27,6 +28,13 @@ export function InvitePage() {
       await navigate({ to: '/groups/$groupId', params: { groupId } });
     },
   });
+  // Back from "Continue with Discord" chosen on this invite: join at once and land on the group.
+  const signedIn = Boolean(me.data);
+  const usable = preview.data !== undefined && preview.data.state !== 'signed-out' && preview.data.state !== 'invalid';
+  const { mutate, isIdle } = accept;
+  useEffect(() => {
+    if (signedIn && usable && isIdle && takeJoinAfterDiscord(code)) mutate();
+  }, [signedIn, usable, isIdle, code, mutate]);
   const here = `/invite/${encodeURIComponent(code)}`;
   const signInLinks = (
     <div className="flex flex-wrap gap-3">

@@ -122,6 +122,26 @@ export const securityEvents = sqliteTable(
   ],
 );
 
+/**
+ * One-time password reset links an instance admin issues for an account (docs/decisions/108): the token
+ * is stored only as a SHA-256 hash, expires after 24 hours and is used at most once. Issuing a new one
+ * for the same account deletes the unused earlier ones, so at most one link per account works.
+ */
+export const passwordResetTokens = sqliteTable(
+  'password_reset_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    usedAt: integer('used_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('password_reset_tokens_user_idx').on(t.userId)],
+);
+
 /** Instance-wide settings changed at run time by instance admins (e.g. registration policy). */
 export const appSettings = sqliteTable('app_settings', {
   key: text('key').primaryKey(),

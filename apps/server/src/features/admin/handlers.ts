@@ -6,7 +6,8 @@ import { AppError } from '../../lib/errors.ts';
 import { getRegistrationPolicy, setSetting } from '../../lib/settings.ts';
 import { deleteAccount, getUser } from '../users/index.ts';
 import * as data from './data.ts';
-import { setDisabled } from './mutations.ts';
+import { resetLinkUrl } from '../auth/index.ts';
+import { issuePasswordReset, setDisabled } from './mutations.ts';
 import { requireInstanceAdmin } from './policy.ts';
 import type * as routes from './routes.ts';
 
@@ -55,6 +56,23 @@ function toggle(disabled: boolean): H<typeof routes.disableUser> {
 }
 export const disableUser = toggle(true);
 export const enableUser = toggle(false);
+
+export const createPasswordResetLink: H<typeof routes.createPasswordResetLink> = async (c) => {
+  const admin = await requireInstanceAdmin(c);
+  const { id } = c.req.valid('param');
+  const { database, clock, config } = c.get('services');
+  const { token, expiresAt } = await database.write(async (tx) => {
+    const issued = await issuePasswordReset(tx, admin.userId, id, clock.now());
+    // Neither the token nor its hash goes into the log: the admin's id and the expiry do.
+    await auditRequest(
+      c,
+      { type: 'password_reset_link_created', userId: id, detail: { adminId: admin.userId, expiresAt: issued.expiresAt.toISOString() } },
+      tx,
+    );
+    return issued;
+  });
+  return c.json({ url: resetLinkUrl(config.appUrl, token), expiresAt: expiresAt.toISOString() }, 201);
+};
 
 export const deleteUser: H<typeof routes.deleteUser> = async (c) => {
   const admin = await requireInstanceAdmin(c);

@@ -8,5 +8,6 @@ export const adminRouter = createRouter()
   .openapi(routes.listUsers, handlers.listUsers)
   .openapi(routes.disableUser, handlers.disableUser)
   .openapi(routes.enableUser, handlers.enableUser)
+  .openapi(routes.createPasswordResetLink, handlers.createPasswordResetLink)
   .openapi(routes.deleteUser, handlers.deleteUser)
   .openapi(routes.listSecurityEvents, handlers.listSecurityEvents);

@@ -52,6 +52,23 @@ export const enableUser = createRoute({
   responses: { 200: jsonResponse('The account', AdminUserSchema), ...commonErrors },
 });
 
+const ResetLinkSchema = z
+  .object({
+    /** Shown once: only its hash is stored. The token is in the fragment, which no server or Referer sees. */
+    url: z.string(),
+    expiresAt: z.string(),
+  })
+  .openapi('PasswordResetLink');
+
+export const createPasswordResetLink = createRoute({
+  method: 'post',
+  path: '/users/{id}/password-reset-link',
+  tags,
+  summary: 'Create a one-time password reset link for an account (24 hours, single use; replaces an earlier link)',
+  request: { params: UserParams },
+  responses: { 201: jsonResponse('The link, shown once', ResetLinkSchema), ...commonErrors },
+});
+
 export const deleteUser = createRoute({
   method: 'delete',
   path: '/users/{id}',

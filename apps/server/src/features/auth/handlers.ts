@@ -24,6 +24,7 @@ import {
   rotateRefreshToken,
 } from './sessions.ts';
 import { inviteCodeIsValid } from './invite-check.ts';
+import { consumeResetToken, pruneExpiredResetTokens } from './password-reset.ts';
 import { checkSecondFactor } from './second-factor.ts';
 import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from './lockout.ts';
 import { generateRecoveryCodes, matchingStep, newTotpSecret, normalizeRecoveryCode, totpAad, verifySecondFactor } from './totp.ts';
@@ -259,6 +260,50 @@ export const changePassword: H<typeof routes.changePassword> = async (c) => {
     await auditRequest(c, { type: 'password_changed', userId: user.id }, tx);
   });
   await endLiveSessions(c, { type: 'user_sessions_revoked', userId: user.id, exceptSessionId: auth.sessionId });
+  return c.body(null, 204);
+};
+
+const resetLinkInvalid = () =>
+  new AppError(
+    400,
+    'reset_link_invalid',
+    'This reset link does not work: it was already used, it expired (links last 24 hours), or a newer link replaced it. Ask your admin for a new one.',
+  );
+
+export const resetPassword: H<typeof routes.resetPassword> = async (c) => {
+  const { token, newPassword } = c.req.valid('json');
+  const { database, clock } = c.get('services');
+  const now = clock.now();
+  const t = schema.passwordResetTokens;
+  // Read first (without using it up) so that a too-weak password can be corrected with the same link.
+  const pending = await database.db
+    .select({ user: schema.users })
+    .from(t)
+    .innerJoin(schema.users, eq(schema.users.id, t.userId))
+    .where(and(eq(t.tokenHash, sha256(token)), isNull(t.usedAt), gt(t.expiresAt, now)))
+    .get();
+  if (!pending) throw resetLinkInvalid();
+  const user = pending.user;
+  const weak = passwordWeakness(newPassword, [user.email ?? '', user.username]);
+  if (weak) throw new AppError(400, 'invalid_input', 'Choose a stronger password.', { newPassword: weak });
+  const passwordHash = await hashPassword(newPassword);
+  const done = await database.write(async (tx) => {
+    // The conditional update decides: of two concurrent uses only one finds the token unused.
+    const used = await consumeResetToken(tx, token, now);
+    if (used?.userId !== user.id) return false;
+    await tx.update(schema.users).set({ passwordHash, updatedAt: now }).where(eq(schema.users.id, user.id));
+    // As a password change does, and more: this one signs out every session, since none is proven to be the owner's.
+    await tx
+      .update(schema.sessions)
+      .set({ revokedAt: now, revokedReason: 'password_reset' })
+      .where(and(eq(schema.sessions.userId, user.id), isNull(schema.sessions.revokedAt)));
+    await pruneExpiredResetTokens(tx, now);
+    await auditRequest(c, { type: 'password_reset_used', userId: user.id }, tx);
+    return true;
+  });
+  if (!done) throw resetLinkInvalid();
+  await endLiveSessions(c, { type: 'user_sessions_revoked', userId: user.id });
+  if (c.get('auth')?.userId === user.id) clearSessionCookies(c);
   return c.body(null, 204);
 };
 

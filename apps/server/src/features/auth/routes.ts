@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import {
   loginInput,
   passwordChangeInput,
+  passwordResetInput,
   recoveryCodesInput,
   registerInput,
   twoFactorDisableInput,
@@ -91,6 +92,15 @@ export const changePassword = createRoute({
   summary: 'Change (or set) the password; signs out other sessions',
   request: jsonBody(passwordChangeInput),
   responses: { 204: { description: 'Changed' }, ...commonErrors },
+});
+
+export const resetPassword = createRoute({
+  method: 'post',
+  path: '/password-reset',
+  tags,
+  summary: 'Set a new password with a one-time reset link from an instance admin; signs the account out everywhere',
+  request: jsonBody(passwordResetInput),
+  responses: { 204: { description: 'Password set; every session of the account revoked' }, ...commonErrors },
 });
 
 export const twoFactorSetup = createRoute({

@@ -5,6 +5,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { preparedFor, schema, type Db, type Tx } from '../../db/client.ts';
 import { DiscordChannelSchema } from '../discord-interactions/index.ts';
 import { DiscordWebhookSchema } from '../discord/index.ts';
+import { TonightSchema } from '../nights/index.ts';
 
 export type Role = 'owner' | 'admin' | 'member';
 export const RoleSchema = z.enum(['owner', 'admin', 'member']).openapi('Role');
@@ -53,7 +54,15 @@ export const GroupDetailSchema = GroupSchema.extend({ members: z.array(MemberSch
 export type GroupDetailDto = z.infer<typeof GroupDetailSchema>;
 
 export const GroupListItemSchema = z
-  .object({ id: z.string(), name: z.string(), role: RoleSchema, memberCount: z.number().int() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: RoleSchema,
+    memberCount: z.number().int(),
+    timezone: z.string(),
+    /** Today's night in the group's timezone: deadline, leader (if results are visible) or winner. */
+    tonight: TonightSchema,
+  })
   .openapi('GroupListItem');
 
 export type GroupRow = typeof schema.groups.$inferSelect;
@@ -128,11 +137,11 @@ export async function findMember(db: Db | Tx, groupId: string, userId: string): 
     .get();
 }
 
-/** The caller's groups with their role and the member count, in one query. */
+/** The caller's groups (whole rows) with their role and the member count, in one query. */
 export async function listGroupsOf(db: Db, userId: string) {
   const memberCount = sql<number>`(SELECT count(*) FROM ${schema.memberships} m2 WHERE m2.group_id = ${schema.groups.id})`;
   return db
-    .select({ id: schema.groups.id, name: schema.groups.name, role: schema.memberships.role, memberCount })
+    .select({ group: schema.groups, role: schema.memberships.role, memberCount })
     .from(schema.memberships)
     .innerJoin(schema.groups, eq(schema.groups.id, schema.memberships.groupId))
     .where(eq(schema.memberships.userId, userId))

@@ -80,7 +80,10 @@ describe('GET /api/groups and /api/groups/:groupId', () => {
     const g = await createGroup(t, stranger, { name: 'Stranger things' });
     const res = await t.request('/api/groups', { cookie: stranger.cookie });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual([{ id: g.id, name: 'Stranger things', role: 'owner', memberCount: 1 }]);
+    const list = (await res.json()) as Array<Record<string, unknown>>;
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ id: g.id, name: 'Stranger things', role: 'owner', memberCount: 1, timezone: g.timezone });
+    expect(list[0]!.tonight).toMatchObject({ suggestions: 0, leader: null });
     const mine = (await (await t.request('/api/groups', { cookie: owner.cookie })).json()) as Array<{ id: string }>;
     expect(mine.map((x) => x.id)).not.toContain(g.id);
   });

@@ -8,7 +8,7 @@ import { AppError, notFound } from '../../lib/errors.ts';
 import { isValidTimezone } from '../../lib/time.ts';
 import { discordChannelDto } from '../discord-interactions/index.ts';
 import { applyWebhookChanges, parseWebhookChanges, webhookSettingsDto } from '../discord/index.ts';
-import { nightDtos, nightEvent, rescheduleOpenNights, type NightDto } from '../nights/index.ts';
+import { nightDtos, tonightOf, nightEvent, rescheduleOpenNights, type NightDto } from '../nights/index.ts';
 import { insertNotifications, publishNotifications, type CreatedNotification } from '../notifications/index.ts';
 import { findGroup, findMember, listGroupsOf, listMembers, toGroupDto, toGroupEventData, type GroupRow, type MemberDto } from './data.ts';
 import { publishEvents } from './events.ts';
@@ -60,7 +60,24 @@ export const createGroup: RouteHandler<typeof routes.createGroup, AppEnv> = asyn
 
 export const listGroups: RouteHandler<typeof routes.listGroups, AppEnv> = async (c) => {
   const auth = requireUser(c);
-  return c.json(await listGroupsOf(c.get('services').database.db, auth.userId), 200);
+  const { database, clock } = c.get('services');
+  const rows = await listGroupsOf(database.db, auth.userId);
+  const tonight = await tonightOf(
+    database.db,
+    rows.map((r) => r.group),
+    clock.now(),
+  );
+  return c.json(
+    rows.map(({ group, role, memberCount }) => ({
+      id: group.id,
+      name: group.name,
+      role,
+      memberCount,
+      timezone: group.timezone,
+      tonight: tonight.get(group.id)!,
+    })),
+    200,
+  );
 };
 
 export const getGroup: RouteHandler<typeof routes.getGroup, AppEnv> = async (c) => {

@@ -2,12 +2,11 @@
  * IPlayerService/GetOwnedGames at the configured STEAM_API_URL. The Web API key goes only into this
  * request: it is never logged (errors are reported without the URL) and never sent to a browser.
  */
+import { sanitizeExternalName } from '@queuecrew/shared';
 import { z } from 'zod';
 import { AppError } from '../../lib/errors.ts';
 
 const TIMEOUT_MS = 10_000;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const OwnedGamesResponse = z.object({
   response: z.object({
@@ -75,7 +74,7 @@ export async function fetchOwnedGames(
   }
   return games.map((g) => ({
     steamAppId: g.appid,
-    name: (g.name ?? `Steam app ${g.appid}`).replace(CONTROL_CHARS, '').replace(/\s+/g, ' ').trim().slice(0, 100) || `Steam app ${g.appid}`,
+    name: sanitizeExternalName(g.name ?? '', `Steam app ${g.appid}`, 100),
     playtimeMinutes: g.playtime_forever ?? 0,
   }));
 }

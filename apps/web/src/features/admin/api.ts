@@ -59,4 +59,6 @@ export const adminApi = {
   disable: (id: string) => api.post<AdminUser>(`${u(id)}/disable`),
   enable: (id: string) => api.post<AdminUser>(`${u(id)}/enable`),
   remove: (id: string) => api.delete(u(id)),
+  /** A one-time password reset link for the account, shown once (docs/decisions/108). */
+  createResetLink: (id: string) => api.post<{ url: string; expiresAt: string }>(`${u(id)}/password-reset-link`),
 };

@@ -51,6 +51,8 @@ export const authApi = {
   login: (body: LoginBody) => api.post<{ user: User }>('/api/auth/login', body),
   register: (body: RegisterBody) => api.post<{ user: User }>('/api/auth/register', body),
   logout: () => api.post<void>('/api/auth/logout', undefined, { allow401: true }),
+  /** A one-time reset link from an instance admin (docs/decisions/108); signs the account out everywhere. */
+  resetPassword: (token: string, newPassword: string) => api.post<void>('/api/auth/password-reset', { token, newPassword }),
   /**
    * Finishes a Discord sign-in of an account with two-factor authentication. A 401 here is an answer
    * (wrong code, or the 5-minute pending sign-in expired), not a reason to leave the page.
@@ -76,6 +78,34 @@ export function discordStartUrl({
   params.set('returnTo', safeRedirect(returnTo) ?? '/groups');
   if (invite) params.set('invite', invite);
   return `/api/auth/discord?${params.toString()}`;
+}
+
+const JOIN_AFTER_DISCORD = 'qc:join-after-discord';
+
+/**
+ * Discord sign-in (or sign-up) started from an invite: remember, in this tab only, that the person chose
+ * to join, so that the invite page they come back to joins at once instead of asking again (issue 14). A
+ * link from elsewhere to an invite page cannot set it, so nobody is joined to a group by merely opening it.
+ */
+export function rememberJoinAfterDiscord(code: string | undefined): void {
+  try {
+    if (code) sessionStorage.setItem(JOIN_AFTER_DISCORD, code);
+    else sessionStorage.removeItem(JOIN_AFTER_DISCORD);
+  } catch {
+    // Storage unavailable: the invite page then asks for the click, as before.
+  }
+}
+
+/** True once (and forgets it) when the person chose to join `code` before going to Discord. */
+export function takeJoinAfterDiscord(code: string): boolean {
+  try {
+    const wanted = sessionStorage.getItem(JOIN_AFTER_DISCORD);
+    if (wanted === null) return false;
+    sessionStorage.removeItem(JOIN_AFTER_DISCORD);
+    return wanted === code;
+  } catch {
+    return false;
+  }
 }
 
 /** The invite code when sign-in was reached from an invite page (`/invite/<code>`), so Discord sign-up is admitted. */

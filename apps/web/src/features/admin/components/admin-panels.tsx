@@ -1,6 +1,6 @@
 /** Registration policy, accounts (search, disable/enable, delete) and the security event log. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useDeferredValue, useState } from 'react';
+import { useDeferredValue, useEffect, useRef, useState } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { Card, ErrorState } from '../../../components/ui/card.tsx';
 import { ConfirmDialog } from '../../../components/ui/dialog.tsx';
@@ -60,6 +60,52 @@ export function RegistrationPanel() {
   );
 }
 
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The reset link just made for one account: shown once (the server keeps only its hash), focused and
+ * selected so it can be copied at once, with a Copy button and the result in a live region.
+ */
+function ResetLinkBox({ username, url, expiresAt }: { username: string; url: string; expiresAt: string }) {
+  const input = useRef<HTMLInputElement>(null);
+  const [status, setStatus] = useState('');
+  useEffect(() => {
+    input.current?.focus();
+    input.current?.select();
+  }, [url]);
+  const copy = async () => {
+    const ok = await copyText(url);
+    if (!ok) input.current?.select();
+    setStatus(ok ? 'Reset link copied.' : 'Could not copy automatically: the link is selected, copy it with your keyboard or menu.');
+  };
+  return (
+    <div className="mt-3 w-full space-y-2 rounded-lg border border-slate-300 p-3 dark:border-slate-700" data-testid="reset-link">
+      <Field
+        ref={input}
+        label={`Password reset link for ${username}`}
+        hint={`Send it to ${username} yourself (QueueCrew sends no email). It works once, until ${formatInstant(expiresAt)}, and signs them out everywhere. It is shown only now.`}
+        value={url}
+        readOnly
+        spellCheck={false}
+        onFocus={(e) => e.currentTarget.select()}
+      />
+      <Button variant="secondary" onClick={() => void copy()}>
+        Copy link
+      </Button>
+      <p role="status" aria-live="polite" className="text-sm font-medium text-slate-900 dark:text-slate-100">
+        {status}
+      </p>
+    </div>
+  );
+}
+
 export function UsersPanel({ meId }: { meId: string }) {
   const qc = useQueryClient();
   const toast = useToast();
@@ -67,6 +113,22 @@ export function UsersPanel({ meId }: { meId: string }) {
   const q = useDeferredValue(search.trim());
   const users = useQuery(adminQueries.users(q));
   const [action, setAction] = useState<{ kind: 'disable' | 'enable' | 'delete'; user: AdminUser }>();
+  const [resetLink, setResetLink] = useState<{ userId: string; url: string; expiresAt: string }>();
+  const [resetError, setResetError] = useState<{ userId: string; message: string }>();
+  const [resetPending, setResetPending] = useState<string>();
+  const createResetLink = async (user: AdminUser) => {
+    setResetPending(user.id);
+    setResetError(undefined);
+    try {
+      const link = await adminApi.createResetLink(user.id);
+      setResetLink({ userId: user.id, ...link });
+      toast(`Reset link for ${user.username} created.`);
+    } catch (err) {
+      setResetError({ userId: user.id, message: errorMessage(err) });
+    } finally {
+      setResetPending(undefined);
+    }
+  };
   const run = async () => {
     if (!action) return;
     const { kind, user } = action;
@@ -110,11 +172,22 @@ export function UsersPanel({ meId }: { meId: string }) {
                         {u.disabled ? 'Enable' : 'Disable'}
                         <span className="sr-only"> {u.username}</span>
                       </Button>
+                      {u.email !== null && !u.disabled && (
+                        <Button variant="secondary" pending={resetPending === u.id} onClick={() => void createResetLink(u)}>
+                          Create reset link<span className="sr-only"> for {u.username}</span>
+                        </Button>
+                      )}
                       <Button variant="danger" onClick={() => setAction({ kind: 'delete', user: u })}>
                         Delete<span className="sr-only"> {u.username}</span>
                       </Button>
                     </div>
                   )}
+                  {resetError?.userId === u.id && (
+                    <div className="w-full">
+                      <FormError message={resetError.message} />
+                    </div>
+                  )}
+                  {resetLink?.userId === u.id && <ResetLinkBox username={u.username} url={resetLink.url} expiresAt={resetLink.expiresAt} />}
                 </li>
               ))}
             </ul>
@@ -156,6 +229,8 @@ export function EventsPanel() {
           <option value="permission_denied">Permission denied</option>
           <option value="refresh_reuse_detected">Refresh token reuse</option>
           <option value="account_deleted">Deleted accounts</option>
+          <option value="password_reset_link_created">Password reset links created</option>
+          <option value="password_reset_used">Password reset links used</option>
         </SelectField>
         {events.isPending ? (
           <Loading label="Loading events…" />

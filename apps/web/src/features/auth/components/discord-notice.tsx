@@ -6,7 +6,7 @@
 import { Link } from '@tanstack/react-router';
 import { useEffect, useRef } from 'react';
 import { buttonClass } from '../../../components/ui/button.tsx';
-import { discordStartUrl, inviteCodeFrom } from '../api.ts';
+import { discordStartUrl, inviteCodeFrom, rememberJoinAfterDiscord } from '../api.ts';
 
 interface Explanation {
   title: string;
@@ -113,7 +113,13 @@ export function DiscordErrorNotice({
       <h2 className="text-base font-bold">{text.title}</h2>
       <p>{text.body}</p>
       {text.retry && discordEnabled && (
-        <a href={retryHref} className={buttonClass('primary')}>
+        <a
+          href={retryHref}
+          onClick={() => {
+            if (!linking) rememberJoinAfterDiscord(inviteCodeFrom(redirect));
+          }}
+          className={buttonClass('primary')}
+        >
           {linking ? 'Try linking Discord again' : 'Try again with Discord'}
         </a>
       )}

@@ -11,7 +11,7 @@ import { useState, type FormEvent } from 'react';
 import { Button, buttonClass } from '../../../components/ui/button.tsx';
 import { Field, FormError } from '../../../components/ui/field.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
-import { authApi, authQueries, discordStartUrl, inviteCodeFrom } from '../api.ts';
+import { authApi, authQueries, discordStartUrl, inviteCodeFrom, rememberJoinAfterDiscord } from '../api.ts';
 import { destinationAfterAuth, setSessionUser } from '../session-cache.ts';
 
 type FieldName = 'email' | 'username' | 'password' | 'inviteCode';
@@ -160,7 +160,11 @@ export function RegisterForm({ redirect }: { redirect: string | undefined }) {
       </form>
       {config?.discord && (
         // Reached from an invite link: pass its code, so an invite-only instance admits a new Discord account.
-        <a href={discordStartUrl({ returnTo: redirect, invite: inviteCodeFrom(redirect) })} className={buttonClass('secondary', 'w-full')}>
+        <a
+          href={discordStartUrl({ returnTo: redirect, invite: inviteCodeFrom(redirect) })}
+          onClick={() => rememberJoinAfterDiscord(inviteCodeFrom(redirect))}
+          className={buttonClass('secondary', 'w-full')}
+        >
           Continue with Discord
         </a>
       )}

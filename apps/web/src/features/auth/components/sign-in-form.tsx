@@ -8,7 +8,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Button, buttonClass } from '../../../components/ui/button.tsx';
 import { Field, FormError } from '../../../components/ui/field.tsx';
 import { isApiError, errorMessage } from '../../../lib/api-client.ts';
-import { authApi, authQueries, discordStartUrl, inviteCodeFrom } from '../api.ts';
+import { authApi, authQueries, discordStartUrl, inviteCodeFrom, rememberJoinAfterDiscord } from '../api.ts';
 import { destinationAfterAuth, setSessionUser } from '../session-cache.ts';
 
 export function SignInForm({ redirect, discordButton = true }: { redirect: string | undefined; discordButton?: boolean }) {
@@ -104,9 +104,23 @@ export function SignInForm({ redirect, discordButton = true }: { redirect: strin
       </form>
       {config?.discord && discordButton && (
         // Reached from an invite link: pass its code, so an invite-only instance admits a new Discord account.
-        <a href={discordStartUrl({ returnTo: redirect, invite: inviteCodeFrom(redirect) })} className={buttonClass('secondary', 'w-full')}>
+        <a
+          href={discordStartUrl({ returnTo: redirect, invite: inviteCodeFrom(redirect) })}
+          onClick={() => rememberJoinAfterDiscord(inviteCodeFrom(redirect))}
+          className={buttonClass('secondary', 'w-full')}
+        >
           Continue with Discord
         </a>
+      )}
+      {step === 'password' && (
+        <details className="rounded-lg border border-slate-300 p-3 text-sm dark:border-slate-700">
+          <summary className="flex min-h-11 cursor-pointer items-center font-semibold">Forgot your password? Ask your admin</summary>
+          <p className="mt-2 text-slate-700 dark:text-slate-300">
+            QueueCrew sends no emails. Ask the person who runs this QueueCrew to create a password reset link for your account (they find it
+            on the admin page under Accounts). Open the link they send you and choose a new password: it works once, for 24 hours, and signs
+            you out on every device.
+          </p>
+        </details>
       )}
       {config?.registration !== 'closed' && (
         <p className="text-sm text-slate-700 dark:text-slate-300">

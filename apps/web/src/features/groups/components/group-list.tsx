@@ -4,7 +4,29 @@ import { Link } from '@tanstack/react-router';
 import { buttonClass } from '../../../components/ui/button.tsx';
 import { EmptyState, ErrorState } from '../../../components/ui/card.tsx';
 import { Loading } from '../../../components/ui/spinner.tsx';
+import type { GroupSummary } from '../../../lib/api-types.ts';
+import { formatTimeIn } from '../../nights/api.ts';
 import { groupQueries, ROLE_LABEL } from '../api.ts';
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** One line about today's night, with the deadline in the group's own time zone. */
+export function tonightLine({ tonight, timezone }: Pick<GroupSummary, 'tonight' | 'timezone'>): string {
+  if (tonight.status === 'cancelled') return 'Tonight: no game night (cancelled)';
+  if (tonight.status === 'closed') {
+    return tonight.winner ? `Tonight’s winner: ${tonight.winner.gameName}` : 'Tonight: voting closed without a winner';
+  }
+  const place = timezone.split('/').at(-1)!.replaceAll('_', ' ');
+  const deadline = `voting closes ${formatTimeIn(tonight.closesAt, timezone)} (${place} time)`;
+  if (tonight.resultsHidden) {
+    return `Tonight: ${plural(tonight.suggestions, 'suggestion', 'suggestions')}, results at the close · ${deadline}`;
+  }
+  if (tonight.leader) {
+    const { gameName, votes, tied } = tonight.leader;
+    return `Tonight: ${gameName} ${tied ? 'shares the lead' : 'leads'} with ${plural(votes, 'approval', 'approvals')} · ${deadline}`;
+  }
+  return `Tonight: ${tonight.suggestions === 0 ? 'no suggestions yet' : 'no approvals yet'} · ${deadline}`;
+}
 
 export function GroupList() {
   const q = useQuery(groupQueries.list());
@@ -32,6 +54,9 @@ export function GroupList() {
             <span className="block text-lg font-bold break-words">{group.name}</span>
             <span className="text-sm text-slate-700 dark:text-slate-300">
               {group.memberCount} {group.memberCount === 1 ? 'member' : 'members'} · {ROLE_LABEL[group.role]}
+            </span>
+            <span className="mt-1 block text-sm font-medium break-words text-slate-900 dark:text-slate-100" data-testid="group-tonight">
+              {tonightLine(group)}
             </span>
           </Link>
         </li>

@@ -1,6 +1,8 @@
-/** The group's tabs: Tonight (the group page), Library and Members; the current one is `aria-current="page"`. */
+/**
+ * The group's pages as one navigation: Tonight (the group page), Library, Members, Invites and
+ * Settings; the current one is `aria-current="page"`.
+ */
 import { Link } from '@tanstack/react-router';
-import type { Role } from '../../../lib/api-types.ts';
 
 const base = 'inline-flex min-h-11 items-center rounded-lg border px-4 text-sm font-semibold no-underline hover:no-underline';
 const idle =
@@ -8,16 +10,16 @@ const idle =
 const current =
   'border-indigo-700 bg-indigo-700 text-white hover:bg-indigo-800 dark:border-indigo-400 dark:bg-indigo-400 dark:text-slate-950 dark:hover:bg-indigo-300';
 
-type Tab = 'tonight' | 'library' | 'members';
+export type GroupTab = 'tonight' | 'library' | 'members' | 'invites' | 'settings';
 
-export function GroupNav({ groupId, role, tab }: { groupId: string; role: Role; tab: Tab }) {
+export function GroupNav({ groupId, tab }: { groupId: string; tab: GroupTab }) {
   // Classes by the tab this page is (not the router's activeProps, which would append conflicting colours).
-  const props = (t: Tab) => ({
+  const props = (t: GroupTab) => ({
     className: `${base} ${t === tab ? current : idle}`,
     'aria-current': t === tab ? ('page' as const) : undefined,
   });
   return (
-    <nav aria-label="Group" className="flex flex-wrap gap-2">
+    <nav aria-label="Group pages" className="flex flex-wrap gap-2">
       <Link to="/groups/$groupId" params={{ groupId }} {...props('tonight')}>
         Tonight
       </Link>
@@ -25,7 +27,13 @@ export function GroupNav({ groupId, role, tab }: { groupId: string; role: Role; 
         Library
       </Link>
       <Link to="/groups/$groupId/members" params={{ groupId }} {...props('members')}>
-        {role === 'member' ? 'Members' : 'Members & invites'}
+        Members
+      </Link>
+      <Link to="/groups/$groupId/invites" params={{ groupId }} {...props('invites')}>
+        Invites
+      </Link>
+      <Link to="/groups/$groupId/settings" params={{ groupId }} {...props('settings')}>
+        Settings
       </Link>
     </nav>
   );

@@ -11,7 +11,7 @@ export function InviteFriendsStep({ groupId, canInvite }: { groupId: string; can
           You are the only one here so far. A game night needs friends: send them an invite link, and they join with one click.
         </p>
         {canInvite ? (
-          <Link to="/groups/$groupId/members" params={{ groupId }} hash="invites" className={buttonClass('primary')}>
+          <Link to="/groups/$groupId/invites" params={{ groupId }} className={buttonClass('primary')}>
             Create an invite link
           </Link>
         ) : (
