@@ -32,6 +32,7 @@ import { securityHeaders } from './middleware/security-headers.ts';
 import { session } from './middleware/session.ts';
 import { rateLimits } from './middleware/rate-limits.ts';
 import { docsPage } from './lib/docs-page.ts';
+import { completeDocument } from './lib/openapi.ts';
 import { webApp } from './middleware/web-app.ts';
 import type { Services } from './services.ts';
 
@@ -101,9 +102,22 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
   // Live updates (GET /api/ws): only when the server accepts upgrades (server.ts); app.request() tests have none.
   options.realtime?.mount(app);
 
-  app.doc31('/api/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'QueueCrew API', version: '1.0.0', description: 'The HTTP contract of QueueCrew (see shared/API.md).' },
+  // The served contract: generated from the routes' schemas, completed once with what every route shares.
+  let document: object | undefined;
+  app.get('/api/openapi.json', (c) => {
+    document ??= completeDocument(
+      app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: {
+          title: 'QueueCrew API',
+          version: '1.0.0',
+          description: 'The HTTP contract of QueueCrew. The human-readable contract is docs/api.md.',
+          contact: { name: 'This QueueCrew instance', url: `${services.config.appUrl}/api/docs` },
+        },
+      }),
+      { appUrl: services.config.appUrl, environment: services.config.env },
+    );
+    return c.json(document);
   });
   app.get('/api/docs', (c) => c.html(docsPage(c.get('cspNonce'))));
 

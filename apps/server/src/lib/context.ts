@@ -1,6 +1,7 @@
 /** The typed Hono context shared by every middleware and handler. */
 import type { Logger } from 'pino';
 import type { Services } from '../services.ts';
+import type { RateLimitState } from './rate-limit.ts';
 
 export interface AuthInfo {
   userId: string;
@@ -18,5 +19,7 @@ export interface AppEnv {
     ip: string;
     /** CSP nonce for HTML responses. */
     cspNonce: string;
+    /** The rate-limit rules this request counted against (for the `RateLimit` response headers). */
+    rateLimits: RateLimitState[] | undefined;
   };
 }

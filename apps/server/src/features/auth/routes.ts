@@ -8,7 +8,7 @@ import {
   twoFactorDisableInput,
   twoFactorEnableInput,
 } from '@queuecrew/shared';
-import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
+import { commonErrors, jsonBody, jsonResponse, publicRoute } from '../../lib/openapi.ts';
 import { UserSchema } from '../users/index.ts';
 
 const tags = ['auth'];
@@ -18,6 +18,7 @@ export const register = createRoute({
   method: 'post',
   path: '/register',
   tags,
+  ...publicRoute,
   summary: 'Create a local account and sign in',
   request: jsonBody(registerInput),
   responses: { 201: jsonResponse('Signed in: session cookies set', UserEnvelope), ...commonErrors },
@@ -27,6 +28,7 @@ export const login = createRoute({
   method: 'post',
   path: '/login',
   tags,
+  ...publicRoute,
   summary: 'Sign in with email and password (and a TOTP code when 2FA is on)',
   request: jsonBody(loginInput),
   responses: { 200: jsonResponse('Signed in: session cookies set', UserEnvelope), ...commonErrors },
@@ -36,6 +38,7 @@ export const refresh = createRoute({
   method: 'post',
   path: '/refresh',
   tags,
+  security: [{ refreshCookie: [] }],
   summary: 'Rotate the refresh token and get a new access token',
   responses: { 200: jsonResponse('New session cookies set', UserEnvelope), ...commonErrors },
 });
@@ -44,6 +47,7 @@ export const logout = createRoute({
   method: 'post',
   path: '/logout',
   tags,
+  ...publicRoute,
   summary: 'Sign out: revokes this session on the server',
   responses: { 204: { description: 'Signed out; Clear-Site-Data sent' }, ...commonErrors },
 });
