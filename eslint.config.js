@@ -25,7 +25,9 @@ export default tseslint.config(
     languageOptions: {
       globals: { ...globals.node },
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', '*.mjs', 'scripts/*.mjs', 'scripts/*/*.mjs', 'apps/web/public/*.js'] },
+        projectService: {
+          allowDefaultProject: ['*.js', '*.mjs', 'scripts/*.mjs', 'scripts/*/*.mjs', 'apps/web/public/*.js', 'apps/server/src/lib/*.mjs'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -63,7 +65,7 @@ export default tseslint.config(
   },
   {
     // The service worker is plain JavaScript served as is (apps/web/public/sw.js).
-    files: ['apps/web/public/*.js'],
+    files: ['apps/web/public/*.js', 'apps/server/src/lib/*.mjs'],
     languageOptions: { globals: { ...globals.serviceworker } },
   },
 );

@@ -31,7 +31,7 @@ import { requireJson } from './middleware/require-json.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { session } from './middleware/session.ts';
 import { rateLimits } from './middleware/rate-limits.ts';
-import { docsPage } from './lib/docs-page.ts';
+import { DOCS_CSS_PATH, docsPage, renderApiReference, type ApiReference } from './lib/docs-page.ts';
 import { completeDocument } from './lib/openapi.ts';
 import { webApp } from './middleware/web-app.ts';
 import type { Services } from './services.ts';
@@ -104,8 +104,8 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
 
   // The served contract: generated from the routes' schemas, completed once with what every route shares.
   let document: object | undefined;
-  app.get('/api/openapi.json', (c) => {
-    document ??= completeDocument(
+  const openApiDocument = () =>
+    (document ??= completeDocument(
       app.getOpenAPI31Document({
         openapi: '3.1.0',
         info: {
@@ -116,10 +116,29 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
         },
       }),
       { appUrl: services.config.appUrl, environment: services.config.env },
-    );
-    return c.json(document);
+    ));
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
+  // The reference page, rendered from that document once per process (started by the first request,
+  // or by warmUpApiReference at start-up); until it is ready /api/docs says so and reloads itself.
+  let reference: ApiReference | undefined;
+  let rendering: Promise<ApiReference> | undefined;
+  const apiReference = () =>
+    (rendering ??= renderApiReference(openApiDocument()).then(
+      (r) => (reference = r),
+      (err: unknown) => {
+        rendering = undefined;
+        services.logger.error({ err }, 'rendering the API reference failed');
+        throw err;
+      },
+    ));
+  app.get('/api/docs', (c) => {
+    if (!reference) apiReference().catch(() => undefined);
+    return c.html(docsPage(reference));
   });
-  app.get('/api/docs', (c) => c.html(docsPage(c.get('cspNonce'))));
+  app.get(DOCS_CSS_PATH, async (c) => {
+    c.header('Cache-Control', 'public, max-age=3600');
+    return c.body((await apiReference()).css, 200, { 'Content-Type': 'text/css; charset=utf-8' });
+  });
 
   app.all('/api/*', () => {
     throw notFound('This endpoint');
