@@ -40,7 +40,7 @@ export function gameKey(name: string): string {
 }
 
 /**
- * The library key (shared/API.md "Game library"): one key space for a group's game names and aliases.
+ * The library key (docs/api.md "Game library"): one key space for a group's game names and aliases.
  * NFKC, lower case, with whitespace and punctuation removed, so "Deep Rock Galactic",
  * "deeprockgalactic" and "Deep-Rock: Galactic!" are one game. Symbols (e.g. "+") are kept.
  */
@@ -284,7 +284,7 @@ const entityId = (label: string) =>
     .max(64, { message: `${label} must be an id.` })
     .regex(/^[A-Za-z0-9_-]{1,64}$/, { message: `${label} must be an id.` });
 
-/** `{gameName}` or `{gameId}`, exactly one (shared/API.md "Game library"). */
+/** `{gameName}` or `{gameId}`, exactly one (docs/api.md "Game library"). */
 export const createSuggestionInput = z
   .strictObject({
     gameName: gameNameSchema.optional(),

@@ -1,4 +1,4 @@
-/** The auth contract (shared/API.md, "Auth"). */
+/** The auth contract (docs/api.md, "Auth"). */
 import { createRoute, z } from '@hono/zod-openapi';
 import {
   loginInput,

@@ -1,4 +1,4 @@
-/** The contract of two-way Discord (shared/API.md "Discord, two-way"). */
+/** The contract of two-way Discord (docs/api.md "Discord, two-way"). */
 import { createRoute, z } from '@hono/zod-openapi';
 import { commonErrors, jsonResponse, publicRoute } from '../../lib/openapi.ts';
 import { LinkCodeSchema } from './data.ts';

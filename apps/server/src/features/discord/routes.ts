@@ -1,4 +1,4 @@
-/** Discord sign-in, linking and the auth configuration the web app needs (shared/API.md, "Auth"). */
+/** Discord sign-in, linking and the auth configuration the web app needs (docs/api.md, "Auth"). */
 import { createRoute, z } from '@hono/zod-openapi';
 import { totpCodeSchema } from '@queuecrew/shared';
 import { commonErrors, jsonBody, jsonResponse, publicRoute } from '../../lib/openapi.ts';

@@ -1,4 +1,4 @@
-/** The contract of invites (shared/API.md "Groups": invites rows). */
+/** The contract of invites (docs/api.md "Groups": invites rows). */
 import { createRoute, z } from '@hono/zod-openapi';
 import { createInviteInput } from '@queuecrew/shared';
 import { commonErrors, jsonBody, jsonResponse, publicRoute } from '../../lib/openapi.ts';

@@ -1,4 +1,4 @@
-/** The contract of game nights (shared/API.md "Game nights"). */
+/** The contract of game nights (docs/api.md "Game nights"). */
 import { createRoute, z } from '@hono/zod-openapi';
 import { daySchema, pickNightInput, reopenNightInput, rsvpInput, updateNightInput } from '@queuecrew/shared';
 import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
