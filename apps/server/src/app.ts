@@ -5,7 +5,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { adminRouter } from './features/admin/index.ts';
-import { authRouter } from './features/auth/index.ts';
+// Routers straight from router.ts: the barrels (index.ts) carry only what other features use (no import circle).
+import { authRouter } from './features/auth/router.ts';
 import { calendarRouter } from './features/calendar/index.ts';
 import { suggestionsRouter } from './features/suggestions/index.ts';
 import { discordRouter } from './features/discord/index.ts';
@@ -19,7 +20,7 @@ import { groupsRouter } from './features/groups/index.ts';
 import { opsRouter } from './features/ops/index.ts';
 import { pushRouter } from './features/push/index.ts';
 import { steamRouter } from './features/steam/index.ts';
-import { usersRouter } from './features/users/index.ts';
+import { usersRouter } from './features/users/router.ts';
 import type { Realtime } from './features/realtime/index.ts';
 import type { AppEnv } from './lib/context.ts';
 import { AppError, errorResponse, notFound } from './lib/errors.ts';
