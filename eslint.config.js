@@ -43,7 +43,25 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // Layering (docs/architecture.md): lib/ and db/ are below the features, the entry modules and the test
+  // helpers are above them, and the web app shares nothing with the server but @queuecrew/shared.
   {
+    files: ['apps/server/src/lib/**/*.ts', 'apps/server/src/db/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)features/', message: 'lib/ and db/ sit below the features: they must not import one.' },
+            { regex: '^\\.\\./(app|server|index|services)\\.ts$', message: 'lib/ and db/ must not import the entry modules.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Every feature file, tests included: another feature only through its index.ts.
     files: ['apps/server/src/features/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -53,6 +71,45 @@ export default tseslint.config(
             {
               regex: '^(\\.\\./(?!\\.\\.)|\\.\\./\\.\\./features/)[^/]+/(?!index\\.ts$).+',
               message: 'Import another feature only through its index.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Production feature code does not use the test helpers (src/test/); tests and test-helpers.ts may.
+    files: ['apps/server/src/features/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/test-helpers.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./(?!\\.\\.)|\\.\\./\\.\\./features/)[^/]+/(?!index\\.ts$).+',
+              message: 'Import another feature only through its index.ts.',
+            },
+            {
+              regex: '^\\.\\./\\.\\./(app|server|index)\\.ts$',
+              message: 'Features must not import the entry modules (app.ts, server.ts, index.ts).',
+            },
+            { regex: '^\\.\\./\\.\\./test/', message: 'Feature code must not import the test helpers (src/test/).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^@queuecrew/server)|(apps/server/)|(^(\\.\\./)+server/)',
+              message: 'The web app imports nothing from the server: share through @queuecrew/shared.',
             },
           ],
         },
