@@ -25,7 +25,9 @@ export default tseslint.config(
     languageOptions: {
       globals: { ...globals.node },
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', '*.mjs', 'scripts/*.mjs', 'scripts/*/*.mjs', 'apps/web/public/*.js'] },
+        projectService: {
+          allowDefaultProject: ['*.js', '*.mjs', 'scripts/*.mjs', 'scripts/*/*.mjs', 'apps/web/public/*.js', 'apps/server/src/lib/*.mjs'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -41,7 +43,25 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // Layering (docs/architecture.md): lib/ and db/ are below the features, the entry modules and the test
+  // helpers are above them, and the web app shares nothing with the server but @queuecrew/shared.
   {
+    files: ['apps/server/src/lib/**/*.ts', 'apps/server/src/db/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)features/', message: 'lib/ and db/ sit below the features: they must not import one.' },
+            { regex: '^\\.\\./(app|server|index|services)\\.ts$', message: 'lib/ and db/ must not import the entry modules.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Every feature file, tests included: another feature only through its index.ts.
     files: ['apps/server/src/features/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -58,12 +78,51 @@ export default tseslint.config(
     },
   },
   {
+    // Production feature code does not use the test helpers (src/test/); tests and test-helpers.ts may.
+    files: ['apps/server/src/features/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/test-helpers.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./(?!\\.\\.)|\\.\\./\\.\\./features/)[^/]+/(?!index\\.ts$).+',
+              message: 'Import another feature only through its index.ts.',
+            },
+            {
+              regex: '^\\.\\./\\.\\./(app|server|index)\\.ts$',
+              message: 'Features must not import the entry modules (app.ts, server.ts, index.ts).',
+            },
+            { regex: '^\\.\\./\\.\\./test/', message: 'Feature code must not import the test helpers (src/test/).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^@queuecrew/server)|(apps/server/)|(^(\\.\\./)+server/)',
+              message: 'The web app imports nothing from the server: share through @queuecrew/shared.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['apps/web/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {
     // The service worker is plain JavaScript served as is (apps/web/public/sw.js).
-    files: ['apps/web/public/*.js'],
+    files: ['apps/web/public/*.js', 'apps/server/src/lib/*.mjs'],
     languageOptions: { globals: { ...globals.serviceworker } },
   },
 );

@@ -4,7 +4,8 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { adminRouter } from './features/admin/index.ts';
-import { authRouter } from './features/auth/index.ts';
+// Routers straight from router.ts: the barrels (index.ts) carry only what other features use (no import circle).
+import { authRouter } from './features/auth/router.ts';
 import { calendarRouter } from './features/calendar/index.ts';
 import { suggestionsRouter } from './features/suggestions/index.ts';
 import { discordRouter } from './features/discord/index.ts';
@@ -19,7 +20,7 @@ import { opsRouter } from './features/ops/index.ts';
 import { pushRouter } from './features/push/index.ts';
 import { statsRouter } from './features/stats/index.ts';
 import { steamRouter } from './features/steam/index.ts';
-import { usersRouter } from './features/users/index.ts';
+import { usersRouter } from './features/users/router.ts';
 import type { Realtime } from './features/realtime/index.ts';
 import type { AppEnv } from './lib/context.ts';
 import { AppError, errorResponse, notFound } from './lib/errors.ts';
@@ -32,7 +33,8 @@ import { requireJson } from './middleware/require-json.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { session } from './middleware/session.ts';
 import { rateLimits } from './middleware/rate-limits.ts';
-import { docsPage } from './lib/docs-page.ts';
+import { DOCS_CSS_PATH, docsPage, renderApiReference, type ApiReference } from './lib/docs-page.ts';
+import { completeDocument } from './lib/openapi.ts';
 import { webApp } from './middleware/web-app.ts';
 import type { Services } from './services.ts';
 
@@ -103,11 +105,43 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
   // Live updates (GET /api/ws): only when the server accepts upgrades (server.ts); app.request() tests have none.
   options.realtime?.mount(app);
 
-  app.doc31('/api/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'QueueCrew API', version: '1.0.0', description: 'The HTTP contract of QueueCrew (see shared/API.md).' },
+  // The served contract: generated from the routes' schemas, completed once with what every route shares.
+  let document: object | undefined;
+  const openApiDocument = () =>
+    (document ??= completeDocument(
+      app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: {
+          title: 'QueueCrew API',
+          version: '1.0.0',
+          description: 'The HTTP contract of QueueCrew. The human-readable contract is docs/api.md.',
+          contact: { name: 'This QueueCrew instance', url: `${services.config.appUrl}/api/docs` },
+        },
+      }),
+      { appUrl: services.config.appUrl, environment: services.config.env },
+    ));
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
+  // The reference page, rendered from that document once per process (started by the first request,
+  // or by warmUpApiReference at start-up); until it is ready /api/docs says so and reloads itself.
+  let reference: ApiReference | undefined;
+  let rendering: Promise<ApiReference> | undefined;
+  const apiReference = () =>
+    (rendering ??= renderApiReference(openApiDocument()).then(
+      (r) => (reference = r),
+      (err: unknown) => {
+        rendering = undefined;
+        services.logger.error({ err }, 'rendering the API reference failed');
+        throw err;
+      },
+    ));
+  app.get('/api/docs', (c) => {
+    if (!reference) apiReference().catch(() => undefined);
+    return c.html(docsPage(reference));
   });
-  app.get('/api/docs', (c) => c.html(docsPage(c.get('cspNonce'))));
+  app.get(DOCS_CSS_PATH, async (c) => {
+    c.header('Cache-Control', 'public, max-age=3600');
+    return c.body((await apiReference()).css, 200, { 'Content-Type': 'text/css; charset=utf-8' });
+  });
 
   app.all('/api/*', () => {
     throw notFound('This endpoint');

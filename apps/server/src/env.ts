@@ -197,7 +197,7 @@ function buildConfig(e: z.infer<typeof schema>, secrets: Record<SecretName, stri
         : undefined,
     /** Where `npm run discord:commands` registers commands (and gets its client-credentials token). */
     discordApiUrl: e.DISCORD_API_URL.replace(/\/$/, ''),
-    /** Steam account linking (OpenID 2.0) and owned-games import (shared/API.md "Game library"). */
+    /** Steam account linking (OpenID 2.0) and owned-games import (docs/api.md "Game library"). */
     steam: {
       openidUrl: e.STEAM_OPENID_URL,
       apiUrl: e.STEAM_API_URL.replace(/\/$/, ''),

@@ -3,30 +3,19 @@
  * Tests build a real one over a temp libSQL file (see test/create-test-app.ts).
  */
 import type { Logger } from 'pino';
+import type { Services } from './lib/context.ts';
 import type { Config } from './env.ts';
 import type { Database } from './db/client.ts';
 import { FieldCipher } from './lib/crypto.ts';
 import { TokenService } from './lib/tokens.ts';
-import { InMemoryHub, type Hub } from './lib/hub.ts';
-import { createMetrics, type Metrics } from './lib/metrics.ts';
+import { InMemoryHub } from './lib/hub.ts';
+import { createMetrics } from './lib/metrics.ts';
 import { Redis } from 'ioredis';
 import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore, type RateLimitStore } from './lib/rate-limit.ts';
-import { systemClock, type Clock } from './lib/clock.ts';
+import { systemClock } from './lib/clock.ts';
 
-export interface Services {
-  config: Config;
-  database: Database;
-  logger: Logger;
-  fieldCipher: FieldCipher;
-  tokens: TokenService;
-  /** Live events across instances (in-process, or Redis when REDIS_URL is set). */
-  hub: Hub;
-  metrics: Metrics;
-  /** "Now" for day-of-group decisions; tests swap in a ManualClock (see lib/clock.ts). */
-  clock: Clock;
-  /** Rate limits and sign-in lockout (memory, or Redis when REDIS_URL is set, so instances share counters). */
-  rateLimiter: RateLimiter;
-}
+/** The interface lives beside AppEnv (lib/context.ts), so that lib/ never imports this entry module. */
+export type { Services };
 
 function createRateLimitStore(config: Config, logger: Logger): RateLimitStore {
   if (!config.redisUrl) return new MemoryRateLimitStore();

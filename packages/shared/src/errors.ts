@@ -1,4 +1,4 @@
-/** The error body every endpoint answers with (see shared/API.md). */
+/** The error body every endpoint answers with (see docs/api.md). */
 export interface ApiErrorBody {
   error: string;
   code: string;

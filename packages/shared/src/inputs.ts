@@ -53,7 +53,7 @@ export function gameKey(name: string): string {
 }
 
 /**
- * The library key (shared/API.md "Game library"): one key space for a group's game names and aliases.
+ * The library key (docs/api.md "Game library"): one key space for a group's game names and aliases.
  * NFKC, lower case, with whitespace and punctuation removed, so "Deep Rock Galactic",
  * "deeprockgalactic" and "Deep-Rock: Galactic!" are one game. Symbols (e.g. "+") are kept.
  */
@@ -66,6 +66,8 @@ export function libraryKey(name: string): string {
 const plainText = (label: string, min: number, max: number) =>
   z
     .string({ error: `${label} is required.` })
+    // A bound on the raw text too (spaces and invisible characters are removed before the real limit).
+    .max(max * 4, { message: `${label} must be at most ${max} characters.` })
     .refine((v) => !CONTROL_CHARS.test(v), { message: `${label} cannot contain control characters.` })
     .transform(normalizeName)
     .pipe(
@@ -109,6 +111,7 @@ export const passwordSchema = z
 
 export const totpCodeSchema = z
   .string()
+  .max(64, { message: 'Enter the 6-digit code from your app, or a recovery code.' })
   .trim()
   .regex(/^(\d{6}|[A-Za-z0-9]{4,5}-?[A-Za-z0-9]{4,5})$/, { message: 'Enter the 6-digit code from your app, or a recovery code.' });
 
@@ -175,6 +178,7 @@ export const timezoneSchema = z
 
 export const daySchema = z
   .string()
+  .max(10, { message: 'Use a date like 2026-11-26.' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Use a date like 2026-11-26.' })
   .refine(
     (d) => {
@@ -195,6 +199,7 @@ export const createGroupInput = z.strictObject({
 /** A wall-clock time "HH:MM" (00:00–23:59), in the group's timezone. */
 export const wallTimeSchema = z
   .string({ error: 'Use a time like 20:00.' })
+  .max(5, { message: 'Use a 24-hour time like 20:00 (HH:MM).' })
   .regex(/^([01]\d|2[0-3]):([0-5]\d)$/, { message: 'Use a 24-hour time like 20:00 (HH:MM).' });
 
 const minutesSchema = (label: string) =>
@@ -238,7 +243,9 @@ export const updateGroupInput = z.strictObject({
 });
 
 /** An instant: ISO-8601 with a time zone designator (`Z` or an offset). */
-export const instantSchema = z.iso.datetime({ offset: true, error: 'Use an ISO-8601 instant like 2026-11-26T19:30:00Z.' });
+export const instantSchema = z.iso
+  .datetime({ offset: true, error: 'Use an ISO-8601 instant like 2026-11-26T19:30:00Z.' })
+  .max(40, { message: 'Use an ISO-8601 instant like 2026-11-26T19:30:00Z.' });
 
 export const NIGHT_STATUSES = ['open', 'closed', 'cancelled'] as const;
 export const RSVP_STATUSES = ['in', 'maybe', 'out'] as const;
@@ -312,9 +319,13 @@ export const transferInput = z.strictObject({
 });
 
 /** Ids are opaque; bounded like the path parameters. */
-const entityId = (label: string) => z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: `${label} must be an id.` });
+const entityId = (label: string) =>
+  z
+    .string()
+    .max(64, { message: `${label} must be an id.` })
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, { message: `${label} must be an id.` });
 
-/** `{gameName}` or `{gameId}`, exactly one (shared/API.md "Game library"). */
+/** `{gameName}` or `{gameId}`, exactly one (docs/api.md "Game library"). */
 export const createSuggestionInput = z
   .strictObject({
     gameName: gameNameSchema.optional(),
@@ -399,6 +410,7 @@ export type Role = 'owner' | 'admin' | 'member';
 export const twoFactorEnableInput = z.strictObject({
   code: z
     .string({ error: 'Enter the 6-digit code from your authenticator app.' })
+    .max(64, { message: 'Enter the 6-digit code from your authenticator app.' })
     .trim()
     .regex(/^\d{6}$/, { message: 'Enter the 6-digit code from your authenticator app.' }),
 });

@@ -1,5 +1,5 @@
 /**
- * The live-updates protocol of `GET /api/ws` (see shared/API.md, "Live updates"), shared by the server
+ * The live-updates protocol of `GET /api/ws` (see docs/api.md, "Live updates"), shared by the server
  * (which validates every client message with these schemas) and the web app's ws-client (types only).
  */
 import { z } from 'zod';
@@ -14,15 +14,15 @@ export const LIVE_EVENT_TYPES = [
   'member_updated',
   'group_updated',
   'group_deleted',
-  // Game nights (shared/API.md "Game nights"): data is the night (`myRsvp` is null in events, as they
+  // Game nights (docs/api.md "Game nights"): data is the night (`myRsvp` is null in events, as they
   // go to every member; derive it from `rsvps`), resp. `{date, userId, status}`.
   'night_updated',
   'night_closed',
   'rsvp_updated',
-  // Fair picks (shared/API.md "Fair picks"): `{suggestionId, vetoedBy: [user]}` when a veto is cast or
+  // Fair picks (docs/api.md "Fair picks"): `{suggestionId, vetoedBy: [user]}` when a veto is cast or
   // taken back (vetoes are public); a ballot change sends `night_updated` (its `voters`, never a ranking).
   'veto_updated',
-  // Game library (shared/API.md "Game library"): data is the game (`ownedByMe` false in events, as they go
+  // Game library (docs/api.md "Game library"): data is the game (`ownedByMe` false in events, as they go
   // to every member; derive it from `owners`) on create, edit and ownership changes, resp. `{gameId}`.
   'game_updated',
   'game_deleted',

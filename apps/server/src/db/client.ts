@@ -12,7 +12,7 @@ import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { Logger } from 'pino';
 import type { Config } from '../env.ts';
-import { AppError } from '../lib/errors.ts';
+import { DatabaseBusyError, isApplicationError } from './errors.ts';
 import * as schema from './schema/index.ts';
 import { CachedSqliteClient } from './sqlite-client.ts';
 
@@ -169,7 +169,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
         try {
           return await writerDb.transaction(fn, { behavior: 'immediate' });
         } catch (e) {
-          if (!(e instanceof AppError)) database.onError?.(isBusyError(e) ? 'busy' : constraintCode(e) ? 'constraint' : 'other');
+          if (!isApplicationError(e)) database.onError?.(isBusyError(e) ? 'busy' : constraintCode(e) ? 'constraint' : 'other');
           if (isBusyError(e)) {
             logger.error({ err: e }, 'database busy: write refused');
             // The hazard: a connection whose BEGIN IMMEDIATE failed with SQLITE_BUSY goes back to the
@@ -183,7 +183,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
             } catch (err) {
               logger.error({ err }, 'database reconnect after busy failed');
             }
-            throw new AppError(503, 'database_busy', 'The server is busy. Please try again in a moment.');
+            throw new DatabaseBusyError();
           }
           throw e;
         }

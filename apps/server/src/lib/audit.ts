@@ -79,10 +79,14 @@ export async function recordSecurityEvent(db: Db | Tx, secret: string, event: Se
   });
 }
 
-/** Records an event for the current request (ip and user agent from the request). */
-export async function auditRequest(c: Context<AppEnv>, event: Omit<SecurityEventInput, 'ip' | 'userAgent'>, db?: Db | Tx): Promise<void> {
+/**
+ * Records an event for the current request (ip and user agent from the request) in `tx`: the caller's
+ * write transaction, or `database.write((tx) => auditRequest(c, e, tx))` for an event on its own. There
+ * is no default: a default of the reader connection would write past the single writer.
+ */
+export async function auditRequest(c: Context<AppEnv>, event: Omit<SecurityEventInput, 'ip' | 'userAgent'>, tx: Tx): Promise<void> {
   const services = c.get('services');
-  await recordSecurityEvent(db ?? services.database.db, services.config.session.secret, {
+  await recordSecurityEvent(tx, services.config.session.secret, {
     ...event,
     ip: c.get('ip'),
     userAgent: c.req.header('user-agent') ?? null,

@@ -1,6 +1,16 @@
-/** The typed Hono context shared by every middleware and handler. */
+/**
+ * The typed Hono context shared by every middleware and handler, and the services it carries (built
+ * once per process by services.ts).
+ */
 import type { Logger } from 'pino';
-import type { Services } from '../services.ts';
+import type { Config } from '../env.ts';
+import type { Database } from '../db/client.ts';
+import type { Clock } from './clock.ts';
+import type { FieldCipher } from './crypto.ts';
+import type { Hub } from './hub.ts';
+import type { Metrics } from './metrics.ts';
+import type { TokenService } from './tokens.ts';
+import type { RateLimiter, RateLimitState } from './rate-limit.ts';
 
 export interface AuthInfo {
   userId: string;
@@ -18,5 +28,22 @@ export interface AppEnv {
     ip: string;
     /** CSP nonce for HTML responses. */
     cspNonce: string;
+    /** The rate-limit rules this request counted against (for the `RateLimit` response headers). */
+    rateLimits: RateLimitState[] | undefined;
   };
+}
+
+export interface Services {
+  config: Config;
+  database: Database;
+  logger: Logger;
+  fieldCipher: FieldCipher;
+  tokens: TokenService;
+  /** Live events across instances (in-process, or Redis when REDIS_URL is set). */
+  hub: Hub;
+  metrics: Metrics;
+  /** "Now" for day-of-group decisions; tests swap in a ManualClock (see lib/clock.ts). */
+  clock: Clock;
+  /** Rate limits and sign-in lockout (memory, or Redis when REDIS_URL is set, so instances share counters). */
+  rateLimiter: RateLimiter;
 }

@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DatabaseBusyError } from '../db/errors.ts';
 import type { AppEnv } from './context.ts';
 
 export class AppError extends Error {
@@ -52,6 +53,9 @@ export function fieldDetails(issues: ReadonlyArray<{ path: ReadonlyArray<Propert
 }
 
 export function errorResponse(c: Context<AppEnv>, err: unknown): Response {
+  if (err instanceof DatabaseBusyError) {
+    return errorResponse(c, new AppError(503, 'database_busy', 'The server is busy. Please try again in a moment.'));
+  }
   const requestId = c.get('requestId');
   if (err instanceof AppError) {
     const body: ErrorBody = { error: err.message, code: err.code };

@@ -186,6 +186,25 @@ describe('HTTP limits (429 with Retry-After)', () => {
     expect((await t.request('/api/users/me', { method: 'PATCH', json: {}, cookie: other.cookie })).status).toBe(200);
   });
 
+  it('every limited request says where it stands (RateLimit-Policy and RateLimit headers, 429 included)', async () => {
+    const user = await createAnyUser();
+    const first = await t.request('/api/users/me', { method: 'PATCH', json: {}, cookie: user.cookie });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('ratelimit-policy')).toBe('"writes_user";q=120;w=60');
+    expect(first.headers.get('ratelimit')).toMatch(/^"writes_user";r=119;t=(60|59)$/);
+    // A request that counts against no rule carries neither header.
+    const read = await t.request('/api/users/me', { cookie: user.cookie });
+    expect(read.status).toBe(200);
+    expect(read.headers.get('ratelimit')).toBeNull();
+    // A 429 thrown before the handler names the rule it broke, with nothing left.
+    const refresh = () => t.request('/api/auth/refresh', { method: 'POST', headers: { cookie: 'qc_refresh=headers-token' } });
+    let res = await refresh();
+    expect(res.headers.get('ratelimit-policy')).toBe('"refresh_ip";q=120;w=900, "refresh_session";q=30;w=900');
+    for (let i = 0; i < 30 && res.status !== 429; i++) res = await refresh();
+    expect(res.status).toBe(429);
+    expect(res.headers.get('ratelimit')).toMatch(/"refresh_session";r=0;t=\d+$/);
+  });
+
   // The first test spends this address's register budget on purpose; later tests still need users, so
   // set-up clears that one counter in the store (test set-up only, the limits under test are untouched).
   let made = 0;

@@ -200,12 +200,35 @@ export function lockDurationMs(failures: number): number {
   return Math.min(LOCKOUT.baseLockMs * 2 ** (failures - LOCKOUT.lockAfter), LOCKOUT.maxLockMs);
 }
 
-export function rateLimited(retryAfterMs: number, message?: string): AppError {
+export function rateLimited(retryAfterMs: number, message?: string, headers: Record<string, string> = {}): AppError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   const when = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
   return new AppError(429, 'rate_limited', message ?? `Too many requests. Wait ${when} and try again.`, undefined, {
+    ...headers,
     'Retry-After': String(seconds),
   });
+}
+
+/** Where one request stands against one rule, for the `RateLimit` headers. */
+export interface RateLimitState {
+  rule: RateLimitRule;
+  /** Requests left in the current window (0 once over). */
+  remaining: number;
+  /** Seconds until the window resets. */
+  resetSeconds: number;
+}
+
+/**
+ * The IETF `RateLimit-Policy` and `RateLimit` headers (draft-ietf-httpapi-ratelimit-headers, structured
+ * field lists, one item per rule this request counted against): `"writes_user";q=120;w=60` and
+ * `"writes_user";r=119;t=60`. A request that counted against no rule gets neither header.
+ */
+export function rateLimitHeaders(states: readonly RateLimitState[]): Record<string, string> {
+  if (states.length === 0) return {};
+  return {
+    'RateLimit-Policy': states.map((s) => `"${s.rule.name}";q=${s.rule.limit};w=${Math.ceil(s.rule.windowMs / 1000)}`).join(', '),
+    RateLimit: states.map((s) => `"${s.rule.name}";r=${s.remaining};t=${s.resetSeconds}`).join(', '),
+  };
 }
 
 /** Account identifiers (emails) are hashed before they become keys: Redis holds no personal data. */
@@ -222,23 +245,30 @@ export class RateLimiter {
   ) {}
 
   /**
-   * Counts one request against `rule` for `subject`; throws 429 with Retry-After when over the limit.
+   * Counts one request against `rule` for `subject`; throws 429 with Retry-After (and the `RateLimit`
+   * headers of `earlier` states plus this one) when over the limit, else returns where the request stands.
    * A store failure (Redis down) lets the request through and logs: an outage of the limiter must not
    * become an outage of sign-in (docs/decisions/031).
    */
-  async consume(rule: RateLimitRule, subject: string): Promise<void> {
-    if (!this.enabled) return;
+  async consume(rule: RateLimitRule, subject: string, earlier: readonly RateLimitState[] = []): Promise<RateLimitState | undefined> {
+    if (!this.enabled) return undefined;
     let result: HitResult;
     try {
       result = await this.store.hit(`${rule.name}:${subject}`, rule.windowMs);
     } catch (err) {
       this.logger.error({ err, limiter: rule.name, alert: 'rate_limit_store_unavailable' }, 'rate-limit store failed; request allowed');
-      return;
+      return undefined;
     }
+    const state: RateLimitState = {
+      rule,
+      remaining: Math.max(0, rule.limit - result.count),
+      resetSeconds: Math.max(0, Math.ceil(result.resetInMs / 1000)),
+    };
     if (result.count > rule.limit) {
       this.metrics.rateLimitHits.inc({ limiter: rule.name });
-      throw rateLimited(result.resetInMs);
+      throw rateLimited(result.resetInMs, undefined, rateLimitHeaders([...earlier, state]));
     }
+    return state;
   }
 
   /** Milliseconds an account stays locked after repeated failed sign-ins (0 when it is not). */
@@ -295,7 +325,12 @@ export class RateLimiter {
   }
 }
 
-/** Applies a rule to the current request (used by middleware and handlers alike). */
-export function limit(c: Context<AppEnv>, rule: RateLimitRule, subject: string): Promise<void> {
-  return c.get('services').rateLimiter.consume(rule, subject);
+/**
+ * Applies a rule to the current request (used by middleware and handlers alike) and remembers where the
+ * request stands, so the response carries the `RateLimit` headers (set by middleware/rate-limits.ts).
+ */
+export async function limit(c: Context<AppEnv>, rule: RateLimitRule, subject: string): Promise<void> {
+  const states = c.get('rateLimits') ?? [];
+  const state = await c.get('services').rateLimiter.consume(rule, subject, states);
+  if (state) c.set('rateLimits', [...states, state]);
 }

@@ -1,7 +1,7 @@
 /** Instance settings that instance admins change at run time; the environment gives the defaults. */
 import { eq } from 'drizzle-orm';
 import { schema, type Db, type Tx } from '../db/client.ts';
-import type { Services } from '../services.ts';
+import type { Services } from './context.ts';
 
 export type RegistrationPolicy = 'open' | 'invite-only' | 'closed';
 

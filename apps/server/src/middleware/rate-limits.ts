@@ -3,16 +3,26 @@
  * Per-account limits that need the request body (login and register by email) are applied in the auth
  * handlers, after validation. The rules themselves are in lib/rate-limit.ts.
  */
+import type { Context, Next } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../lib/context.ts';
 import { sha256 } from '../lib/crypto.ts';
-import { limit, RULES } from '../lib/rate-limit.ts';
+import { limit, rateLimitHeaders, RULES } from '../lib/rate-limit.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const INVITE_ACCEPT = /^\/api\/invites\/[^/]+\/accept\/?$/;
 
 export const rateLimits = createMiddleware<AppEnv>(async (c, next) => {
+  await applyLimits(c, next);
+  // Limits applied here or later by a handler (sign-in per account, calendar feed, refusals): the
+  // response says where the caller stands. A 429 thrown here carries them on the error itself.
+  const states = c.get('rateLimits');
+  if (!states?.length || c.res.status === 101) return;
+  for (const [k, v] of Object.entries(rateLimitHeaders(states))) c.res.headers.set(k, v);
+});
+
+async function applyLimits(c: Context<AppEnv>, next: Next): Promise<void> {
   if (SAFE.has(c.req.method)) return next();
   const ip = c.get('ip');
   const auth = c.get('auth');
@@ -40,4 +50,4 @@ export const rateLimits = createMiddleware<AppEnv>(async (c, next) => {
   // Every write of a signed-in user counts against one budget, whatever the route.
   if (auth) await limit(c, RULES.writesUser, auth.userId);
   return next();
-});
+}

@@ -1,5 +1,5 @@
 /**
- * The DTOs of shared/API.md as TypeScript types. Inputs come from @queuecrew/shared (the same zod schemas
+ * The DTOs of docs/api.md as TypeScript types. Inputs come from @queuecrew/shared (the same zod schemas
  * the server validates with); outputs are written here because the server's routers are not chained into
  * one typed Hono app (see docs/decisions/050-web-api-client.md).
  */

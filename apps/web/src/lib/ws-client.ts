@@ -1,5 +1,5 @@
 /**
- * The live-updates client (`GET /api/ws`, see shared/API.md "Live updates"). Framework-agnostic: the
+ * The live-updates client (`GET /api/ws`, see docs/api.md "Live updates"). Framework-agnostic: the
  * React side subscribes per page and refetches in `onReconnect`.
  *
  * - One socket per tab, opened on the first subscription (or `connect()`), same-origin so the session

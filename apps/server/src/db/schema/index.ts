@@ -160,7 +160,7 @@ export const groups = sqliteTable('groups', {
   webhookOnWinner: integer('webhook_on_winner', { mode: 'boolean' }).notNull().default(true),
   webhookLastError: text('webhook_last_error'),
   webhookLastErrorAt: integer('webhook_last_error_at', { mode: 'timestamp_ms' }),
-  // Night defaults (shared/API.md "Game nights"): every date is a night with these until it is changed.
+  // Night defaults (docs/api.md "Game nights"): every date is a night with these until it is changed.
   /** "HH:MM" in the group's timezone. */
   nightStartTime: text('night_start_time').notNull().default('20:00'),
   /** Voting closes this many minutes before the start (0–720). */
@@ -414,7 +414,7 @@ export const rsvps = sqliteTable(
   (t) => [primaryKey({ columns: [t.groupId, t.day, t.userId] }), index('rsvps_user_idx').on(t.userId)],
 );
 
-/** In-app notifications (shared/API.md "Notifications"), one row per user it is for. */
+/** In-app notifications (docs/api.md "Notifications"), one row per user it is for. */
 export const notifications = sqliteTable(
   'notifications',
   {
@@ -549,7 +549,7 @@ export const discordInteractions = sqliteTable(
   (t) => [index('discord_interactions_received_idx').on(t.receivedAt)],
 );
 
-/** A group's game library (shared/API.md "Game library"). */
+/** A group's game library (docs/api.md "Game library"). */
 export const games = sqliteTable(
   'games',
   {

@@ -50,6 +50,7 @@ const instant = z
 export const EventsQuery = z.object({
   type: z
     .string()
+    .max(40, 'Use an event type such as login_failed.')
     .regex(/^[a-z_]{1,40}$/, 'Use an event type such as login_failed.')
     .optional(),
   userId: z.string().min(1).max(64).optional(),

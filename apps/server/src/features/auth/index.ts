@@ -1,5 +1,4 @@
 /** What other features and middleware may use from auth. */
-export { authRouter } from './router.ts';
 export { authenticate, readAccessToken, createSession, issueSessionCookies, clearSessionCookies, isSessionLive } from './sessions.ts';
 /** The second factor (TOTP or recovery code) for sign-ins that finish elsewhere, e.g. Discord (features/discord). */
 export { checkSecondFactor } from './second-factor.ts';

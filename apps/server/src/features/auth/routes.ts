@@ -1,4 +1,4 @@
-/** The auth contract (shared/API.md, "Auth"). */
+/** The auth contract (docs/api.md, "Auth"). */
 import { createRoute, z } from '@hono/zod-openapi';
 import {
   loginInput,
@@ -9,7 +9,7 @@ import {
   twoFactorDisableInput,
   twoFactorEnableInput,
 } from '@queuecrew/shared';
-import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
+import { commonErrors, jsonBody, jsonResponse, publicRoute } from '../../lib/openapi.ts';
 import { UserSchema } from '../users/index.ts';
 
 const tags = ['auth'];
@@ -19,6 +19,7 @@ export const register = createRoute({
   method: 'post',
   path: '/register',
   tags,
+  ...publicRoute,
   summary: 'Create a local account and sign in',
   request: jsonBody(registerInput),
   responses: { 201: jsonResponse('Signed in: session cookies set', UserEnvelope), ...commonErrors },
@@ -28,6 +29,7 @@ export const login = createRoute({
   method: 'post',
   path: '/login',
   tags,
+  ...publicRoute,
   summary: 'Sign in with email and password (and a TOTP code when 2FA is on)',
   request: jsonBody(loginInput),
   responses: { 200: jsonResponse('Signed in: session cookies set', UserEnvelope), ...commonErrors },
@@ -37,6 +39,7 @@ export const refresh = createRoute({
   method: 'post',
   path: '/refresh',
   tags,
+  security: [{ refreshCookie: [] }],
   summary: 'Rotate the refresh token and get a new access token',
   responses: { 200: jsonResponse('New session cookies set', UserEnvelope), ...commonErrors },
 });
@@ -45,6 +48,7 @@ export const logout = createRoute({
   method: 'post',
   path: '/logout',
   tags,
+  ...publicRoute,
   summary: 'Sign out: revokes this session on the server',
   responses: { 204: { description: 'Signed out; Clear-Site-Data sent' }, ...commonErrors },
 });

@@ -1,5 +1,5 @@
 /**
- * The private calendar feed (shared/API.md "Calendar feed"): a URL that is the secret, rotated and
+ * The private calendar feed (docs/api.md "Calendar feed"): a URL that is the secret, rotated and
  * revoked at once, and an RFC 5545 document that a real parser (ical.js) reads back exactly.
  *
  * Nights and RSVPs have no API on this branch yet (the nights feature is built in parallel), so the

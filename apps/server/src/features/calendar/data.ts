@@ -30,7 +30,14 @@ export const CalendarFeedSchema = z
 export const FeedParams = z.object({
   token: z
     .string()
-    .openapi({ param: { name: 'token', in: 'path' }, description: 'The secret token followed by `.ics`', example: '3Nq2…8cA.ics' }),
+    // Anything but 43 token characters and `.ics` is answered 404 without a lookup (tokenFromFile).
+    .openapi({
+      param: { name: 'token', in: 'path' },
+      description: 'The secret token followed by `.ics` (anything else: 404)',
+      example: '3Nq2V8cAkq0Yx7uWm1bRzT5eLh9JdF2oPs6gNv4CiQa.ics',
+      maxLength: 47,
+      pattern: '^[A-Za-z0-9_-]{43}\\.ics$',
+    }),
 });
 
 /** The token in a `<token>.ics` path segment, or undefined when it cannot be one of ours (404, no lookup). */

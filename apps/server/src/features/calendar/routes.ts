@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { commonErrors, ErrorSchema, jsonResponse } from '../../lib/openapi.ts';
+import { commonErrors, ErrorSchema, jsonResponse, publicRoute } from '../../lib/openapi.ts';
 import { CalendarFeedSchema, FeedParams } from './data.ts';
 
 const tags = ['calendar'];
@@ -28,6 +28,7 @@ export const getFeed = createRoute({
   method: 'get',
   path: '/calendar/{token}',
   tags,
+  ...publicRoute,
   summary: 'The calendar feed (iCalendar, RFC 5545)',
   description:
     'The path is `/api/calendar/<token>.ics`. No cookie is needed or read: the URL is the secret. One VEVENT per night of ' +

@@ -94,17 +94,23 @@ async function refuse(c: C, where: Where, reason: string, message: string, group
     { reason, guildId: where.guildId, channelId: where.channelId, alert: 'discord_interaction_refused' },
     'discord interaction refused',
   );
-  await auditRequest(c, {
-    type: 'discord_interaction_refused',
-    groupId: groupId ?? null,
-    detail: {
-      reason,
-      guildId: where.guildId,
-      channelId: where.channelId,
-      discordUserId: where.user.id,
-      interactionId: where.interactionId,
-    },
-  });
+  await c.get('services').database.write((tx) =>
+    auditRequest(
+      c,
+      {
+        type: 'discord_interaction_refused',
+        groupId: groupId ?? null,
+        detail: {
+          reason,
+          guildId: where.guildId,
+          channelId: where.channelId,
+          discordUserId: where.user.id,
+          interactionId: where.interactionId,
+        },
+      },
+      tx,
+    ),
+  );
   return ephemeral(message);
 }
 

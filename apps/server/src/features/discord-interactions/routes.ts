@@ -1,6 +1,6 @@
-/** The contract of two-way Discord (shared/API.md "Discord, two-way"). */
+/** The contract of two-way Discord (docs/api.md "Discord, two-way"). */
 import { createRoute, z } from '@hono/zod-openapi';
-import { commonErrors, jsonResponse } from '../../lib/openapi.ts';
+import { commonErrors, jsonResponse, publicRoute } from '../../lib/openapi.ts';
 import { LinkCodeSchema } from './data.ts';
 
 const tags = ['discord'];
@@ -35,6 +35,7 @@ export const interactions = createRoute({
   method: 'post',
   path: '/discord/interactions',
   tags,
+  ...publicRoute,
   summary: 'Discord HTTP interactions (signed by Discord with Ed25519; no cookie, no Origin)',
   description:
     '401 unless `X-Signature-Ed25519` verifies over `X-Signature-Timestamp` + the raw body and the timestamp is within 5 minutes. PING → `{type: 1}`.',

@@ -218,7 +218,11 @@ export const discordCallback: H<typeof routes.discordCallback> = async (c) => {
   });
   if (!outcome.ok) {
     if (outcome.error === 'account_disabled') {
-      await auditRequest(c, { type: 'login_failed', userId: outcome.userId, detail: { reason: 'disabled', method: 'discord' } });
+      await c
+        .get('services')
+        .database.write((tx) =>
+          auditRequest(c, { type: 'login_failed', userId: outcome.userId, detail: { reason: 'disabled', method: 'discord' } }, tx),
+        );
     }
     return failTo(c, outcome.error, returnTo);
   }
@@ -261,7 +265,9 @@ export const discordSecondFactor: H<typeof routes.discordSecondFactor> = async (
   }
   if (user.totpEnabled && !(await checkSecondFactor(c, user, totp))) {
     services.metrics.logins.inc({ result: 'failed' });
-    await auditRequest(c, { type: 'login_failed', userId: user.id, detail: { reason: 'totp', method: 'discord' } });
+    await services.database.write((tx) =>
+      auditRequest(c, { type: 'login_failed', userId: user.id, detail: { reason: 'totp', method: 'discord' } }, tx),
+    );
     throw new AppError(
       401,
       'totp_required',

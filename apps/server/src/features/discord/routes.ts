@@ -1,7 +1,7 @@
-/** Discord sign-in, linking and the auth configuration the web app needs (shared/API.md, "Auth"). */
+/** Discord sign-in, linking and the auth configuration the web app needs (docs/api.md, "Auth"). */
 import { createRoute, z } from '@hono/zod-openapi';
 import { totpCodeSchema } from '@queuecrew/shared';
-import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
+import { commonErrors, jsonBody, jsonResponse, publicRoute } from '../../lib/openapi.ts';
 import { UserSchema } from '../users/index.ts';
 
 const tags = ['auth'];
@@ -10,6 +10,7 @@ export const authConfig = createRoute({
   method: 'get',
   path: '/auth/config',
   tags,
+  ...publicRoute,
   summary: 'Which sign-in methods this instance offers, and its registration policy',
   responses: {
     200: jsonResponse(
@@ -31,6 +32,7 @@ export const startDiscord = createRoute({
   method: 'get',
   path: '/auth/discord',
   tags,
+  ...publicRoute,
   summary: 'Start "Continue with Discord": redirects to Discord with state and a PKCE challenge',
   request: {
     query: z.object({
@@ -54,6 +56,7 @@ export const discordCallback = createRoute({
   method: 'get',
   path: '/auth/discord/callback',
   tags,
+  ...publicRoute,
   summary: 'Where Discord sends the browser back: checks state, exchanges the code, signs in / signs up / links',
   request: {
     query: z.object({
@@ -76,6 +79,7 @@ export const discordSecondFactor = createRoute({
   method: 'post',
   path: '/auth/discord/2fa',
   tags,
+  ...publicRoute,
   summary: 'Finish a Discord sign-in of an account with two-factor authentication (TOTP or recovery code)',
   description:
     'After the callback redirected to /sign-in?step=discord-2fa, the page posts the code here. The pending sign-in lives 5 minutes in an encrypted cookie.',

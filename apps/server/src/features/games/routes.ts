@@ -1,4 +1,4 @@
-/** The contract of the game library (shared/API.md "Game library"). */
+/** The contract of the game library (docs/api.md "Game library"). */
 import { createRoute, z } from '@hono/zod-openapi';
 import { createGameInput, daySchema, updateGameInput } from '@queuecrew/shared';
 import { GroupParams, commonErrors, idParam, jsonBody, jsonResponse } from '../../lib/openapi.ts';

@@ -19,7 +19,7 @@ export const MemberSchema = z
   .openapi('Member');
 export type MemberDto = z.infer<typeof MemberSchema>;
 
-/** Every date of the group is a game night with these until it is changed (shared/API.md "Game nights"). */
+/** Every date of the group is a game night with these until it is changed (docs/api.md "Game nights"). */
 export const NightDefaultsSchema = z
   .object({
     startTime: z.string().openapi({ example: '20:00', description: '"HH:MM" in the group’s timezone' }),

@@ -25,7 +25,7 @@ describe('POST /api/groups', () => {
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ name: 'Friday night', description: 'We play.', timezone: 'Europe/Berlin', role: 'owner' });
     expect(Object.keys(body).sort()).toEqual(['createdAt', 'description', 'id', 'name', 'nightDefaults', 'role', 'timezone']);
-    // Every date is a game night with these defaults until it is changed (shared/API.md "Game nights").
+    // Every date is a game night with these defaults until it is changed (docs/api.md "Game nights").
     expect(body.nightDefaults).toEqual({
       startTime: '20:00',
       closeBeforeMinutes: 30,

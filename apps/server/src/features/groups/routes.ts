@@ -1,4 +1,4 @@
-/** The contract of groups and members (shared/API.md "Groups"). */
+/** The contract of groups and members (docs/api.md "Groups"). */
 import { createRoute, z } from '@hono/zod-openapi';
 import { createGroupInput, transferInput, updateGroupInput, updateMemberInput } from '@queuecrew/shared';
 import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';

@@ -1,7 +1,7 @@
-/** The contract of invites (shared/API.md "Groups": invites rows). */
+/** The contract of invites (docs/api.md "Groups": invites rows). */
 import { createRoute, z } from '@hono/zod-openapi';
 import { createInviteInput } from '@queuecrew/shared';
-import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
+import { commonErrors, jsonBody, jsonResponse, publicRoute } from '../../lib/openapi.ts';
 import { GroupParams, idParam } from '../groups/index.ts';
 import { InviteAcceptedSchema, InvitePreviewSchema, InviteSchema } from './data.ts';
 
@@ -46,6 +46,7 @@ export const previewInvite = createRoute({
   method: 'get',
   path: '/invites/{code}',
   tags,
+  ...publicRoute,
   summary: 'What an invite leads to: group name and member count only',
   request: { params: CodeParams },
   responses: { 200: jsonResponse('The preview', InvitePreviewSchema), ...commonErrors },

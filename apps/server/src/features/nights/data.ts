@@ -1,5 +1,5 @@
 /**
- * Reading game nights and shaping them for the API (shared/API.md "Game nights"). A night is a row once
+ * Reading game nights and shaping them for the API (docs/api.md "Game nights"). A night is a row once
  * something changed it; until then it is "virtual": the same shape, computed from the group's defaults.
  * DTOs for any number of nights are built from three queries (members, RSVPs, voters of the range).
  */

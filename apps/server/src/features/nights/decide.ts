@@ -1,5 +1,5 @@
 /**
- * Deciding a night (shared/API.md "Closing"): the suggestion with most approvals wins; a tie is broken
+ * Deciding a night (docs/api.md "Closing"): the suggestion with most approvals wins; a tie is broken
  * by the night's tie-break. Pure functions, so the rule can be read (and recomputed by anyone) here:
  *
  * - `random`: candidates sorted by id; index = the first 4 bytes of sha256(seed) (the seed as recorded,

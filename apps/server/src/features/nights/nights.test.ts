@@ -1,5 +1,5 @@
 /**
- * Game nights through the real API (shared/API.md "Game nights"): virtual nights from the defaults,
+ * Game nights through the real API (docs/api.md "Game nights"): virtual nights from the defaults,
  * start/deadline instants in the group's timezone across DST, the 60-day limit, admin edits (and who
  * may make them), close / reopen, RSVPs, nudges, and rescheduling when the defaults change. The clock
  * is a ManualClock: deadlines are decided at chosen instants, never by waiting.

@@ -1,4 +1,4 @@
-/** The contract of game nights (shared/API.md "Game nights"). */
+/** The contract of game nights (docs/api.md "Game nights"). */
 import { createRoute, z } from '@hono/zod-openapi';
 import { ballotInput, daySchema, pickNightInput, reopenNightInput, rsvpInput, updateNightInput } from '@queuecrew/shared';
 import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
@@ -19,6 +19,7 @@ const NightParams = z.object({
   // .openapi() on the shared instance fails when @queuecrew/shared is evaluated before @hono/zod-openapi.
   date: z
     .string()
+    .max(10, { message: 'Use a date like 2026-11-26.' })
     .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Use a date like 2026-11-26.' })
     .refine((d) => daySchema.safeParse(d).success, { message: 'That date does not exist.' })
     .openapi({ param: { name: 'date', in: 'path' }, example: '2026-11-26' }),

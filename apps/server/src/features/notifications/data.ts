@@ -1,4 +1,4 @@
-/** Reading a user's in-app notifications (shared/API.md "Notifications"). */
+/** Reading a user's in-app notifications (docs/api.md "Notifications"). */
 import { z } from '@hono/zod-openapi';
 import { NOTIFICATION_KINDS } from '@queuecrew/shared';
 import { and, desc, eq, isNull } from 'drizzle-orm';

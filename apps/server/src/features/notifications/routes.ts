@@ -1,4 +1,4 @@
-/** The contract of in-app notifications (shared/API.md "Notifications, push and an installable app"). */
+/** The contract of in-app notifications (docs/api.md "Notifications, push and an installable app"). */
 import { createRoute, z } from '@hono/zod-openapi';
 import { readNotificationsInput } from '@queuecrew/shared';
 import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';

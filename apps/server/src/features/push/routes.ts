@@ -1,4 +1,4 @@
-/** Web Push subscriptions and notification preferences (shared/API.md, "Notifications, push and an installable app"). */
+/** Web Push subscriptions and notification preferences (docs/api.md, "Notifications, push and an installable app"). */
 import { createPublicKey } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';

@@ -1,4 +1,4 @@
-/** The contract of Steam linking (shared/API.md "Game library", Steam). */
+/** The contract of Steam linking (docs/api.md "Game library", Steam). */
 import { createRoute, z } from '@hono/zod-openapi';
 import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
 import { UserSchema } from '../users/index.ts';

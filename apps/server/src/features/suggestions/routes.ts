@@ -1,4 +1,4 @@
-/** The contract of suggestions, votes, results and history (shared/API.md "Suggestions, votes, results"). */
+/** The contract of suggestions, votes, results and history (docs/api.md "Suggestions, votes, results"). */
 import { createRoute, z } from '@hono/zod-openapi';
 import { createSuggestionInput, daySchema } from '@queuecrew/shared';
 import { GroupParams, commonErrors, idParam, jsonBody, jsonResponse } from '../../lib/openapi.ts';

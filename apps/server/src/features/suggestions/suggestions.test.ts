@@ -74,7 +74,7 @@ const unvote = (user: TestUser, id: string) => t.request(`/api/suggestions/${id}
 describe('POST /api/groups/:groupId/suggestions', () => {
   it('creates a suggestion for today in the group timezone, normalising the name', async () => {
     const s = await suggestOk(alice, '  Rocket   League ');
-    // A suggestion is its suggester's approval (shared/API.md "Game nights").
+    // A suggestion is its suggester's approval (docs/api.md "Game nights").
     expect(s).toMatchObject({
       gameName: 'Rocket League',
       date: today,

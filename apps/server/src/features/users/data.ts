@@ -58,7 +58,10 @@ export const ActivityQuery = z.strictObject({
     .min(1, { message: 'limit must be at least 1.' })
     .max(200, { message: 'limit must be at most 200.' })
     .default(50),
-  before: z.iso.datetime({ message: 'before must be an ISO-8601 time, e.g. the `at` of the last event you received.' }).optional(),
+  before: z.iso
+    .datetime({ message: 'before must be an ISO-8601 time, e.g. the `at` of the last event you received.' })
+    .max(40, { message: 'before must be an ISO-8601 time, e.g. the `at` of the last event you received.' })
+    .optional(),
 });
 
 /** The export document (see export.ts); described loosely here, it is a download, not an API object. */
