@@ -10,7 +10,9 @@ import { Loading } from '../../../components/ui/spinner.tsx';
 import type { GroupDetail, Night, User } from '../../../lib/api-types.ts';
 import { formatDay } from '../../../lib/dates.ts';
 import { formatTimeIn, nightQueries } from '../../nights/api.ts';
+import { BallotPanel } from '../../nights/components/ballot-panel.tsx';
 import { NightAnnouncer } from '../../nights/components/night-announcer.tsx';
+import { RunoffRounds } from '../../nights/components/runoff-rounds.tsx';
 import { TonightPanel } from '../../nights/components/tonight-panel.tsx';
 import { sortSuggestions, suggestionQueries } from '../api.ts';
 import { AddSuggestionForm, focusSuggestion } from './add-suggestion-form.tsx';
@@ -52,6 +54,10 @@ export function GroupDay({ group, me, day, today }: { group: GroupDetail; me: Us
   const isAdmin = group.role === 'owner' || group.role === 'admin';
   const sorted = list.data ? sortSuggestions(list.data) : [];
   const hidden = sorted.some((s) => s.votes === null);
+  const ranked = night.data?.method === 'ranked';
+  const vetoesOn = night.data?.vetoes === 1;
+  const nameOf = (id: string) =>
+    sorted.find((x) => x.id === id)?.gameName ?? results.data?.suggestions.find((x) => x.id === id)?.gameName ?? 'a removed suggestion';
   return (
     <Card id="day" title={day === today ? 'Tonight' : formatDay(day)} actions={<DayPicker groupId={group.id} day={day} today={today} />}>
       <div className="space-y-4">
@@ -69,7 +75,7 @@ export function GroupDay({ group, me, day, today }: { group: GroupDetail; me: Us
           <ErrorState error={list.error} onRetry={() => void list.refetch()} title="Could not load the suggestions" />
         ) : (
           <>
-            {night.data?.status !== 'closed' && night.data?.status !== 'cancelled' && (
+            {!ranked && night.data?.status !== 'closed' && night.data?.status !== 'cancelled' && (
               <ResultsBanner suggestions={sorted} voters={results.data?.voters} isToday={day >= today} hidden={hidden} />
             )}
             <TallyAnnouncer suggestions={sorted} day={day} />
@@ -80,7 +86,15 @@ export function GroupDay({ group, me, day, today }: { group: GroupDetail; me: Us
             ) : (
               <AddSuggestionForm groupId={group.id} day={day} onDuplicate={onDuplicate} />
             )}
+            {ranked && night.data?.status === 'closed' && results.data && (
+              <RunoffRounds rounds={results.data.rounds} nameOf={nameOf} winnerName={night.data.winner?.gameName} />
+            )}
+            {ranked && night.data?.status === 'open' && sorted.length > 0 && (
+              <BallotPanel groupId={group.id} day={day} suggestions={sorted} closed={closed} closedReason={reason} />
+            )}
             <SuggestionList
+              method={night.data?.method}
+              vetoesOn={vetoesOn}
               groupId={group.id}
               day={day}
               suggestions={sorted}
