@@ -129,6 +129,12 @@ const groupMembersRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/group-members.tsx'), 'GroupMembersPage'),
 });
 
+const groupStatsRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/groups/$groupId/stats',
+  component: lazyRouteComponent(() => import('./routes/group-stats.tsx'), 'GroupStatsPage'),
+});
+
 const accountRoute = createRoute({
   getParentRoute: () => authedRoute,
   path: '/account',
@@ -147,7 +153,7 @@ const routeTree = rootRoute.addChildren([
   registerRoute,
   privacyRoute,
   inviteRoute,
-  authedRoute.addChildren([groupsRoute, newGroupRoute, groupRoute, groupMembersRoute, accountRoute, adminRoute]),
+  authedRoute.addChildren([groupsRoute, newGroupRoute, groupRoute, groupMembersRoute, groupStatsRoute, accountRoute, adminRoute]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -63,9 +63,14 @@ export function GroupPage() {
             </span>
           </p>
         </div>
-        <Link to="/groups/$groupId/members" params={{ groupId }} className={buttonClass('secondary')}>
-          {g.role === 'member' ? 'Members' : 'Members & invites'}
-        </Link>
+        <div className="flex flex-wrap gap-2">
+          <Link to="/groups/$groupId/stats" params={{ groupId }} className={buttonClass('secondary')}>
+            Stats
+          </Link>
+          <Link to="/groups/$groupId/members" params={{ groupId }} className={buttonClass('secondary')}>
+            {g.role === 'member' ? 'Members' : 'Members & invites'}
+          </Link>
+        </div>
       </div>
       {badDay !== undefined && (
         <p
