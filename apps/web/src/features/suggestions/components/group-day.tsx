@@ -8,7 +8,8 @@ import { useCallback, useRef } from 'react';
 import { Card, ErrorState } from '../../../components/ui/card.tsx';
 import { Loading } from '../../../components/ui/spinner.tsx';
 import type { GroupDetail, Night, User } from '../../../lib/api-types.ts';
-import { formatDay } from '../../../lib/dates.ts';
+import { addDays, formatDay } from '../../../lib/dates.ts';
+import { statsQueries } from '../../stats/api.ts';
 import { formatTimeIn, nightQueries } from '../../nights/api.ts';
 import { BallotPanel } from '../../nights/components/ballot-panel.tsx';
 import { NightAnnouncer } from '../../nights/components/night-announcer.tsx';
@@ -37,6 +38,9 @@ export function GroupDay({ group, me, day, today }: { group: GroupDetail; me: Us
   const list = useQuery(suggestionQueries.list(group.id, day));
   const results = useQuery(suggestionQueries.results(group.id, day));
   const night = useQuery(nightQueries.detail(group.id, day));
+  // "won 3 days ago" on the cards: the same win history as the Stats tab (the server's full range).
+  const wins = useQuery({ ...statsQueries.range(group.id, addDays(today, -365), today), staleTime: 60_000 });
+  const lastWon = new Map((wins.data?.games ?? []).filter((g) => g.lastWonOn < day).map((g) => [g.name.toLowerCase(), g.lastWonOn]));
   const pendingFocus = useRef<string | null>(null);
   // A duplicate may not be in the list yet (someone else added it a second ago): refetch, then focus.
   const onDuplicate = useCallback(
@@ -95,6 +99,8 @@ export function GroupDay({ group, me, day, today }: { group: GroupDetail; me: Us
             <SuggestionList
               method={night.data?.method}
               vetoesOn={vetoesOn}
+              lastWon={lastWon}
+              today={today}
               groupId={group.id}
               day={day}
               suggestions={sorted}

@@ -23,6 +23,7 @@ import type { NightMethod, Suggestion, User } from '../../../lib/api-types.ts';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { leaders, suggestionApi, suggestionKeys } from '../api.ts';
 import { useVote } from '../use-vote.ts';
+import { daysAgo } from '../../stats/api.ts';
 
 interface Props {
   groupId: string;
@@ -34,6 +35,9 @@ interface Props {
   closedReason?: string | undefined;
   method?: NightMethod | undefined;
   vetoesOn?: boolean | undefined;
+  /** Game name (lower case) → the day it last won, for "won 3 days ago". */
+  lastWon?: Map<string, string> | undefined;
+  today?: string | undefined;
 }
 
 type FocusTarget = { id: string; control: 'vote' | 'remove' | 'veto' } | { id: 'heading'; control: 'heading' };
@@ -52,7 +56,7 @@ function namesList(names: string[]): string {
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed, closedReason, method, vetoesOn }: Props) {
+export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed, closedReason, method, vetoesOn, lastWon, today }: Props) {
   const ranked = method === 'ranked';
   const vote = useVote(groupId, day, me);
   const qc = useQueryClient();
@@ -165,6 +169,9 @@ export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed,
                   </h4>
                   <p className="text-sm text-slate-700 dark:text-slate-300">
                     Suggested by {s.suggestedBy?.username ?? 'a former member'}
+                    {today && lastWon?.has(s.gameName.toLowerCase()) && (
+                      <span data-testid="last-won"> · won {daysAgo(lastWon.get(s.gameName.toLowerCase()) ?? today, today)}</span>
+                    )}
                     {leading && (
                       <span className="ml-2 inline-block rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-bold text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100">
                         {tie ? 'Tied for first' : closed ? 'Most approvals' : 'Winner so far'}
