@@ -42,7 +42,8 @@ export function BallotPanel({
   const toast = useToast();
   const ballot = useQuery(nightQueries.ballot(groupId, day));
   const [announcement, setAnnouncement] = useState('');
-  const pendingFocus = useRef<{ control: Control; id: string } | null>(null);
+  /** Where focus goes once the list shows `ranking` (the optimistic update lands a moment after the click). */
+  const pendingFocus = useRef<{ control: Control; id: string; ranking: string } | null>(null);
   const save = useMutation({
     mutationKey: ['ballot', groupId, day],
     mutationFn: (ranking: string[]) => nightApi.saveBallot(groupId, day, ranking),
@@ -54,6 +55,7 @@ export function BallotPanel({
     },
     onError: (err, _ranking, ctx) => {
       if (ctx?.previous) qc.setQueryData(nightKeys.ballot(groupId, day), ctx.previous);
+      if (pendingFocus.current && ctx?.previous) pendingFocus.current.ranking = ctx.previous.ranking.join(',');
       toast(`Your ballot was not saved: ${errorMessage(err)}`, 'error');
     },
     onSettled: async () => {
@@ -64,16 +66,17 @@ export function BallotPanel({
     },
   });
 
-  useLayoutEffect(() => {
-    const t = pendingFocus.current;
-    if (!t) return;
-    pendingFocus.current = null;
-    focusControl(t.control, t.id);
-  });
-
   const byId = new Map(suggestions.map((s) => [s.id, s]));
   // A deleted suggestion drops out of every ballot.
   const ranking = (ballot.data?.ranking ?? []).filter((id) => byId.has(id));
+  const shown = ranking.join(',');
+
+  useLayoutEffect(() => {
+    const t = pendingFocus.current;
+    if (!t || t.ranking !== shown) return;
+    pendingFocus.current = null;
+    focusControl(t.control, t.id);
+  });
   const unranked = suggestions.filter((s) => !ranking.includes(s.id));
   const name = (id: string) => byId.get(id)?.gameName ?? 'A removed suggestion';
 
@@ -82,7 +85,7 @@ export function BallotPanel({
       if (closedReason) toast(closedReason, 'error');
       return;
     }
-    pendingFocus.current = focus;
+    pendingFocus.current = { ...focus, ranking: next.join(',') };
     setAnnouncement(message);
     save.mutate(next);
   };

@@ -95,7 +95,8 @@ export function StatsView({ group }: { group: GroupDetail }) {
                 bars={stats.data.games.map((g) => ({ label: g.name, value: g.wins }))}
               />
               <div className="min-w-0 space-y-2">
-                <div className="overflow-x-auto">
+                {/* Focusable, so a table wider than a phone can be scrolled by keyboard. */}
+                <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Wins per game, table">
                   <table className="w-full text-sm" data-testid="games-table">
                     <caption className="sr-only">Wins per game</caption>
                     <thead>
@@ -143,7 +144,7 @@ export function StatsView({ group }: { group: GroupDetail }) {
                   />
                 ))}
               </div>
-              <div className="overflow-x-auto">
+              <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Per member, table">
                 <table className="w-full text-sm" data-testid="members-table">
                   <caption className="sr-only">Per member: nights in, suggestions, approvals and picks won</caption>
                   <thead>
