@@ -161,8 +161,10 @@ export function BallotPanel({
                     onClick={() => move(i, -1)}
                   >
                     <span aria-hidden="true">↑</span>
-                    Move up
-                    <span className="sr-only"> {n}</span>
+                    <span>
+                      Move up
+                      <span className="sr-only"> {n}</span>
+                    </span>
                   </Button>
                   <Button
                     variant="secondary"
@@ -172,8 +174,10 @@ export function BallotPanel({
                     onClick={() => move(i, 1)}
                   >
                     <span aria-hidden="true">↓</span>
-                    Move down
-                    <span className="sr-only"> {n}</span>
+                    <span>
+                      Move down
+                      <span className="sr-only"> {n}</span>
+                    </span>
                   </Button>
                   <Button
                     variant="ghost"
@@ -189,7 +193,9 @@ export function BallotPanel({
                     }
                   >
                     <span aria-hidden="true">✕</span>
-                    Remove<span className="sr-only"> {n}</span> from ballot
+                    <span>
+                      Remove<span className="sr-only"> {n}</span> from ballot
+                    </span>
                   </Button>
                 </span>
               </li>
