@@ -176,6 +176,19 @@ describe('fair picks', () => {
     expect((await res.json()).code).toBe('already_vetoed');
   });
 
+  it('a night with ballots keeps its method: the admin control says why', async () => {
+    const { page } = admin;
+    await page.getByTestId('night-admin').locator('summary').click();
+    await page.getByLabel('Voting method of this night').selectOption('approval');
+    await page.getByRole('button', { name: 'Save voting method' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/Someone has already voted, ranked or vetoed on this night/)
+      .waitFor();
+    const night = await new Seed(admin.context, server.url).call<{ method: string }>('GET', `/api/groups/${groupId}/nights/${DAY}`);
+    expect(night.method).toBe('ranked');
+  });
+
   it('friends’ ballots, the close, and the rounds explained with the right winner', async () => {
     const [ann, bob, cy, di] = seeds as [Seed, Seed, Seed, Seed];
     // Ann puts the vetoed game first: it is skipped, her vote counts for Portal 2.

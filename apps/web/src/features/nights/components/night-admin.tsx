@@ -169,7 +169,7 @@ export function NightAdmin({ night, timezone }: { night: Night; timezone: string
         )}
 
         {night.status === 'open' && (
-          <form className="space-y-2" aria-label="Voting method of this night" noValidate onSubmit={(e) => void saveMethod(e)}>
+          <form className="space-y-2" aria-label="This night’s voting method and vetoes" noValidate onSubmit={(e) => void saveMethod(e)}>
             <FormError message={methodError} />
             <div className="grid gap-2 sm:grid-cols-2">
               <SelectField label="Voting method of this night" value={method} onChange={(e) => setMethod(e.target.value as NightMethod)}>
