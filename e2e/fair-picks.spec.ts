@@ -216,6 +216,17 @@ describe('fair picks', () => {
     });
   });
 
+  it('a card of a game that won before says when', async () => {
+    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date(Date.now() + 86_400_000));
+    const a = new Seed(admin.context, server.url);
+    await a.suggest(groupId, 'Valheim', tomorrow);
+    await a.suggest(groupId, 'Portal 2', tomorrow);
+    const g = new GroupPage(admin.page);
+    await g.open(groupId, tomorrow);
+    await g.suggestion('Valheim').getByTestId('last-won').getByText('won today').waitFor();
+    expect(await g.suggestion('Portal 2').getByTestId('last-won').count()).toBe(0);
+  });
+
   it('the Stats tab shows the numbers, validates the dates and downloads a CSV', async () => {
     const { page } = admin;
     await page.goto(`/groups/${groupId}?day=${DAY}`);
