@@ -216,6 +216,19 @@ describe('fair picks', () => {
     });
   });
 
+  it('a night whose every suggestion was vetoed says so', async () => {
+    const a = new Seed(admin.context, server.url);
+    const vetoGroup = (await a.createGroup('Veto Crew', TZ)).id;
+    await a.keepNightOpen(vetoGroup);
+    await a.call('PATCH', `/api/groups/${vetoGroup}`, { nightDefaults: { vetoes: 1 } });
+    await a.veto((await a.suggest(vetoGroup, 'Among Us', DAY)).id);
+    await a.closeNight(vetoGroup, DAY);
+    const g = new GroupPage(admin.page);
+    await g.open(vetoGroup, DAY);
+    await admin.page.getByTestId('no-winner-reason').getByText('Voting closed with no winner: every suggestion was vetoed.').waitFor();
+    await g.suggestion('Among Us').getByTestId('vetoed-by').getByText('Vetoed by you').waitFor();
+  });
+
   it('a card of a game that won before says when', async () => {
     const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date(Date.now() + 86_400_000));
     const a = new Seed(admin.context, server.url);
