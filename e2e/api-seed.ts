@@ -60,4 +60,17 @@ export class Seed {
   closeNight(groupId: string, date: string) {
     return this.call('POST', `/api/groups/${groupId}/nights/${date}/close`);
   }
+  /** A ranked night's ballot, best first (`[]` withdraws it). */
+  ballot(groupId: string, date: string, ranking: string[]) {
+    return this.call<{ date: string; ranking: string[] }>('PUT', `/api/groups/${groupId}/nights/${date}/ballot`, { ranking });
+  }
+  myBallot(groupId: string, date: string) {
+    return this.call<{ date: string; ranking: string[] }>('GET', `/api/groups/${groupId}/nights/${date}/ballot`);
+  }
+  veto(suggestionId: string) {
+    return this.call<{ suggestionId: string; vetoedBy: { id: string }[] }>('POST', `/api/suggestions/${suggestionId}/veto`);
+  }
+  unveto(suggestionId: string) {
+    return this.call('DELETE', `/api/suggestions/${suggestionId}/veto`);
+  }
 }

@@ -180,7 +180,7 @@ describe('Tonight across two friends', () => {
     await form.getByLabel('Reminder (minutes before voting closes)').fill('45');
     await form.getByRole('button', { name: 'Save night settings' }).click();
     await page.getByText('Night settings saved.').first().waitFor();
-    expect(await form.getByTestId('night-method').textContent()).toContain('No vetoes');
+    expect(await form.getByTestId('night-method').textContent()).toContain('keeps its method and vetoes');
     const g = new GroupPage(page);
     await g.open(groupId, dayIn(3));
     await g.waitForNight();

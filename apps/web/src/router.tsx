@@ -162,6 +162,12 @@ const groupSettingsRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/group-settings.tsx'), 'GroupSettingsPage'),
 });
 
+const groupStatsRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/groups/$groupId/stats',
+  component: lazyRouteComponent(() => import('./routes/group-stats.tsx'), 'GroupStatsPage'),
+});
+
 const accountRoute = createRoute({
   getParentRoute: () => authedRoute,
   path: '/account',
@@ -190,6 +196,7 @@ const routeTree = rootRoute.addChildren([
     groupInvitesRoute,
     groupSettingsRoute,
     groupLibraryRoute,
+    groupStatsRoute,
     accountRoute,
     adminRoute,
   ]),

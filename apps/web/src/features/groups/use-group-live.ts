@@ -82,6 +82,13 @@ export function applyLiveEvent(qc: QueryClient, event: LiveEvent, me: User | nul
       );
       break;
     }
+    case 'veto_updated': {
+      // {suggestionId, vetoedBy}: public, also while results are hidden.
+      if (!isObject(data) || typeof data.suggestionId !== 'string' || !Array.isArray(data.vetoedBy)) break;
+      const vetoedBy = data.vetoedBy as Voter[];
+      patchLists(qc, groupId, (list) => list.map((s) => (s.id === data.suggestionId ? { ...s, vetoedBy } : s)));
+      break;
+    }
     case 'suggestion_deleted': {
       if (!isObject(data) || typeof data.suggestionId !== 'string') break;
       patchLists(qc, groupId, (list) => list.filter((s) => s.id !== data.suggestionId));

@@ -1,7 +1,7 @@
 /** Game nights of a group (API.md "Game nights"): the night query and its mutations. */
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../lib/api-client.ts';
-import type { GroupDetail, Night, NightDefaults, NightStatus, RsvpStatus } from '../../lib/api-types.ts';
+import type { Ballot, GroupDetail, Night, NightDefaults, NightMethod, NightStatus, RsvpStatus } from '../../lib/api-types.ts';
 
 /**
  * A night lives under the group's day data (`['groups', id, 'day-data', …]`), so every invalidation of
@@ -10,6 +10,8 @@ import type { GroupDetail, Night, NightDefaults, NightStatus, RsvpStatus } from 
 export const nightKeys = {
   all: (groupId: string) => ['groups', groupId, 'day-data', 'night'] as const,
   detail: (groupId: string, date: string) => ['groups', groupId, 'day-data', 'night', date] as const,
+  /** The caller's own ranking (not under day-data: a live event must not overwrite a ballot being edited). */
+  ballot: (groupId: string, date: string) => ['groups', groupId, 'ballot', date] as const,
 };
 
 const n = (groupId: string, date: string) => `/api/groups/${encodeURIComponent(groupId)}/nights/${encodeURIComponent(date)}`;
@@ -17,12 +19,16 @@ const n = (groupId: string, date: string) => `/api/groups/${encodeURIComponent(g
 export const nightQueries = {
   detail: (groupId: string, date: string) =>
     queryOptions({ queryKey: nightKeys.detail(groupId, date), queryFn: () => api.get<Night>(n(groupId, date)) }),
+  ballot: (groupId: string, date: string) =>
+    queryOptions({ queryKey: nightKeys.ballot(groupId, date), queryFn: () => api.get<Ballot>(`${n(groupId, date)}/ballot`) }),
 };
 
 export interface NightPatch {
   startsAt?: string;
   closesAt?: string;
   status?: Extract<NightStatus, 'open' | 'cancelled'>;
+  method?: NightMethod;
+  vetoes?: 0 | 1;
 }
 
 export const nightApi = {
@@ -31,6 +37,7 @@ export const nightApi = {
   reopen: (groupId: string, date: string, closesAt: string) => api.post<Night>(`${n(groupId, date)}/reopen`, { closesAt }),
   pick: (groupId: string, date: string, suggestionId: string) => api.post<Night>(`${n(groupId, date)}/pick`, { suggestionId }),
   patch: (groupId: string, date: string, body: NightPatch) => api.patch<Night>(n(groupId, date), body),
+  saveBallot: (groupId: string, date: string, ranking: string[]) => api.put<Ballot>(`${n(groupId, date)}/ballot`, { ranking }),
   nudge: (groupId: string, date: string) => api.post<{ nudged: string[] }>(`${n(groupId, date)}/nudge`),
   updateDefaults: (groupId: string, nightDefaults: Partial<NightDefaults>) =>
     api.patch<GroupDetail>(`/api/groups/${encodeURIComponent(groupId)}`, { nightDefaults }),

@@ -1,7 +1,7 @@
 /** Suggestions, votes, results and history of a group: query-option factories and mutations. */
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../lib/api-client.ts';
-import type { HistoryDay, Results, Suggestion } from '../../lib/api-types.ts';
+import type { HistoryDay, Results, Suggestion, VetoResult } from '../../lib/api-types.ts';
 
 export const suggestionKeys = {
   /** Everything day-based of one group (suggestions, results, history): invalidated together on live events. */
@@ -39,6 +39,8 @@ export const suggestionApi = {
   remove: (suggestionId: string) => api.delete(s(suggestionId)),
   vote: (suggestionId: string) => api.post<{ suggestionId: string; votes: number }>(`${s(suggestionId)}/votes`),
   unvote: (suggestionId: string) => api.delete(`${s(suggestionId)}/votes`),
+  veto: (suggestionId: string) => api.post<VetoResult>(`${s(suggestionId)}/veto`),
+  unveto: (suggestionId: string) => api.delete(`${s(suggestionId)}/veto`),
 };
 
 /** Most approvals first, then the earliest suggestion (the server's order, kept after optimistic edits). */

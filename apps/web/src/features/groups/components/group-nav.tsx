@@ -1,6 +1,6 @@
 /**
- * The group's pages as one navigation: Tonight (the group page), Library, Members, Invites and
- * Settings; the current one is `aria-current="page"`.
+ * The group's pages as one navigation: Tonight (the group page), Library, Stats, Members, Invites
+ * and Settings; the current one is `aria-current="page"`.
  */
 import { Link } from '@tanstack/react-router';
 
@@ -10,7 +10,7 @@ const idle =
 const current =
   'border-indigo-700 bg-indigo-700 text-white hover:bg-indigo-800 dark:border-indigo-400 dark:bg-indigo-400 dark:text-slate-950 dark:hover:bg-indigo-300';
 
-export type GroupTab = 'tonight' | 'library' | 'members' | 'invites' | 'settings';
+export type GroupTab = 'tonight' | 'library' | 'stats' | 'members' | 'invites' | 'settings';
 
 export function GroupNav({ groupId, tab }: { groupId: string; tab: GroupTab }) {
   // Classes by the tab this page is (not the router's activeProps, which would append conflicting colours).
@@ -25,6 +25,9 @@ export function GroupNav({ groupId, tab }: { groupId: string; tab: GroupTab }) {
       </Link>
       <Link to="/groups/$groupId/library" params={{ groupId }} {...props('library')}>
         Library
+      </Link>
+      <Link to="/groups/$groupId/stats" params={{ groupId }} {...props('stats')}>
+        Stats
       </Link>
       <Link to="/groups/$groupId/members" params={{ groupId }} {...props('members')}>
         Members

@@ -1,16 +1,17 @@
 /**
  * Admin controls of one night, behind a disclosure: close voting now, reopen with a new deadline, move
- * the start and close times, cancel (or restore) the night. Each change that others notice asks first.
+ * the start and close times, set its voting method and vetoes (until someone votes: `method_locked`),
+ * cancel (or restore) the night. Each change that others notice asks first.
  * Times are entered in the group's timezone.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { ConfirmDialog } from '../../../components/ui/dialog.tsx';
-import { Field, FormError } from '../../../components/ui/field.tsx';
+import { Field, FormError, SelectField } from '../../../components/ui/field.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { detailedErrorMessage, isApiError } from '../../../lib/api-client.ts';
-import type { Night } from '../../../lib/api-types.ts';
+import type { Night, NightMethod } from '../../../lib/api-types.ts';
 import { suggestionKeys } from '../../suggestions/api.ts';
 import { formatTimeIn, fromLocalInput, nightApi, nightKeys, toLocalInput } from '../api.ts';
 
@@ -27,6 +28,16 @@ export function NightAdmin({ night, timezone }: { night: Night; timezone: string
   const [timesError, setTimesError] = useState<{ form?: string; startsAt?: string; closesAt?: string }>({});
   const [reopenError, setReopenError] = useState<string>();
   const [saving, setSaving] = useState(false);
+  const [method, setMethod] = useState<NightMethod>(night.method);
+  const [vetoes, setVetoes] = useState<0 | 1>(night.vetoes);
+  const [methodError, setMethodError] = useState<string>();
+  const [savingMethod, setSavingMethod] = useState(false);
+  const [seenMethod, setSeenMethod] = useState(`${night.method}|${night.vetoes}`);
+  if (seenMethod !== `${night.method}|${night.vetoes}`) {
+    setSeenMethod(`${night.method}|${night.vetoes}`);
+    setMethod(night.method);
+    setVetoes(night.vetoes);
+  }
   // The night moved under us (another admin, a live event): show its new times.
   const [seen, setSeen] = useState(`${night.startsAt}|${night.closesAt}`);
   if (seen !== `${night.startsAt}|${night.closesAt}`) {
@@ -60,6 +71,26 @@ export function NightAdmin({ night, timezone }: { night: Night; timezone: string
       setTimesError({ form: detailedErrorMessage(err), startsAt: f.startsAt, closesAt: f.closesAt });
     } finally {
       setSaving(false);
+    }
+  };
+
+  const saveMethod = async (e: FormEvent) => {
+    e.preventDefault();
+    setSavingMethod(true);
+    setMethodError(undefined);
+    try {
+      await apply(await nightApi.patch(night.groupId, night.date, { method, vetoes }));
+      toast(
+        `This night: ${method === 'ranked' ? 'ranked choice' : 'approval voting'}, ${vetoes === 1 ? 'one veto per member' : 'no vetoes'}.`,
+      );
+    } catch (err) {
+      setMethodError(
+        isApiError(err) && err.code === 'method_locked'
+          ? 'Someone has already voted, ranked or vetoed on this night, so its voting method and vetoes are fixed. Change the group’s defaults for the nights to come instead.'
+          : detailedErrorMessage(err),
+      );
+    } finally {
+      setSavingMethod(false);
     }
   };
 
@@ -133,6 +164,25 @@ export function NightAdmin({ night, timezone }: { night: Night; timezone: string
             </div>
             <Button type="submit" variant="secondary" pending={saving}>
               Save times
+            </Button>
+          </form>
+        )}
+
+        {night.status === 'open' && (
+          <form className="space-y-2" aria-label="This night’s voting method and vetoes" noValidate onSubmit={(e) => void saveMethod(e)}>
+            <FormError message={methodError} />
+            <div className="grid gap-2 sm:grid-cols-2">
+              <SelectField label="Voting method of this night" value={method} onChange={(e) => setMethod(e.target.value as NightMethod)}>
+                <option value="approval">Approval</option>
+                <option value="ranked">Ranked choice</option>
+              </SelectField>
+              <SelectField label="Vetoes on this night" value={String(vetoes)} onChange={(e) => setVetoes(e.target.value === '1' ? 1 : 0)}>
+                <option value="0">Off</option>
+                <option value="1">One per member</option>
+              </SelectField>
+            </div>
+            <Button type="submit" variant="secondary" pending={savingMethod}>
+              Save voting method
             </Button>
           </form>
         )}

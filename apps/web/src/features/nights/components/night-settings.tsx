@@ -1,7 +1,8 @@
 /**
  * Admins: the group's game-night defaults (API.md "Game nights"): start time, how long before it voting
- * closes, tie-break, results visibility and the reminder. Nights not edited by hand follow a change.
- * The voting method and vetoes are shown read-only until ranked ballots and vetoes exist.
+ * closes, tie-break, results visibility, the reminder, the voting method (approval or ranked choice) and
+ * vetoes. Nights not edited by hand follow a change; a night keeps its method and vetoes from its first
+ * suggestion, approval, ballot or veto on (docs/api.md "Fair picks").
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
@@ -10,10 +11,13 @@ import { Card } from '../../../components/ui/card.tsx';
 import { Field, FormError, SelectField } from '../../../components/ui/field.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
-import type { GroupDetail, NightDefaults, ResultsVisibility, TieBreak } from '../../../lib/api-types.ts';
+import type { GroupDetail, NightDefaults, NightMethod, ResultsVisibility, TieBreak } from '../../../lib/api-types.ts';
 import { DEFAULT_NIGHT, nightApi } from '../api.ts';
 
-type Editable = Pick<NightDefaults, 'startTime' | 'closeBeforeMinutes' | 'tieBreak' | 'resultsVisibility' | 'reminderBeforeMinutes'>;
+type Editable = Pick<
+  NightDefaults,
+  'startTime' | 'closeBeforeMinutes' | 'tieBreak' | 'resultsVisibility' | 'reminderBeforeMinutes' | 'method' | 'vetoes'
+>;
 type Errors = Partial<Record<keyof Editable | 'form', string>>;
 
 function minutesError(v: string, what: string): string | undefined {
@@ -30,6 +34,8 @@ export function NightSettings({ group }: { group: GroupDetail }) {
   const [tieBreak, setTieBreak] = useState<TieBreak>(d.tieBreak);
   const [visibility, setVisibility] = useState<ResultsVisibility>(d.resultsVisibility);
   const [reminder, setReminder] = useState(String(d.reminderBeforeMinutes));
+  const [method, setMethod] = useState<NightMethod>(d.method);
+  const [vetoes, setVetoes] = useState<0 | 1>(d.vetoes);
   const [errors, setErrors] = useState<Errors>({});
   const [pending, setPending] = useState(false);
 
@@ -50,6 +56,8 @@ export function NightSettings({ group }: { group: GroupDetail }) {
         tieBreak,
         resultsVisibility: visibility,
         reminderBeforeMinutes: Number(reminder),
+        method,
+        vetoes,
       });
       await qc.invalidateQueries({ queryKey: ['groups', group.id] });
       toast('Night settings saved.');
@@ -63,6 +71,8 @@ export function NightSettings({ group }: { group: GroupDetail }) {
         tieBreak: pick('tieBreak'),
         resultsVisibility: pick('resultsVisibility'),
         reminderBeforeMinutes: pick('reminderBeforeMinutes'),
+        method: pick('method'),
+        vetoes: pick('vetoes'),
       });
     } finally {
       setPending(false);
@@ -126,13 +136,31 @@ export function NightSettings({ group }: { group: GroupDetail }) {
             hint="Reminds who hasn’t voted yet; 0 turns it off."
             error={errors.reminderBeforeMinutes}
           />
+          <SelectField
+            label="Voting method"
+            value={method}
+            onChange={(e) => setMethod(e.target.value as NightMethod)}
+            hint="Ranked choice: everyone orders the games, decided by instant runoff."
+            error={errors.method}
+          >
+            <option value="approval">Approval (approve as many as you like)</option>
+            <option value="ranked">Ranked choice</option>
+          </SelectField>
+          <SelectField
+            label="Vetoes"
+            value={String(vetoes)}
+            onChange={(e) => setVetoes(e.target.value === '1' ? 1 : 0)}
+            hint="A vetoed game cannot win that night."
+            error={errors.vetoes}
+          >
+            <option value="0">Off</option>
+            <option value="1">One per member and night</option>
+          </SelectField>
         </div>
-        <dl className="grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[auto_1fr]" data-testid="night-method">
-          <dt className="font-semibold">Voting method</dt>
-          <dd>Approval (ranked choice comes later)</dd>
-          <dt className="font-semibold">Vetoes</dt>
-          <dd>No vetoes</dd>
-        </dl>
+        <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="night-method">
+          A night keeps its method and vetoes once someone has suggested, voted or vetoed on it; a change here applies to the nights nobody
+          has started yet.
+        </p>
         <Button type="submit" pending={pending}>
           Save night settings
         </Button>

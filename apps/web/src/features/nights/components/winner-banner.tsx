@@ -123,16 +123,25 @@ export function WinnerBanner({ night, suggestions, isAdmin }: { night: Night; su
     }
     return (
       <div className={`${box} ${neutralTone}`} data-testid="winner-banner">
-        <p className="font-semibold">Voting closed. Nobody suggested a game for this night.</p>
+        <p className="font-semibold" data-testid="no-winner-reason">
+          {night.noWinnerReason === 'all_vetoed'
+            ? 'Voting closed with no winner: every suggestion was vetoed.'
+            : night.noWinnerReason === 'no_votes'
+              ? night.method === 'ranked'
+                ? 'Voting closed with no winner: nobody handed in a ranking.'
+                : 'Voting closed with no winner: nobody approved a game.'
+              : 'Voting closed. Nobody suggested a game for this night.'}
+        </p>
       </div>
     );
   }
-  const approvals = w.votes === null ? '' : ` with ${w.votes} ${w.votes === 1 ? 'approval' : 'approvals'}`;
+  const unit = night.method === 'ranked' ? ['vote in the last round', 'votes in the last round'] : ['approval', 'approvals'];
+  const approvals = w.votes === null ? '' : ` with ${w.votes} ${w.votes === 1 ? unit[0] : unit[1]}`;
   const tiedNames = names(night.tied, suggestions);
   let how: string;
   switch (w.decidedBy) {
     case 'votes':
-      how = `Decided by votes${approvals}.`;
+      how = night.method === 'ranked' ? `Decided by ranked choice${approvals}.` : `Decided by votes${approvals}.`;
       break;
     case 'random':
       how = `A tie between ${tiedNames.join(' and ')}${approvals} each, broken by a random pick.`;

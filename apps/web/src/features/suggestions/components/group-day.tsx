@@ -8,9 +8,12 @@ import { useCallback, useRef } from 'react';
 import { Card, ErrorState } from '../../../components/ui/card.tsx';
 import { Loading } from '../../../components/ui/spinner.tsx';
 import type { GroupDetail, Night, User } from '../../../lib/api-types.ts';
-import { formatDay } from '../../../lib/dates.ts';
+import { addDays, formatDay } from '../../../lib/dates.ts';
+import { statsQueries } from '../../stats/api.ts';
 import { formatTimeIn, nightQueries } from '../../nights/api.ts';
+import { BallotPanel } from '../../nights/components/ballot-panel.tsx';
 import { NightAnnouncer } from '../../nights/components/night-announcer.tsx';
+import { RunoffRounds } from '../../nights/components/runoff-rounds.tsx';
 import { TonightPanel } from '../../nights/components/tonight-panel.tsx';
 import { sortSuggestions, suggestionQueries } from '../api.ts';
 import { AddSuggestionForm, focusSuggestion } from './add-suggestion-form.tsx';
@@ -35,6 +38,9 @@ export function GroupDay({ group, me, day, today }: { group: GroupDetail; me: Us
   const list = useQuery(suggestionQueries.list(group.id, day));
   const results = useQuery(suggestionQueries.results(group.id, day));
   const night = useQuery(nightQueries.detail(group.id, day));
+  // "won 3 days ago" on the cards: the same win history as the Stats tab (the server's full range).
+  const wins = useQuery({ ...statsQueries.range(group.id, addDays(today, -365), today), staleTime: 60_000 });
+  const lastWon = new Map((wins.data?.games ?? []).filter((g) => g.lastWonOn < day).map((g) => [g.name.toLowerCase(), g.lastWonOn]));
   const pendingFocus = useRef<string | null>(null);
   // A duplicate may not be in the list yet (someone else added it a second ago): refetch, then focus.
   const onDuplicate = useCallback(
@@ -52,6 +58,10 @@ export function GroupDay({ group, me, day, today }: { group: GroupDetail; me: Us
   const isAdmin = group.role === 'owner' || group.role === 'admin';
   const sorted = list.data ? sortSuggestions(list.data) : [];
   const hidden = sorted.some((s) => s.votes === null);
+  const ranked = night.data?.method === 'ranked';
+  const vetoesOn = night.data?.vetoes === 1;
+  const nameOf = (id: string) =>
+    sorted.find((x) => x.id === id)?.gameName ?? results.data?.suggestions.find((x) => x.id === id)?.gameName ?? 'a removed suggestion';
   return (
     <Card id="day" title={day === today ? 'Tonight' : formatDay(day)} actions={<DayPicker groupId={group.id} day={day} today={today} />}>
       <div className="space-y-4">
@@ -69,7 +79,7 @@ export function GroupDay({ group, me, day, today }: { group: GroupDetail; me: Us
           <ErrorState error={list.error} onRetry={() => void list.refetch()} title="Could not load the suggestions" />
         ) : (
           <>
-            {night.data?.status !== 'closed' && night.data?.status !== 'cancelled' && (
+            {!ranked && night.data?.status !== 'closed' && night.data?.status !== 'cancelled' && (
               <ResultsBanner suggestions={sorted} voters={results.data?.voters} isToday={day >= today} hidden={hidden} />
             )}
             <TallyAnnouncer suggestions={sorted} day={day} />
@@ -80,7 +90,17 @@ export function GroupDay({ group, me, day, today }: { group: GroupDetail; me: Us
             ) : (
               <AddSuggestionForm groupId={group.id} day={day} meId={me.id} onDuplicate={onDuplicate} />
             )}
+            {ranked && night.data?.status === 'closed' && results.data && (
+              <RunoffRounds rounds={results.data.rounds} nameOf={nameOf} winnerName={night.data.winner?.gameName} />
+            )}
+            {ranked && night.data?.status === 'open' && sorted.length > 0 && (
+              <BallotPanel groupId={group.id} day={day} suggestions={sorted} closed={closed} closedReason={reason} />
+            )}
             <SuggestionList
+              method={night.data?.method}
+              vetoesOn={vetoesOn}
+              lastWon={lastWon}
+              today={today}
               groupId={group.id}
               day={day}
               suggestions={sorted}

@@ -7,6 +7,10 @@
  * list remembers which control (by suggestion id) had focus and puts it back after each render, without
  * scrolling; the buttons are never `disabled` (that would drop focus too), a closed night marks them
  * `aria-disabled` and says why. After a removal, focus goes to the next card (or the list heading).
+ *
+ * Ranked nights have no approvals: the approve button and the tally are left out (the ballot panel ranks).
+ * With vetoes on, each card has "Veto" / "Take back veto" (one per member and night: once used, the
+ * others say so) and says who vetoed it.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
@@ -15,12 +19,14 @@ import { Button } from '../../../components/ui/button.tsx';
 import { cn } from '../../../components/ui/cn.ts';
 import { ConfirmDialog } from '../../../components/ui/dialog.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
-import type { Suggestion, User } from '../../../lib/api-types.ts';
+import type { NightMethod, Suggestion, User } from '../../../lib/api-types.ts';
+import { errorMessage } from '../../../lib/api-client.ts';
 import { playersLabel } from '../../games/api.ts';
 import { GameCover } from '../../games/components/game-cover.tsx';
 import { PlayableNotes } from '../../games/components/playable-notes.tsx';
 import { leaders, suggestionApi, suggestionKeys } from '../api.ts';
 import { useVote } from '../use-vote.ts';
+import { daysAgo } from '../../stats/api.ts';
 
 interface Props {
   groupId: string;
@@ -30,9 +36,14 @@ interface Props {
   isAdmin: boolean;
   closed: boolean;
   closedReason?: string | undefined;
+  method?: NightMethod | undefined;
+  vetoesOn?: boolean | undefined;
+  /** Game name (lower case) → the day it last won, for "won 3 days ago". */
+  lastWon?: Map<string, string> | undefined;
+  today?: string | undefined;
 }
 
-type FocusTarget = { id: string; control: 'vote' | 'remove' } | { id: 'heading'; control: 'heading' };
+type FocusTarget = { id: string; control: 'vote' | 'remove' | 'veto' } | { id: 'heading'; control: 'heading' };
 
 function focusTarget(t: FocusTarget) {
   const el =
@@ -48,7 +59,8 @@ function namesList(names: string[]): string {
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed, closedReason }: Props) {
+export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed, closedReason, method, vetoesOn, lastWon, today }: Props) {
+  const ranked = method === 'ranked';
   const vote = useVote(groupId, day, me);
   const qc = useQueryClient();
   const toast = useToast();
@@ -57,6 +69,21 @@ export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed,
     mutationFn: (id: string) => suggestionApi.remove(id),
     onSettled: () => qc.invalidateQueries({ queryKey: suggestionKeys.group(groupId) }),
   });
+  const veto = useMutation({
+    mutationFn: async ({ suggestion, on }: { suggestion: Suggestion; on: boolean }): Promise<void> => {
+      if (on) await suggestionApi.veto(suggestion.id);
+      else await suggestionApi.unveto(suggestion.id);
+    },
+    onSuccess: (_r, { suggestion, on }) =>
+      toast(on ? `You vetoed “${suggestion.gameName}”.` : `Veto of “${suggestion.gameName}” taken back.`),
+    onError: (err, { suggestion, on }) =>
+      toast(
+        `${on ? 'Your veto of' : 'Taking back your veto of'} “${suggestion.gameName}” did not go through: ${errorMessage(err)}`,
+        'error',
+      ),
+    onSettled: () => qc.invalidateQueries({ queryKey: suggestionKeys.group(groupId) }),
+  });
+  const myVeto = suggestions.find((x) => x.vetoedBy?.some((v) => v.id === me.id));
   const listRef = useRef<HTMLOListElement>(null);
   /** The control inside the list that has (or last had, before a re-render dropped it) keyboard focus. */
   const lastFocus = useRef<FocusTarget | null>(null);
@@ -102,6 +129,11 @@ export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed,
           {closedReason}
         </p>
       )}
+      {vetoesOn && myVeto && (
+        <p id="veto-used-reason" className="sr-only">
+          You already vetoed {myVeto.gameName}. Take that veto back to veto another game.
+        </p>
+      )}
       <ol
         ref={listRef}
         className="space-y-3"
@@ -110,7 +142,7 @@ export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed,
           const key = (e.target as HTMLElement).dataset.focusKey;
           if (!key) return;
           const [control, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
-          lastFocus.current = { id, control: control === 'remove' ? 'remove' : 'vote' };
+          lastFocus.current = { id, control: control === 'remove' || control === 'veto' ? control : 'vote' };
         }}
         onBlur={(e) => {
           // Focus moved to another element on purpose (Tab, a click): forget it. A blur with no new
@@ -141,6 +173,9 @@ export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed,
                   </h4>
                   <p className="text-sm text-slate-700 dark:text-slate-300">
                     Suggested by {s.suggestedBy?.username ?? 'a former member'}
+                    {today && lastWon?.has(s.gameName.toLowerCase()) && (
+                      <span data-testid="last-won"> · won {daysAgo(lastWon.get(s.gameName.toLowerCase()) ?? today, today)}</span>
+                    )}
                     {leading && (
                       <span className="ml-2 inline-block rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-bold text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100">
                         {tie ? 'Tied for first' : closed ? 'Most approvals' : 'Winner so far'}
@@ -156,47 +191,80 @@ export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed,
                     </div>
                   )}
                 </div>
-                <p className="flex flex-col items-end text-right" data-testid="tally">
-                  {hidden ? (
-                    <span className="max-w-32 text-sm text-slate-700 dark:text-slate-300" data-testid="tally-hidden">
-                      Results hidden until the deadline
-                    </span>
-                  ) : (
-                    <>
-                      <span className="text-2xl leading-none font-extrabold" data-testid="tally-count">
-                        {s.votes}
+                {!ranked && (
+                  <p className="flex flex-col items-end text-right" data-testid="tally">
+                    {hidden ? (
+                      <span className="max-w-32 text-sm text-slate-700 dark:text-slate-300" data-testid="tally-hidden">
+                        Results hidden until the deadline
                       </span>
-                      <span className="text-xs text-slate-700 dark:text-slate-300">{s.votes === 1 ? 'approval' : 'approvals'}</span>
-                    </>
-                  )}
-                </p>
+                    ) : (
+                      <>
+                        <span className="text-2xl leading-none font-extrabold" data-testid="tally-count">
+                          {s.votes}
+                        </span>
+                        <span className="text-xs text-slate-700 dark:text-slate-300">{s.votes === 1 ? 'approval' : 'approvals'}</span>
+                      </>
+                    )}
+                  </p>
+                )}
               </div>
+              {vetoesOn && s.vetoedBy?.length > 0 && (
+                <p className="mt-2 text-sm font-semibold text-red-800 dark:text-red-300" data-testid="vetoed-by">
+                  Vetoed by {namesList(s.vetoedBy.map((v) => (v.id === me.id ? 'you' : v.username)))}: it cannot win tonight.
+                </p>
+              )}
               <div className="mt-3 flex flex-wrap items-center gap-2">
-                <Button
-                  variant={s.votedByMe ? 'primary' : 'secondary'}
-                  data-focus-key={`vote:${s.id}`}
-                  aria-disabled={closed || undefined}
-                  aria-describedby={closed && closedReason ? 'vote-closed-reason' : undefined}
-                  className="aria-disabled:cursor-not-allowed aria-disabled:opacity-60"
-                  onClick={() => {
-                    if (closed) {
-                      if (closedReason) toast(closedReason, 'error');
-                      return;
-                    }
-                    vote.mutate({ suggestion: s, approve: !s.votedByMe });
-                  }}
-                >
-                  {/* The name says state and action: "Approved — take back approval of X" / "Approve X". */}
-                  {s.votedByMe ? (
-                    <>
-                      <span aria-hidden="true">✓</span> Approved<span className="sr-only"> — take back approval of {s.gameName}</span>
-                    </>
-                  ) : (
-                    <>
-                      <span aria-hidden="true">+</span> Approve<span className="sr-only"> {s.gameName}</span>
-                    </>
-                  )}
-                </Button>
+                {!ranked && (
+                  <Button
+                    variant={s.votedByMe ? 'primary' : 'secondary'}
+                    data-focus-key={`vote:${s.id}`}
+                    aria-disabled={closed || undefined}
+                    aria-describedby={closed && closedReason ? 'vote-closed-reason' : undefined}
+                    className="aria-disabled:cursor-not-allowed aria-disabled:opacity-60"
+                    onClick={() => {
+                      if (closed) {
+                        if (closedReason) toast(closedReason, 'error');
+                        return;
+                      }
+                      vote.mutate({ suggestion: s, approve: !s.votedByMe });
+                    }}
+                  >
+                    {/* The name says state and action: "Approved — take back approval of X" / "Approve X". */}
+                    {s.votedByMe ? (
+                      <>
+                        <span aria-hidden="true">✓</span> Approved<span className="sr-only"> — take back approval of {s.gameName}</span>
+                      </>
+                    ) : (
+                      <>
+                        <span aria-hidden="true">+</span> Approve<span className="sr-only"> {s.gameName}</span>
+                      </>
+                    )}
+                  </Button>
+                )}
+                {vetoesOn &&
+                  (() => {
+                    const mine = myVeto?.id === s.id;
+                    const used = myVeto !== undefined && !mine;
+                    const blocked = closed || used;
+                    return (
+                      <Button
+                        variant={mine ? 'danger' : 'secondary'}
+                        data-focus-key={`veto:${s.id}`}
+                        aria-disabled={blocked || undefined}
+                        aria-describedby={closed && closedReason ? 'vote-closed-reason' : used ? 'veto-used-reason' : undefined}
+                        className="aria-disabled:cursor-not-allowed aria-disabled:opacity-60"
+                        onClick={() => {
+                          if (closed) return closedReason && toast(closedReason, 'error');
+                          if (used)
+                            return toast(`You already vetoed “${myVeto.gameName}”. Take that veto back to veto another game.`, 'error');
+                          if (!veto.isPending) veto.mutate({ suggestion: s, on: !mine });
+                        }}
+                      >
+                        {mine ? 'Take back veto' : 'Veto'}
+                        <span className="sr-only"> {s.gameName}</span>
+                      </Button>
+                    );
+                  })()}
                 {(s.suggestedBy?.id === me.id || isAdmin) && (
                   <Button
                     variant="ghost"
