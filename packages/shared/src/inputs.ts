@@ -139,6 +139,7 @@ export const passwordChangeInput = z.strictObject({
 export const passwordResetInput = z.strictObject({
   token: z
     .string({ error: 'The reset link is incomplete.' })
+    .max(100, { message: 'The reset link is incomplete. Open the whole link you were given.' })
     .regex(/^[A-Za-z0-9_-]{20,100}$/, { message: 'The reset link is incomplete. Open the whole link you were given.' }),
   newPassword: passwordSchema,
 });

@@ -1,5 +1,5 @@
 /**
- * Instant runoff for ranked nights (shared/API.md "Fair picks", docs/decisions/107-instant-runoff-and-vetoes.md).
+ * Instant runoff for ranked nights (docs/api.md "Fair picks", docs/decisions/107-instant-runoff-and-vetoes.md).
  * A pure function, so the rule can be read (and recomputed by anyone) here:
  *
  * - Each round counts every ballot's highest-ranked suggestion still in the race. A ballot with none

@@ -1,5 +1,5 @@
 /**
- * Ranked nights over real HTTP (shared/API.md "Fair picks"): the method setting and its lock, ballots
+ * Ranked nights over real HTTP (docs/api.md "Fair picks"): the method setting and its lock, ballots
  * (bad input first), the approval endpoints refusing, the close deciding by instant runoff with the
  * rounds in the results, the Discord message, and hidden results on every channel.
  */

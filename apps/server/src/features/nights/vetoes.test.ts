@@ -1,5 +1,5 @@
 /**
- * Vetoes (shared/API.md "Fair picks", `vetoes: 1`) over real HTTP: refused where they are off, one per
+ * Vetoes (docs/api.md "Fair picks", `vetoes: 1`) over real HTTP: refused where they are off, one per
  * member and night, removable while open, public as `vetoedBy`, a vetoed suggestion cannot win (approval
  * and ranked), every suggestion vetoed closes with no winner and says why, Discord gets only a count.
  */

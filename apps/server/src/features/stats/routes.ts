@@ -1,4 +1,4 @@
-/** The contract of group statistics (shared/API.md "Fair picks"). */
+/** The contract of group statistics (docs/api.md "Fair picks"). */
 import { createRoute, z } from '@hono/zod-openapi';
 import { daySchema } from '@queuecrew/shared';
 import { GroupParams, commonErrors, jsonResponse } from '../../lib/openapi.ts';
