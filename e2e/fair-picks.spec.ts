@@ -95,7 +95,7 @@ afterAll(async () => {
 describe('fair picks', () => {
   it('an admin switches the group to ranked choice with one veto per member', async () => {
     const { page } = admin;
-    await page.goto(`/groups/${groupId}/members`);
+    await page.goto(`/groups/${groupId}/settings`);
     const form = page.getByRole('form', { name: 'Night settings' });
     await form.waitFor();
     await form.getByLabel('Voting method').selectOption('ranked');

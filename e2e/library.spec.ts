@@ -285,12 +285,14 @@ describe('Suggesting from the library', () => {
 
     // Escape closes the list without choosing; ↓ opens it again; Enter suggests the active game.
     await page.keyboard.type('terra');
-    await listbox.waitFor();
+    // Wait for the answer to the whole word, not an earlier keystroke's list.
+    await listbox.getByRole('option', { name: /Terraforming Mars/ }).waitFor();
     await page.keyboard.press('Escape');
     await expect.poll(() => field.getAttribute('aria-expanded')).toBe('false');
     expect(await field.inputValue()).toBe('terra');
     await page.keyboard.press('ArrowDown');
     await expect.poll(() => field.getAttribute('aria-expanded')).toBe('true');
+    await expect.poll(() => field.getAttribute('aria-activedescendant')).toBeTruthy();
     await page.keyboard.press('Enter');
     const tm = page.getByTestId('suggestion').filter({ has: page.getByRole('heading', { name: 'Terraforming Mars', exact: true }) });
     await tm.waitFor();
