@@ -231,6 +231,10 @@ export interface SuggestionGame {
   coverUrl: string | null;
   minPlayers: number | null;
   maxPlayers: number | null;
+  /** Closed nights before the suggestion's date won by this game (any name or alias). */
+  timesWon: number;
+  /** The latest of those nights; null if it never won before. */
+  lastWonOn: string | null;
 }
 
 /** A library game (API.md "Game library"); `playable` only when listed with `?date`. */
