@@ -164,6 +164,12 @@ describe('suggestions link to the library', () => {
     // One suggestion (the create answer) carries the same.
     const later = await body<SuggestionBody>(await suggest(alice, { gameId: drg.id, date: '2026-06-13' }), 201);
     expect(later.game).toMatchObject({ id: drg.id, timesWon: 1, lastWonOn: today });
+    // History names the library game of the winner, for streaks across aliases.
+    const history = await body<Array<{ date: string; winner: { suggestionId: string; gameId: string | null } | null }>>(
+      await t.request(`/api/groups/${group.id}/history?from=${today}&to=${today}`, { cookie: owner.cookie }),
+      200,
+    );
+    expect(history).toMatchObject([{ date: today, winner: { suggestionId: d.id, gameId: drg.id } }]);
     // Another game of the same night has no wins.
     expect((await listOn(today)).find((s) => s.gameName === 'Chess')!.game).toMatchObject({ timesWon: 0, lastWonOn: null });
   });

@@ -94,6 +94,8 @@ export const HistoryDaySchema = z
     winner: z
       .object({
         suggestionId: z.string().nullable(),
+        /** The library game the winning suggestion links to (null once either is gone): the same game under any alias. */
+        gameId: z.string().max(64).nullable(),
         gameName: z.string(),
         votes: z.number().int(),
         decidedBy: z.enum(['votes', 'random', 'least_recent', 'admin']),
@@ -415,6 +417,7 @@ interface HistoryRow {
   voters: number;
   winners: string;
   winner_suggestion_id: string | null;
+  winner_game_id: string | null;
   winner_game_name: string | null;
   winner_votes: number | null;
   decided_by: 'votes' | 'random' | 'least_recent' | 'admin' | null;
@@ -457,8 +460,9 @@ export async function historyFor(db: Db, groupId: string, from: string, to: stri
            coalesce(dt.suggestions, 0) AS suggestions,
            coalesce(dv.voters, 0) AS voters,
            coalesce(dt.winners, '[]') AS winners,
-           n.winner_suggestion_id, n.winner_game_name, n.winner_votes, n.decided_by
+           n.winner_suggestion_id, ws.game_id AS winner_game_id, n.winner_game_name, n.winner_votes, n.decided_by
     FROM closed n
+    LEFT JOIN suggestions ws ON ws.id = n.winner_suggestion_id
     LEFT JOIN day_tally dt ON dt.day = n.day
     LEFT JOIN day_voters dv ON dv.day = n.day
     ORDER BY n.day DESC`);
@@ -482,6 +486,7 @@ export async function historyFor(db: Db, groupId: string, from: string, to: stri
       r.winner_game_name !== null && r.decided_by !== null
         ? {
             suggestionId: r.winner_suggestion_id,
+            gameId: r.winner_game_id,
             gameName: r.winner_game_name,
             votes: Number(r.winner_votes ?? 0),
             decidedBy: r.decided_by,
