@@ -1,12 +1,14 @@
 /** A group's statistics (docs/api.md "Fair picks": GET /api/groups/:groupId/stats ?from&to). */
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../lib/api-client.ts';
-import type { GroupStats } from '../../lib/api-types.ts';
+import type { GroupStats, HistoryDay } from '../../lib/api-types.ts';
 import { addDays, isDay } from '../../lib/dates.ts';
 
 export const statsKeys = {
   // Not under day-data: every vote invalidates that, and the stats change only when a night closes.
   range: (groupId: string, from: string, to: string) => ['groups', groupId, 'stats', from, to] as const,
+  /** The closed nights for streaks: also kept out of day-data, for the same reason. */
+  history: (groupId: string, from: string, to: string) => ['groups', groupId, 'stats', 'history', from, to] as const,
 };
 
 export const statsQueries = {
@@ -14,6 +16,12 @@ export const statsQueries = {
     queryOptions({
       queryKey: statsKeys.range(groupId, from, to),
       queryFn: () => api.get<GroupStats>(`/api/groups/${encodeURIComponent(groupId)}/stats`, { query: { from, to } }),
+    }),
+  /** GET …/history (closed nights, newest first), for the streaks. */
+  history: (groupId: string, from: string, to: string) =>
+    queryOptions({
+      queryKey: statsKeys.history(groupId, from, to),
+      queryFn: () => api.get<HistoryDay[]>(`/api/groups/${encodeURIComponent(groupId)}/history`, { query: { from, to } }),
     }),
 };
 
