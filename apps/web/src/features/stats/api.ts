@@ -2,7 +2,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../lib/api-client.ts';
 import type { GroupStats, HistoryDay } from '../../lib/api-types.ts';
-import { addDays, isDay } from '../../lib/dates.ts';
+import { addDays, formatShortDay, isDay } from '../../lib/dates.ts';
 
 export const statsKeys = {
   // Not under day-data: every vote invalidates that, and the stats change only when a night closes.
@@ -77,10 +77,11 @@ export function downloadCsv(filename: string, csv: string) {
   window.setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** "today", "yesterday", "3 days ago" between two days. */
+/** "today", "yesterday", "3 days ago" between two days; a later day (a night closed early) by its date. */
 export function daysAgo(day: string, today: string): string {
   const n = Math.round((Date.parse(`${today}T12:00:00Z`) - Date.parse(`${day}T12:00:00Z`)) / 86_400_000);
-  if (n <= 0) return 'today';
+  if (n < 0) return `on ${formatShortDay(day)}`;
+  if (n === 0) return 'today';
   if (n === 1) return 'yesterday';
   return `${n} days ago`;
 }
