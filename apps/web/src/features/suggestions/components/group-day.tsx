@@ -44,7 +44,9 @@ export function GroupDay({ group, me, day, today }: { group: GroupDetail; me: Us
   // Only for suggestions without a library game: a card's `game.lastWonOn` counts every alias.
   const lastWon = new Map((wins.data?.games ?? []).filter((g) => g.lastWonOn < day).map((g) => [g.name.toLowerCase(), g.lastWonOn]));
   // The group's current streak, shown on its game's card for nights after it.
-  const streakHistory = useQuery({ ...statsQueries.history(group.id, addDays(today, -365), today), staleTime: 60_000 });
+  // Up to the later of today and the viewed day: an admin may close a later night early.
+  const streakTo = day > today ? day : today;
+  const streakHistory = useQuery({ ...statsQueries.history(group.id, addDays(streakTo, -365), streakTo), staleTime: 60_000 });
   const current = streakHistory.data ? streaksOf(streakHistory.data).current : null;
   const streak = current && current.to < day ? current : null;
   const pendingFocus = useRef<string | null>(null);
