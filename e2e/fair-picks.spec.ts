@@ -95,6 +95,7 @@ afterAll(async () => {
 describe('fair picks', () => {
   it('an admin switches the group to ranked choice with one veto per member', async () => {
     const { page } = admin;
+    // The night settings live on the group's Settings tab (they moved there from Members).
     await page.goto(`/groups/${groupId}/settings`);
     const form = page.getByRole('form', { name: 'Night settings' });
     await form.waitFor();
@@ -238,6 +239,45 @@ describe('fair picks', () => {
     await g.open(groupId, tomorrow);
     await g.suggestion('Valheim').getByTestId('last-won').getByText('won today').waitFor();
     expect(await g.suggestion('Portal 2').getByTestId('last-won').count()).toBe(0);
+  });
+
+  it('two nights in a row won by one game (once under an alias): the card says when and the streak; Stats shows it', async () => {
+    const dayAfter = (n: number) => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date(Date.now() + n * 86_400_000));
+    const [d1, d2] = [dayAfter(1), dayAfter(2)];
+    const a = new Seed(admin.context, server.url);
+    const streakGroup = (await a.createGroup('Streak Crew', TZ)).id;
+    await a.keepNightOpen(streakGroup);
+    const first = await a.call<{ game: { id: string } }>('POST', `/api/groups/${streakGroup}/suggestions`, {
+      gameName: 'Deep Rock Galactic',
+      date: DAY,
+    });
+    await a.call('PATCH', `/api/games/${first.game.id}`, { aliases: ['DRG'] });
+    await a.closeNight(streakGroup, DAY);
+    // Tomorrow's night, closed early by the admin, is won by the same game under its alias.
+    await a.suggest(streakGroup, 'DRG', d1);
+    await a.closeNight(streakGroup, d1);
+    await a.suggest(streakGroup, 'DRG', d2);
+    await a.suggest(streakGroup, 'Valheim', d2);
+    const g = new GroupPage(admin.page);
+    await g.open(streakGroup, d2);
+    // By library game, not by name: the stats call it "Deep Rock Galactic", the card "DRG".
+    const card = g.suggestion('DRG');
+    await card.getByTestId('last-won').waitFor();
+    expect(await card.getByTestId('last-won').textContent()).toMatch(/^ · won on \w+, \w+ \d+$/);
+    await card.getByTestId('streak').getByText('on a 2-night streak').waitFor();
+    expect(await g.suggestion('Valheim').getByTestId('streak').count()).toBe(0);
+    expect(await g.suggestion('Valheim').getByTestId('last-won').count()).toBe(0);
+
+    const { page } = admin;
+    await page.goto(`/groups/${streakGroup}/stats`);
+    await page.getByRole('heading', { name: 'Stats of Streak Crew' }).waitFor();
+    await page.getByLabel('From').fill(DAY);
+    await page.getByLabel('To', { exact: true }).fill(d1);
+    await page.getByRole('button', { name: 'Show these dates' }).click();
+    await page.getByTestId('current-streak').getByText('DRG won the last 2 nights.').waitFor();
+    expect(await page.getByTestId('longest-streak').textContent()).toMatch(/^DRG: 2 nights in a row, .+ to .+\.$/);
+    await page.getByRole('heading', { name: 'Streaks' }).waitFor();
+    expect(await axe(page)).toEqual([]);
   });
 
   it('the Stats tab shows the numbers, validates the dates and downloads a CSV', async () => {

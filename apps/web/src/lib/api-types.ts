@@ -231,6 +231,10 @@ export interface SuggestionGame {
   coverUrl: string | null;
   minPlayers: number | null;
   maxPlayers: number | null;
+  /** Closed nights before the suggestion's date won by this game (any name or alias). */
+  timesWon: number;
+  /** The latest of those nights; null if it never won before. */
+  lastWonOn: string | null;
 }
 
 /** A library game (API.md "Game library"); `playable` only when listed with `?date`. */
@@ -305,7 +309,8 @@ export interface HistoryDay {
   suggestions: number;
   voters: number;
   /** The closed night's decision (null: nothing suggested, or a tie still waiting for an admin). */
-  winner?: { suggestionId: string | null; gameName: string; votes: number; decidedBy: DecidedBy } | null;
+  /** `gameId`: the winning suggestion's library game (the same under any alias); null once gone. */
+  winner?: { suggestionId: string | null; gameId?: string | null; gameName: string; votes: number; decidedBy: DecidedBy } | null;
   decidedBy?: DecidedBy | null;
   /** Who said they were in. */
   in?: NightUser[];

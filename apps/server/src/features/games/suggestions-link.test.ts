@@ -7,13 +7,20 @@ import type { GroupEvent } from '../../lib/hub.ts';
 import { createTestApp, type TestApp } from '../../test/create-test-app.ts';
 import { createUser, type TestUser } from '../../test/factories.ts';
 import { addMembers, createGroup, type TestGroup } from '../../test/group-factories.ts';
-import { body, rsvp } from './test-helpers.ts';
+import { body, closeNow, rsvp } from './test-helpers.ts';
 import type { GameDto, PlayableDto } from './data.ts';
 
 interface SuggestionBody {
   id: string;
   gameName: string;
-  game: { id: string; coverUrl: string | null; minPlayers: number | null; maxPlayers: number | null } | null;
+  game: {
+    id: string;
+    coverUrl: string | null;
+    minPlayers: number | null;
+    maxPlayers: number | null;
+    timesWon: number;
+    lastWonOn: string | null;
+  } | null;
   playable: PlayableDto | null;
 }
 
@@ -57,7 +64,7 @@ describe('suggestions link to the library', () => {
     expect(lib.map((g) => g.name)).toEqual(['Deep Rock Galactic']);
     drg = lib[0]!;
     expect(drg.addedBy?.id).toBe(alice.id);
-    expect(s.game).toEqual({ id: drg.id, coverUrl: null, minPlayers: null, maxPlayers: null });
+    expect(s.game).toEqual({ id: drg.id, coverUrl: null, minPlayers: null, maxPlayers: null, timesWon: 0, lastWonOn: null });
     expect(s.playable).toEqual({ in: 0, fits: null, ownersIn: 0, missingOwners: [] });
     expect(events.map((e) => e.type).sort()).toEqual(['game_updated', 'suggestion_created']);
   });
@@ -137,6 +144,36 @@ describe('suggestions link to the library', () => {
     expect(tom[0]!.playable).toMatchObject({ in: 0, ownersIn: 0 });
   });
 
+  it('game carries its wins before the suggestion’s night, whatever name or alias won', async () => {
+    const listOn = async (day: string) =>
+      body<SuggestionBody[]>(await t.request(`/api/groups/${group.id}/suggestions?date=${day}`, { cookie: owner.cookie }), 200);
+    const todays = await listOn(today);
+    const d = todays.find((s) => s.game?.id === drg.id)!;
+    await body(await t.request(`/api/suggestions/${d.id}/votes`, { method: 'POST', cookie: bob.cookie }), 201);
+    await closeNow(t, owner, group.id, today);
+    const night = await body<{ winner: { suggestionId: string } | null }>(
+      await t.request(`/api/groups/${group.id}/nights/${today}`, { cookie: owner.cookie }),
+      200,
+    );
+    expect(night.winner?.suggestionId).toBe(d.id);
+    // The night it won does not count for itself; the next night (suggested as "drg") sees it.
+    expect((await listOn(today)).find((s) => s.id === d.id)!.game).toMatchObject({ timesWon: 0, lastWonOn: null });
+    const next = (await listOn(tomorrow))[0]!;
+    expect(next.gameName).toBe('drg');
+    expect(next.game).toMatchObject({ id: drg.id, timesWon: 1, lastWonOn: today });
+    // One suggestion (the create answer) carries the same.
+    const later = await body<SuggestionBody>(await suggest(alice, { gameId: drg.id, date: '2026-06-13' }), 201);
+    expect(later.game).toMatchObject({ id: drg.id, timesWon: 1, lastWonOn: today });
+    // History names the library game of the winner, for streaks across aliases.
+    const history = await body<Array<{ date: string; winner: { suggestionId: string; gameId: string | null } | null }>>(
+      await t.request(`/api/groups/${group.id}/history?from=${today}&to=${today}`, { cookie: owner.cookie }),
+      200,
+    );
+    expect(history).toMatchObject([{ date: today, winner: { suggestionId: d.id, gameId: drg.id } }]);
+    // Another game of the same night has no wins.
+    expect((await listOn(today)).find((s) => s.gameName === 'Chess')!.game).toMatchObject({ timesWon: 0, lastWonOn: null });
+  });
+
   it('a deleted game leaves its suggestions with their names and game null', async () => {
     expect((await t.request(`/api/games/${drg.id}`, { method: 'DELETE', cookie: owner.cookie })).status).toBe(204);
     const list = await body<SuggestionBody[]>(
@@ -146,6 +183,6 @@ describe('suggestions link to the library', () => {
     const d = list.find((s) => s.gameName === 'Deep Rock Galactic')!;
     expect(d).toMatchObject({ game: null, playable: null });
     const rows = await t.services.database.db.select().from(schema.suggestions).where(eq(schema.suggestions.groupId, group.id)).all();
-    expect(rows.length).toBe(3);
+    expect(rows.length).toBe(4);
   });
 });

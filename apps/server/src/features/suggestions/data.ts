@@ -30,6 +30,10 @@ export const SuggestionSchema = z
         coverUrl: z.string().nullable(),
         minPlayers: z.number().int().nullable(),
         maxPlayers: z.number().int().nullable(),
+        /** Closed nights before the suggestion's night won by a suggestion linked to this game (any name or alias). */
+        timesWon: z.number().int().min(0).max(100000),
+        /** The latest of those nights (null: never won before this night). */
+        lastWonOn: z.string().max(10).nullable().openapi({ example: '2026-11-23' }),
       })
       .nullable(),
     /** Playable with who's in for the suggestion's night (null without a library game). */
@@ -90,6 +94,8 @@ export const HistoryDaySchema = z
     winner: z
       .object({
         suggestionId: z.string().nullable(),
+        /** The library game the winning suggestion links to (null once either is gone): the same game under any alias. */
+        gameId: z.string().max(64).nullable(),
         gameName: z.string(),
         votes: z.number().int(),
         decidedBy: z.enum(['votes', 'random', 'least_recent', 'admin']),
@@ -155,6 +161,18 @@ export async function voteCount(db: Db | Tx, suggestionId: string): Promise<numb
 }
 
 const s = schema.suggestions;
+
+/**
+ * The game's wins before the suggestion's night, as the library counts them (closed nights whose winner
+ * suggestion links to the game): correlated subqueries on the same row, so a list stays one query.
+ */
+const winsBefore = {
+  timesWon: sql<number>`(SELECT count(*) FROM nights wn JOIN suggestions ws ON ws.id = wn.winner_suggestion_id
+    WHERE wn.group_id = ${s.groupId} AND wn.status = 'closed' AND ws.game_id = ${schema.games.id} AND wn.day < ${s.day})`,
+  lastWonOn: sql<string | null>`(SELECT max(wn.day) FROM nights wn JOIN suggestions ws ON ws.id = wn.winner_suggestion_id
+    WHERE wn.group_id = ${s.groupId} AND wn.status = 'closed' AND ws.game_id = ${schema.games.id} AND wn.day < ${s.day})`,
+};
+
 const votesOfSuggestion = sql<number>`(SELECT count(*) FROM ${schema.votes} v WHERE v.suggestion_id = ${s.id})`;
 
 /** The day's suggestions with their tally and whether the viewer approved; prepared once (hot path). */
@@ -173,6 +191,7 @@ const daySuggestionsQuery = preparedFor((db) =>
       coverUrl: schema.games.coverUrl,
       minPlayers: schema.games.minPlayers,
       maxPlayers: schema.games.maxPlayers,
+      ...winsBefore,
     })
     .from(s)
     .leftJoin(schema.users, eq(schema.users.id, s.suggestedBy))
@@ -251,7 +270,16 @@ export async function listSuggestions(db: Db, groupId: string, day: string, view
     votedByMe: Boolean(r.votedByMe),
     voters: votersBySuggestion.get(r.id) ?? [],
     createdAt: r.createdAt.toISOString(),
-    game: r.gameId ? { id: r.gameId, coverUrl: r.coverUrl, minPlayers: r.minPlayers, maxPlayers: r.maxPlayers } : null,
+    game: r.gameId
+      ? {
+          id: r.gameId,
+          coverUrl: r.coverUrl,
+          minPlayers: r.minPlayers,
+          maxPlayers: r.maxPlayers,
+          timesWon: Number(r.timesWon ?? 0),
+          lastWonOn: r.lastWonOn ?? null,
+        }
+      : null,
     playable: (r.gameId && playable.get(r.gameId)) || null,
     vetoedBy: vetoers.get(r.id) ?? [],
   }));
@@ -286,9 +314,11 @@ export async function suggestionDto(db: Db | Tx, row: SuggestionRow, viewerId: s
             coverUrl: schema.games.coverUrl,
             minPlayers: schema.games.minPlayers,
             maxPlayers: schema.games.maxPlayers,
+            ...winsBefore,
           })
-          .from(schema.games)
-          .where(eq(schema.games.id, row.gameId))
+          .from(s)
+          .innerJoin(schema.games, eq(schema.games.id, s.gameId))
+          .where(eq(s.id, row.id))
           .get()
       : Promise.resolve(undefined),
     row.gameId ? playableFor(db, row.groupId, [row.gameId], row.day) : Promise.resolve(new Map<string, PlayableDto>()),
@@ -302,7 +332,7 @@ export async function suggestionDto(db: Db | Tx, row: SuggestionRow, viewerId: s
     votedByMe: voters.some((v) => v.id === viewerId),
     voters,
     createdAt: row.createdAt.toISOString(),
-    game: game ?? null,
+    game: game ? { ...game, timesWon: Number(game.timesWon ?? 0), lastWonOn: game.lastWonOn ?? null } : null,
     playable: (game && playable.get(game.id)) || null,
     vetoedBy,
   };
@@ -387,6 +417,7 @@ interface HistoryRow {
   voters: number;
   winners: string;
   winner_suggestion_id: string | null;
+  winner_game_id: string | null;
   winner_game_name: string | null;
   winner_votes: number | null;
   decided_by: 'votes' | 'random' | 'least_recent' | 'admin' | null;
@@ -429,8 +460,9 @@ export async function historyFor(db: Db, groupId: string, from: string, to: stri
            coalesce(dt.suggestions, 0) AS suggestions,
            coalesce(dv.voters, 0) AS voters,
            coalesce(dt.winners, '[]') AS winners,
-           n.winner_suggestion_id, n.winner_game_name, n.winner_votes, n.decided_by
+           n.winner_suggestion_id, ws.game_id AS winner_game_id, n.winner_game_name, n.winner_votes, n.decided_by
     FROM closed n
+    LEFT JOIN suggestions ws ON ws.id = n.winner_suggestion_id
     LEFT JOIN day_tally dt ON dt.day = n.day
     LEFT JOIN day_voters dv ON dv.day = n.day
     ORDER BY n.day DESC`);
@@ -454,6 +486,7 @@ export async function historyFor(db: Db, groupId: string, from: string, to: stri
       r.winner_game_name !== null && r.decided_by !== null
         ? {
             suggestionId: r.winner_suggestion_id,
+            gameId: r.winner_game_id,
             gameName: r.winner_game_name,
             votes: Number(r.winner_votes ?? 0),
             decidedBy: r.decided_by,

@@ -52,6 +52,7 @@ afterEach(() => {
 interface SuggestionBody {
   id: string;
   gameName: string;
+  game?: { id: string } | null;
   date: string;
   suggestedBy: { id: string; username: string } | null;
   votes: number;
@@ -385,7 +386,7 @@ describe('results and history', () => {
       winners: [{ id: a.id, gameName: 'Alpha', votes: 2 }],
       suggestions: 2,
       voters: 2,
-      winner: { suggestionId: a.id, gameName: 'Alpha', votes: 2, decidedBy: 'votes' },
+      winner: { suggestionId: a.id, gameId: a.game?.id, gameName: 'Alpha', votes: 2, decidedBy: 'votes' },
       decidedBy: 'votes',
       in: [{ id: bob.id, username: bob.username, avatarUrl: null }],
     });

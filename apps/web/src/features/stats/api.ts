@@ -1,12 +1,14 @@
 /** A group's statistics (docs/api.md "Fair picks": GET /api/groups/:groupId/stats ?from&to). */
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../lib/api-client.ts';
-import type { GroupStats } from '../../lib/api-types.ts';
-import { addDays, isDay } from '../../lib/dates.ts';
+import type { GroupStats, HistoryDay } from '../../lib/api-types.ts';
+import { addDays, formatShortDay, isDay } from '../../lib/dates.ts';
 
 export const statsKeys = {
   // Not under day-data: every vote invalidates that, and the stats change only when a night closes.
   range: (groupId: string, from: string, to: string) => ['groups', groupId, 'stats', from, to] as const,
+  /** The closed nights for streaks: also kept out of day-data, for the same reason. */
+  history: (groupId: string, from: string, to: string) => ['groups', groupId, 'stats', 'history', from, to] as const,
 };
 
 export const statsQueries = {
@@ -14,6 +16,12 @@ export const statsQueries = {
     queryOptions({
       queryKey: statsKeys.range(groupId, from, to),
       queryFn: () => api.get<GroupStats>(`/api/groups/${encodeURIComponent(groupId)}/stats`, { query: { from, to } }),
+    }),
+  /** GET …/history (closed nights, newest first), for the streaks. */
+  history: (groupId: string, from: string, to: string) =>
+    queryOptions({
+      queryKey: statsKeys.history(groupId, from, to),
+      queryFn: () => api.get<HistoryDay[]>(`/api/groups/${encodeURIComponent(groupId)}/history`, { query: { from, to } }),
     }),
 };
 
@@ -69,10 +77,11 @@ export function downloadCsv(filename: string, csv: string) {
   window.setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** "today", "yesterday", "3 days ago" between two days. */
+/** "today", "yesterday", "3 days ago" between two days; a later day (a night closed early) by its date. */
 export function daysAgo(day: string, today: string): string {
   const n = Math.round((Date.parse(`${today}T12:00:00Z`) - Date.parse(`${day}T12:00:00Z`)) / 86_400_000);
-  if (n <= 0) return 'today';
+  if (n < 0) return `on ${formatShortDay(day)}`;
+  if (n === 0) return 'today';
   if (n === 1) return 'yesterday';
   return `${n} days ago`;
 }

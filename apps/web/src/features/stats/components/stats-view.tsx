@@ -13,6 +13,7 @@ import { useToast } from '../../../components/ui/toast.tsx';
 import type { GroupDetail, GroupStats } from '../../../lib/api-types.ts';
 import { formatDay, todayIn } from '../../../lib/dates.ts';
 import { csvFilename, defaultRange, downloadCsv, rangeErrors, statsQueries, toCsv } from '../api.ts';
+import { streaksOf, type Streak } from '../streaks.ts';
 import { BarChart } from './bar-chart.tsx';
 
 const th = 'border-b border-slate-300 px-2 py-1 text-left font-semibold dark:border-slate-700';
@@ -25,6 +26,29 @@ const MEMBER_COLUMNS = [
   ['approvals', 'Approvals'],
   ['picksWon', 'Picks won'],
 ] as const;
+
+function streakText(s: Streak): string {
+  return `${s.gameName}: ${s.nights} nights in a row, ${formatDay(s.from)} to ${formatDay(s.to)}`;
+}
+
+/** The current streak (up to the latest closed night of the range) and the longest of the range. */
+function Streaks({ groupId, from, to }: { groupId: string; from: string; to: string }) {
+  const history = useQuery({ ...statsQueries.history(groupId, from, to), staleTime: 60_000 });
+  if (history.isPending) return <Loading label="Loading the streaks…" />;
+  if (history.isError)
+    return <ErrorState error={history.error} onRetry={() => void history.refetch()} title="Could not load the streaks" />;
+  const { current, longest } = streaksOf(history.data);
+  return (
+    <dl className="grid gap-2 sm:grid-cols-[auto_1fr]" data-testid="streaks">
+      <dt className="font-semibold">Current streak</dt>
+      <dd data-testid="current-streak">
+        {current ? `${current.gameName} won the last ${current.nights} nights.` : 'No game won the last two nights in a row.'}
+      </dd>
+      <dt className="font-semibold">Longest streak</dt>
+      <dd data-testid="longest-streak">{longest ? `${streakText(longest)}.` : 'No game won two nights in a row in these dates.'}</dd>
+    </dl>
+  );
+}
 
 function gamesCsv(s: GroupStats) {
   return toCsv(
@@ -130,6 +154,9 @@ export function StatsView({ group }: { group: GroupDetail }) {
                 </Button>
               </div>
             </div>
+          </Card>
+          <Card id="stats-streaks" title="Streaks">
+            <Streaks groupId={group.id} from={stats.data.from} to={stats.data.to} />
           </Card>
           <Card id="stats-members" title="Members">
             <div className="space-y-4">

@@ -10,6 +10,7 @@ import { Loading } from '../../../components/ui/spinner.tsx';
 import type { GroupDetail, Night, User } from '../../../lib/api-types.ts';
 import { addDays, formatDay } from '../../../lib/dates.ts';
 import { statsQueries } from '../../stats/api.ts';
+import { streaksOf } from '../../stats/streaks.ts';
 import { formatTimeIn, nightQueries } from '../../nights/api.ts';
 import { BallotPanel } from '../../nights/components/ballot-panel.tsx';
 import { NightAnnouncer } from '../../nights/components/night-announcer.tsx';
@@ -40,7 +41,14 @@ export function GroupDay({ group, me, day, today }: { group: GroupDetail; me: Us
   const night = useQuery(nightQueries.detail(group.id, day));
   // "won 3 days ago" on the cards: the same win history as the Stats tab (the server's full range).
   const wins = useQuery({ ...statsQueries.range(group.id, addDays(today, -365), today), staleTime: 60_000 });
+  // Only for suggestions without a library game: a card's `game.lastWonOn` counts every alias.
   const lastWon = new Map((wins.data?.games ?? []).filter((g) => g.lastWonOn < day).map((g) => [g.name.toLowerCase(), g.lastWonOn]));
+  // The group's current streak, shown on its game's card for nights after it.
+  // Up to the later of today and the viewed day: an admin may close a later night early.
+  const streakTo = day > today ? day : today;
+  const streakHistory = useQuery({ ...statsQueries.history(group.id, addDays(streakTo, -365), streakTo), staleTime: 60_000 });
+  const current = streakHistory.data ? streaksOf(streakHistory.data).current : null;
+  const streak = current && current.to < day ? current : null;
   const pendingFocus = useRef<string | null>(null);
   // A duplicate may not be in the list yet (someone else added it a second ago): refetch, then focus.
   const onDuplicate = useCallback(
@@ -100,6 +108,7 @@ export function GroupDay({ group, me, day, today }: { group: GroupDetail; me: Us
               method={night.data?.method}
               vetoesOn={vetoesOn}
               lastWon={lastWon}
+              streak={streak}
               today={today}
               groupId={group.id}
               day={day}

@@ -27,6 +27,7 @@ import { PlayableNotes } from '../../games/components/playable-notes.tsx';
 import { leaders, suggestionApi, suggestionKeys } from '../api.ts';
 import { useVote } from '../use-vote.ts';
 import { daysAgo } from '../../stats/api.ts';
+import { gameKey, type Streak } from '../../stats/streaks.ts';
 
 interface Props {
   groupId: string;
@@ -40,6 +41,8 @@ interface Props {
   vetoesOn?: boolean | undefined;
   /** Game name (lower case) → the day it last won, for "won 3 days ago". */
   lastWon?: Map<string, string> | undefined;
+  /** The group's current streak (two or more nights), shown on its game's card. */
+  streak?: Streak | null | undefined;
   today?: string | undefined;
 }
 
@@ -54,12 +57,37 @@ function focusTarget(t: FocusTarget) {
   return Boolean(el);
 }
 
+/** The day the card's game last won before its night: by library game, else (no game) by name. */
+function lastWonOf(s: Suggestion, byName: Map<string, string> | undefined): string | null | undefined {
+  return s.game ? s.game.lastWonOn : byName?.get(s.gameName.toLowerCase());
+}
+
+/** Whether the card's game is the streak's: by library game, or by name when the streak has none. */
+function onStreak(s: Suggestion, streak: Streak): boolean {
+  return (
+    streak.key === gameKey(s.game?.id, s.gameName) || (streak.gameId === null && streak.gameName.toLowerCase() === s.gameName.toLowerCase())
+  );
+}
+
 function namesList(names: string[]): string {
   if (names.length <= 1) return names.join('');
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed, closedReason, method, vetoesOn, lastWon, today }: Props) {
+export function SuggestionList({
+  groupId,
+  day,
+  suggestions,
+  me,
+  isAdmin,
+  closed,
+  closedReason,
+  method,
+  vetoesOn,
+  lastWon,
+  streak,
+  today,
+}: Props) {
   const ranked = method === 'ranked';
   const vote = useVote(groupId, day, me);
   const qc = useQueryClient();
@@ -173,9 +201,10 @@ export function SuggestionList({ groupId, day, suggestions, me, isAdmin, closed,
                   </h4>
                   <p className="text-sm text-slate-700 dark:text-slate-300">
                     Suggested by {s.suggestedBy?.username ?? 'a former member'}
-                    {today && lastWon?.has(s.gameName.toLowerCase()) && (
-                      <span data-testid="last-won"> · won {daysAgo(lastWon.get(s.gameName.toLowerCase()) ?? today, today)}</span>
+                    {today && lastWonOf(s, lastWon) && (
+                      <span data-testid="last-won"> · won {daysAgo(lastWonOf(s, lastWon) ?? today, today)}</span>
                     )}
+                    {streak && onStreak(s, streak) && <span data-testid="streak"> · on a {streak.nights}-night streak</span>}
                     {leading && (
                       <span className="ml-2 inline-block rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-bold text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100">
                         {tie ? 'Tied for first' : closed ? 'Most approvals' : 'Winner so far'}
