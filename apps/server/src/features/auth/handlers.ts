@@ -12,6 +12,7 @@ import type { ControlMessage } from '../../lib/hub.ts';
 import { newId } from '../../lib/ids.ts';
 import { getRegistrationPolicy } from '../../lib/settings.ts';
 import { usernameKey } from '@queuecrew/shared';
+import { inviteCodeIsUsable } from '../invites/index.ts';
 import { findUserByEmail, getUser, toUserDto, usernameTaken, usernameTakenError } from '../users/index.ts';
 import { passwordWeakness } from './password-policy.ts';
 import type * as routes from './routes.ts';
@@ -23,7 +24,6 @@ import {
   revokeSession,
   rotateRefreshToken,
 } from './sessions.ts';
-import { inviteCodeIsValid } from './invite-check.ts';
 import { consumeResetToken, pruneExpiredResetTokens } from './password-reset.ts';
 import { checkSecondFactor } from './second-factor.ts';
 import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from './lockout.ts';
@@ -61,7 +61,7 @@ export const register: H<typeof routes.register> = async (c) => {
   if (policy === 'closed') {
     throw new AppError(403, 'registration_closed', 'This QueueCrew instance is not accepting new accounts. Ask its administrator.');
   }
-  if (policy === 'invite-only' && !(input.inviteCode && (await inviteCodeIsValid(services, input.inviteCode)))) {
+  if (policy === 'invite-only' && !(input.inviteCode && (await inviteCodeIsUsable(services.database.db, input.inviteCode, new Date())))) {
     throw new AppError(403, 'invite_required', 'Registration here needs an invite link. Ask a friend for one and open it first.');
   }
   const weak = passwordWeakness(input.password, [input.email, input.username]);

@@ -13,7 +13,8 @@ import { getRegistrationPolicy } from '../../lib/settings.ts';
 import type { Services } from '../../services.ts';
 import { checkSecondFactor, createSession, isSessionLive, issueSessionCookies } from '../auth/index.ts';
 import { getUser, toUserDto } from '../users/index.ts';
-import { findSession, findUserByDiscordId, findUserById, inviteIsUsable } from './data.ts';
+import { findSession, findUserByDiscordId, findUserById } from './data.ts';
+import { inviteCodeIsUsable } from '../invites/index.ts';
 import { createDiscordUser, linkDiscord, refreshDiscordAvatar, unlinkDiscord } from './mutations.ts';
 import {
   authorizeUrl,
@@ -197,7 +198,7 @@ export const discordCallback: H<typeof routes.discordCallback> = async (c) => {
   }
 
   const policy = await getRegistrationPolicy(services);
-  const inviteOk = flow.invite ? await inviteIsUsable(database.db, flow.invite) : false;
+  const inviteOk = flow.invite ? await inviteCodeIsUsable(database.db, flow.invite, new Date()) : false;
   const outcome = await database.write(async (tx) => {
     let user = await findUserByDiscordId(tx, discordUser.id);
     if (user) {
