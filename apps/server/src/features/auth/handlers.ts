@@ -15,6 +15,7 @@ import { usernameKey } from '@queuecrew/shared';
 import { inviteCodeIsUsable } from '../invites/index.ts';
 import { findUserByEmail, getUser, toUserDto, usernameTaken, usernameTakenError } from '../users/index.ts';
 import { passwordWeakness } from './password-policy.ts';
+import { decideRegistration } from './policy.ts';
 import type * as routes from './routes.ts';
 import {
   clearSessionCookies,
@@ -51,24 +52,25 @@ export const register: H<typeof routes.register> = async (c) => {
   const input = c.req.valid('json');
   const services = c.get('services');
   await limit(c, RULES.registerAccount, accountKey(input.email));
-  // Bootstrap: an email in ADMIN_EMAILS may always register; without ADMIN_EMAILS the very first account
-  // may (it becomes the instance admin), so a fresh invite-only instance is not locked out of itself.
-  const listedAdmin = services.config.adminEmails.includes(input.email);
-  const firstAccount =
-    services.config.adminEmails.length === 0 &&
-    !(await services.database.db.select({ id: schema.users.id }).from(schema.users).limit(1).get());
-  const policy = listedAdmin || firstAccount ? 'open' : await getRegistrationPolicy(services);
-  if (policy === 'closed') {
+  const { config, database } = services;
+  const facts = {
+    email: input.email,
+    adminEmails: config.adminEmails,
+    firstAccount: !(await database.db.select({ id: schema.users.id }).from(schema.users).limit(1).get()),
+    policy: await getRegistrationPolicy(services),
+    invited: input.inviteCode ? await inviteCodeIsUsable(database.db, input.inviteCode, new Date()) : false,
+  };
+  const { refusal } = decideRegistration(facts);
+  if (refusal === 'registration_closed') {
     throw new AppError(403, 'registration_closed', 'This QueueCrew instance is not accepting new accounts. Ask its administrator.');
   }
-  if (policy === 'invite-only' && !(input.inviteCode && (await inviteCodeIsUsable(services.database.db, input.inviteCode, new Date())))) {
+  if (refusal === 'invite_required') {
     throw new AppError(403, 'invite_required', 'Registration here needs an invite link. Ask a friend for one and open it first.');
   }
   const weak = passwordWeakness(input.password, [input.email, input.username]);
   if (weak) throw new AppError(400, 'invalid_input', 'Choose a stronger password.', { password: weak });
 
   const passwordHash = await hashPassword(input.password);
-  const { config, database } = services;
   const meta = { ip: c.get('ip'), userAgent: c.req.header('user-agent') };
   const result = await database.write(async (tx) => {
     if (await findUserByEmail(tx, input.email)) return undefined;
@@ -83,8 +85,7 @@ export const register: H<typeof routes.register> = async (c) => {
         username: input.username,
         usernameKey: usernameKey(input.username),
         passwordHash,
-        // With ADMIN_EMAILS set, only those emails are admins; without it, the first account is.
-        isInstanceAdmin: config.adminEmails.length > 0 ? config.adminEmails.includes(input.email) : !anyUser,
+        isInstanceAdmin: decideRegistration({ ...facts, firstAccount: !anyUser }).isInstanceAdmin,
       })
       .returning();
     const session = await createSession(tx, config, id, meta);
