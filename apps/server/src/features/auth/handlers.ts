@@ -8,7 +8,7 @@ import { requireUser } from '../../lib/auth-guard.ts';
 import type { AppEnv } from '../../lib/context.ts';
 import { dummyPasswordHash, hashPassword, sha256, verifyPassword } from '../../lib/crypto.ts';
 import { AppError, notFound, unauthorized } from '../../lib/errors.ts';
-import type { ControlMessage } from '../../lib/hub.ts';
+import { publishAfterCommit, type ControlMessage } from '../../lib/hub.ts';
 import { newId } from '../../lib/ids.ts';
 import { getRegistrationPolicy } from '../../lib/settings.ts';
 import { usernameKey } from '@queuecrew/shared';
@@ -39,10 +39,7 @@ type H<R extends Parameters<typeof import('@hono/zod-openapi').createRoute>[0]> 
  * stands and the sockets' periodic re-check closes them anyway.
  */
 async function endLiveSessions(c: Context<AppEnv>, message: ControlMessage): Promise<void> {
-  await c
-    .get('services')
-    .hub.control(message)
-    .catch((err: unknown) => c.get('logger').error({ err, control: message.type }, 'live control publish failed'));
+  await publishAfterCommit(c.get('services').hub, c.get('logger'), [], [message]);
 }
 
 const invalidCredentials = () =>
