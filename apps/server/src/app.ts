@@ -10,7 +10,7 @@ import { calendarRouter } from './features/calendar/index.ts';
 import { suggestionsRouter } from './features/suggestions/index.ts';
 import { discordRouter } from './features/discord/index.ts';
 import { discordInteractionsRouter } from './features/discord-interactions/index.ts';
-import { invitesRouter } from './features/invites/index.ts';
+import { invitesRouter } from './features/invites/router.ts';
 import { nightsRouter } from './features/nights/index.ts';
 import { notificationsRouter } from './features/notifications/index.ts';
 // The games router directly: features/games/index.ts carries only what suggestions use (no import cycle).

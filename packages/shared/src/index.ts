@@ -1,3 +1,2 @@
 export * from './inputs.ts';
-export * from './errors.ts';
 export * from './ws.ts';

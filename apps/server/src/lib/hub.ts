@@ -3,6 +3,8 @@
  * caused the event has committed. Two implementations: in-process (one instance) and Redis pub/sub
  * (any number of instances, see features/realtime).
  */
+import type { Logger } from 'pino';
+
 export type GroupEventType =
   | 'suggestion_created'
   | 'suggestion_deleted'
@@ -54,6 +56,33 @@ export interface Hub {
    */
   onGap?(listener: () => void): () => void;
   close(): Promise<void>;
+}
+
+/**
+ * Publishes live events, then control messages, once the transaction that caused them has committed. A
+ * publish failure (e.g. Redis down) must not turn a committed write into an error response, so each one
+ * is logged instead and the rest still go out.
+ */
+export async function publishAfterCommit(
+  hub: Hub,
+  logger: Logger,
+  events: readonly GroupEvent[],
+  controls: readonly ControlMessage[] = [],
+): Promise<void> {
+  for (const event of events) {
+    try {
+      await hub.publish(event);
+    } catch (err) {
+      logger.error({ err, event: event.type, groupId: event.groupId }, 'live event publish failed');
+    }
+  }
+  for (const message of controls) {
+    try {
+      await hub.control(message);
+    } catch (err) {
+      logger.error({ err, control: message.type }, 'live control publish failed');
+    }
+  }
 }
 
 export class InMemoryHub implements Hub {

@@ -22,8 +22,3 @@ export function truncateIp(ip: string | null | undefined): string | null {
   }
   return null;
 }
-
-/** True when `ip` is already truncated (or empty), so a job can skip it. */
-export function isTruncatedIp(ip: string | null | undefined): boolean {
-  return !ip || ip.endsWith('.0') || ip.endsWith('::');
-}

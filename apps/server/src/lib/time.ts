@@ -1,7 +1,5 @@
 /** Days are always computed in the group's timezone by these helpers. */
 
-const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
-
 export function isValidTimezone(tz: string): boolean {
   if (!tz || tz.length > 64) return false;
   try {
@@ -51,13 +49,6 @@ export function dayInTimezone(timezone: string, instant: Date = new Date()): str
     lastDays.set(timezone, { slot, day });
   }
   return day;
-}
-
-/** True for a real calendar date in YYYY-MM-DD form. */
-export function isValidDay(day: string): boolean {
-  if (!DAY_RE.test(day)) return false;
-  const d = new Date(`${day}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
 }
 
 const shiftedDays = new Map<string, string>();

@@ -2,6 +2,7 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { auditRequest, subjectOf } from '../../lib/audit.ts';
 import type { AppEnv } from '../../lib/context.ts';
+import { publishAfterCommit } from '../../lib/hub.ts';
 import { AppError } from '../../lib/errors.ts';
 import { getRegistrationPolicy, setSetting } from '../../lib/settings.ts';
 import { deleteAccount, getUser } from '../users/index.ts';
@@ -47,9 +48,7 @@ function toggle(disabled: boolean): H<typeof routes.disableUser> {
     });
     // After the commit: open WebSockets of the disabled account close too.
     if (disabled) {
-      await hub
-        .control({ type: 'user_sessions_revoked', userId: id })
-        .catch((err: unknown) => c.get('logger').error({ err }, 'live control publish failed'));
+      await publishAfterCommit(hub, c.get('logger'), [], [{ type: 'user_sessions_revoked', userId: id }]);
     }
     return c.json(data.toAdminUser(user), 200);
   };
@@ -101,13 +100,7 @@ export const deleteUser: H<typeof routes.deleteUser> = async (c) => {
     );
     return result;
   });
-  const logger = c.get('logger');
-  for (const event of outcome.events) {
-    await hub.publish(event).catch((err: unknown) => logger.error({ err, event: event.type }, 'live event publish failed'));
-  }
-  for (const message of outcome.controls) {
-    await hub.control(message).catch((err: unknown) => logger.error({ err }, 'live control publish failed'));
-  }
+  await publishAfterCommit(hub, c.get('logger'), outcome.events, outcome.controls);
   return c.body(null, 204);
 };
 

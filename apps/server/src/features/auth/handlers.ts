@@ -8,12 +8,14 @@ import { requireUser } from '../../lib/auth-guard.ts';
 import type { AppEnv } from '../../lib/context.ts';
 import { dummyPasswordHash, hashPassword, sha256, verifyPassword } from '../../lib/crypto.ts';
 import { AppError, notFound, unauthorized } from '../../lib/errors.ts';
-import type { ControlMessage } from '../../lib/hub.ts';
+import { publishAfterCommit, type ControlMessage } from '../../lib/hub.ts';
 import { newId } from '../../lib/ids.ts';
 import { getRegistrationPolicy } from '../../lib/settings.ts';
 import { usernameKey } from '@queuecrew/shared';
+import { inviteCodeIsUsable } from '../invites/index.ts';
 import { findUserByEmail, getUser, toUserDto, usernameTaken, usernameTakenError } from '../users/index.ts';
 import { passwordWeakness } from './password-policy.ts';
+import { decideRegistration } from './policy.ts';
 import type * as routes from './routes.ts';
 import {
   clearSessionCookies,
@@ -23,7 +25,6 @@ import {
   revokeSession,
   rotateRefreshToken,
 } from './sessions.ts';
-import { inviteCodeIsValid } from './invite-check.ts';
 import { consumeResetToken, pruneExpiredResetTokens } from './password-reset.ts';
 import { checkSecondFactor } from './second-factor.ts';
 import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from './lockout.ts';
@@ -38,10 +39,7 @@ type H<R extends Parameters<typeof import('@hono/zod-openapi').createRoute>[0]> 
  * stands and the sockets' periodic re-check closes them anyway.
  */
 async function endLiveSessions(c: Context<AppEnv>, message: ControlMessage): Promise<void> {
-  await c
-    .get('services')
-    .hub.control(message)
-    .catch((err: unknown) => c.get('logger').error({ err, control: message.type }, 'live control publish failed'));
+  await publishAfterCommit(c.get('services').hub, c.get('logger'), [], [message]);
 }
 
 const invalidCredentials = () =>
@@ -51,24 +49,25 @@ export const register: H<typeof routes.register> = async (c) => {
   const input = c.req.valid('json');
   const services = c.get('services');
   await limit(c, RULES.registerAccount, accountKey(input.email));
-  // Bootstrap: an email in ADMIN_EMAILS may always register; without ADMIN_EMAILS the very first account
-  // may (it becomes the instance admin), so a fresh invite-only instance is not locked out of itself.
-  const listedAdmin = services.config.adminEmails.includes(input.email);
-  const firstAccount =
-    services.config.adminEmails.length === 0 &&
-    !(await services.database.db.select({ id: schema.users.id }).from(schema.users).limit(1).get());
-  const policy = listedAdmin || firstAccount ? 'open' : await getRegistrationPolicy(services);
-  if (policy === 'closed') {
+  const { config, database } = services;
+  const facts = {
+    email: input.email,
+    adminEmails: config.adminEmails,
+    firstAccount: !(await database.db.select({ id: schema.users.id }).from(schema.users).limit(1).get()),
+    policy: await getRegistrationPolicy(services),
+    invited: input.inviteCode ? await inviteCodeIsUsable(database.db, input.inviteCode, new Date()) : false,
+  };
+  const { refusal } = decideRegistration(facts);
+  if (refusal === 'registration_closed') {
     throw new AppError(403, 'registration_closed', 'This QueueCrew instance is not accepting new accounts. Ask its administrator.');
   }
-  if (policy === 'invite-only' && !(input.inviteCode && (await inviteCodeIsValid(services, input.inviteCode)))) {
+  if (refusal === 'invite_required') {
     throw new AppError(403, 'invite_required', 'Registration here needs an invite link. Ask a friend for one and open it first.');
   }
   const weak = passwordWeakness(input.password, [input.email, input.username]);
   if (weak) throw new AppError(400, 'invalid_input', 'Choose a stronger password.', { password: weak });
 
   const passwordHash = await hashPassword(input.password);
-  const { config, database } = services;
   const meta = { ip: c.get('ip'), userAgent: c.req.header('user-agent') };
   const result = await database.write(async (tx) => {
     if (await findUserByEmail(tx, input.email)) return undefined;
@@ -83,8 +82,7 @@ export const register: H<typeof routes.register> = async (c) => {
         username: input.username,
         usernameKey: usernameKey(input.username),
         passwordHash,
-        // With ADMIN_EMAILS set, only those emails are admins; without it, the first account is.
-        isInstanceAdmin: config.adminEmails.length > 0 ? config.adminEmails.includes(input.email) : !anyUser,
+        isInstanceAdmin: decideRegistration({ ...facts, firstAccount: !anyUser }).isInstanceAdmin,
       })
       .returning();
     const session = await createSession(tx, config, id, meta);

@@ -4,3 +4,4 @@ export { authenticate, readAccessToken, createSession, issueSessionCookies, clea
 export { checkSecondFactor } from './second-factor.ts';
 /** One-time password reset links, issued by an instance admin (features/admin). */
 export { createResetToken, resetLinkUrl, RESET_LINK_TTL_MS } from './password-reset.ts';
+export { decideRegistration } from './policy.ts';

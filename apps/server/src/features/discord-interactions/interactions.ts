@@ -13,8 +13,9 @@ import type { Context } from 'hono';
 import { auditRequest } from '../../lib/audit.ts';
 import type { AppEnv } from '../../lib/context.ts';
 import { AppError, fieldDetails } from '../../lib/errors.ts';
-import { getRegistrationPolicy } from '../../lib/settings.ts';
-import type { Tx } from '../../db/client.ts';
+import { getRegistrationPolicy, type RegistrationPolicy } from '../../lib/settings.ts';
+import { schema, type Tx } from '../../db/client.ts';
+import { decideRegistration } from '../auth/index.ts';
 import { createDiscordUser, enqueueSuggestionAnnouncement, findUserByDiscordId, inert } from '../discord/index.ts';
 import { findGroup, findMember, publishEvents, type GroupRow } from '../groups/index.ts';
 import { gameDto, gameEvent } from '../games/index.ts';
@@ -233,7 +234,7 @@ function signInAnswer(c: C, group: GroupRow): Answer {
  * from the Discord identity (as Discord sign-in makes it: no password, Discord sign-in works for it
  * later) and joins as member; both audited. With `members` everyone else gets the sign-in answer.
  */
-async function actorFor(c: C, tx: Tx, group: GroupRow, user: InteractionUser, now: Date, registration: string): Promise<Actor> {
+async function actorFor(c: C, tx: Tx, group: GroupRow, user: InteractionUser, now: Date, registration: RegistrationPolicy): Promise<Actor> {
   const existing = await findUserByDiscordId(tx, user.id);
   if (existing?.disabledAt) return { ok: false, answer: ephemeral('This QueueCrew account is disabled.') };
   if (existing && (await isMember(tx, group.id, existing.id))) return { ok: true, userId: existing.id, joined: false };
@@ -241,13 +242,15 @@ async function actorFor(c: C, tx: Tx, group: GroupRow, user: InteractionUser, no
   let userId = existing?.id;
   if (!userId) {
     // The admin opened the group to this channel, which stands in for an invite; a closed instance stays closed.
-    if (registration === 'closed') return { ok: false, answer: ephemeral('This QueueCrew instance does not take new accounts right now.') };
-    const created = await createDiscordUser(tx, {
-      id: user.id,
-      username: user.username,
-      global_name: user.global_name,
-      avatar: user.avatar,
-    });
+    const firstAccount = !(await tx.select({ id: schema.users.id }).from(schema.users).limit(1).get());
+    const { adminEmails } = c.get('services').config;
+    const decision = decideRegistration({ email: null, adminEmails, firstAccount, policy: registration, invited: true });
+    if (decision.refusal) return { ok: false, answer: ephemeral('This QueueCrew instance does not take new accounts right now.') };
+    const created = await createDiscordUser(
+      tx,
+      { id: user.id, username: user.username, global_name: user.global_name, avatar: user.avatar },
+      decision.isInstanceAdmin,
+    );
     userId = created.id;
     await auditRequest(c, { type: 'register', userId, detail: { method: 'discord_channel', groupId: group.id } }, tx);
     await auditRequest(c, { type: 'discord_linked', userId, detail: { discordId: user.id } }, tx);

@@ -2,7 +2,7 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { constraintCode } from '../../db/client.ts';
+import { constraintCode, schema } from '../../db/client.ts';
 import { auditRequest } from '../../lib/audit.ts';
 import { requireUser } from '../../lib/auth-guard.ts';
 import type { AppEnv } from '../../lib/context.ts';
@@ -11,9 +11,10 @@ import { AppError } from '../../lib/errors.ts';
 import { limit, RULES } from '../../lib/rate-limit.ts';
 import { getRegistrationPolicy } from '../../lib/settings.ts';
 import type { Services } from '../../services.ts';
-import { checkSecondFactor, createSession, isSessionLive, issueSessionCookies } from '../auth/index.ts';
+import { checkSecondFactor, createSession, decideRegistration, isSessionLive, issueSessionCookies } from '../auth/index.ts';
 import { getUser, toUserDto } from '../users/index.ts';
-import { findSession, findUserByDiscordId, findUserById, inviteIsUsable } from './data.ts';
+import { findSession, findUserByDiscordId, findUserById } from './data.ts';
+import { inviteCodeIsUsable } from '../invites/index.ts';
 import { createDiscordUser, linkDiscord, refreshDiscordAvatar, unlinkDiscord } from './mutations.ts';
 import {
   authorizeUrl,
@@ -197,7 +198,7 @@ export const discordCallback: H<typeof routes.discordCallback> = async (c) => {
   }
 
   const policy = await getRegistrationPolicy(services);
-  const inviteOk = flow.invite ? await inviteIsUsable(database.db, flow.invite) : false;
+  const inviteOk = flow.invite ? await inviteCodeIsUsable(database.db, flow.invite, new Date()) : false;
   const outcome = await database.write(async (tx) => {
     let user = await findUserByDiscordId(tx, discordUser.id);
     if (user) {
@@ -206,9 +207,10 @@ export const discordCallback: H<typeof routes.discordCallback> = async (c) => {
       // Discord proves who you are on Discord; an account with 2FA still asks for its second factor.
       if (user.totpEnabled) return { ok: 'pending' as const, userId: user.id };
     } else {
-      if (policy === 'closed') return { ok: false as const, error: 'registration_closed' as const, userId: null };
-      if (policy === 'invite-only' && !inviteOk) return { ok: false as const, error: 'invite_required' as const, userId: null };
-      user = await createDiscordUser(tx, discordUser);
+      const firstAccount = !(await tx.select({ id: schema.users.id }).from(schema.users).limit(1).get());
+      const decision = decideRegistration({ email: null, adminEmails: config.adminEmails, firstAccount, policy, invited: inviteOk });
+      if (decision.refusal) return { ok: false as const, error: decision.refusal, userId: null };
+      user = await createDiscordUser(tx, discordUser, decision.isInstanceAdmin);
       await auditRequest(c, { type: 'register', userId: user.id, detail: { method: 'discord' } }, tx);
       await auditRequest(c, { type: 'discord_linked', userId: user.id, detail: { discordId: discordUser.id } }, tx);
     }

@@ -23,9 +23,8 @@ export async function linkDiscord(tx: Tx, userId: string, discordUser: DiscordUs
   return { ok: true, changed: true };
 }
 
-/** Creates a Discord-only account (no email, no password). The first account of an instance is its admin. */
-export async function createDiscordUser(tx: Tx, discordUser: DiscordUser) {
-  const anyUser = await tx.select({ id: schema.users.id }).from(schema.users).limit(1).get();
+/** Creates a Discord-only account (no email, no password); `decideRegistration` says whether it is an admin. */
+export async function createDiscordUser(tx: Tx, discordUser: DiscordUser, isInstanceAdmin: boolean) {
   // Usernames are unique case-insensitively: "alice" taken means this one becomes "alice_2".
   const username = await freeUsername(tx, usernameFromDiscord(discordUser));
   const [user] = await tx
@@ -38,7 +37,7 @@ export async function createDiscordUser(tx: Tx, discordUser: DiscordUser) {
       passwordHash: null,
       avatarUrl: avatarUrlFromDiscord(discordUser),
       discordId: discordUser.id,
-      isInstanceAdmin: !anyUser,
+      isInstanceAdmin,
     })
     .returning();
   return user!;

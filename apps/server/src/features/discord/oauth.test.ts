@@ -488,3 +488,37 @@ describe('accounts with two-factor authentication', () => {
     expect(await res.json()).toMatchObject({ code: 'discord_2fa_expired' });
   });
 });
+
+/** A fresh instance (no account yet) for the bootstrap rules; the helpers above use `t`, so it is swapped. */
+describe('the first account, by the same registration rule as email sign-up', () => {
+  let shared: TestApp;
+  const freshInstance = async (env: Record<string, string> = {}) => {
+    await t.close();
+    t = await createTestApp({ ...fake.env, ...env });
+  };
+  beforeAll(() => {
+    shared = t;
+  });
+  afterAll(async () => {
+    await t.close();
+    t = shared;
+  });
+  const isAdmin = async (discordId: string) =>
+    (await t.services.database.db.select().from(schema.users).where(eq(schema.users.discordId, discordId)).get())?.isInstanceAdmin;
+
+  it('lets the very first account in on a closed instance, as its admin (no ADMIN_EMAILS)', async () => {
+    t = await createTestApp({ ...fake.env });
+    await setSetting(t.services.database.db, 'registration', 'closed');
+    const du = newDiscordUser();
+    expect((await signInWithDiscord(du.id)).location).toBe('/');
+    expect(await isAdmin(du.id)).toBe(true);
+    expect((await signInWithDiscord(newDiscordUser().id)).location).toBe('/sign-in?error=registration_closed');
+  });
+
+  it('does not make the first Discord account an admin when ADMIN_EMAILS names the admins', async () => {
+    await freshInstance({ ADMIN_EMAILS: 'boss@example.com' });
+    const du = newDiscordUser();
+    expect((await signInWithDiscord(du.id)).location).toBe('/');
+    expect(await isAdmin(du.id)).toBe(false);
+  });
+});

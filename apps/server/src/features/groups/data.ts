@@ -51,7 +51,6 @@ export const GroupSchema = z
 export type GroupDto = z.infer<typeof GroupSchema>;
 
 export const GroupDetailSchema = GroupSchema.extend({ members: z.array(MemberSchema) }).openapi('GroupDetail');
-export type GroupDetailDto = z.infer<typeof GroupDetailSchema>;
 
 export const GroupListItemSchema = z
   .object({

@@ -42,6 +42,7 @@ export function inviteStatus(invite: InviteRow, now: Date): 'active' | 'expired'
   return isUsable(invite, now) ? 'active' : 'expired';
 }
 
+/** The one rule for whether an invite can be used now: not revoked, not expired, not used up. */
 export function isUsable(invite: InviteRow, now: Date): boolean {
   if (invite.revokedAt !== null) return false;
   if (invite.expiresAt !== null && invite.expiresAt.getTime() <= now.getTime()) return false;
@@ -90,4 +91,17 @@ export async function findInviteInGroup(db: Db | Tx, groupId: string, inviteId: 
     .from(schema.invites)
     .where(and(eq(schema.invites.id, inviteId), eq(schema.invites.groupId, groupId)))
     .get();
+}
+
+/**
+ * Whether an invite code is usable now (invite-only registration, by email or Discord). Codes are
+ * unique by hash, so this is `isUsable` applied to the code's invite; an unknown code is not usable.
+ */
+export async function inviteCodeIsUsable(db: Db | Tx, code: string, now: Date): Promise<boolean> {
+  const invite = await db
+    .select()
+    .from(schema.invites)
+    .where(eq(schema.invites.codeHash, sha256(code)))
+    .get();
+  return invite !== undefined && isUsable(invite, now);
 }

@@ -4,6 +4,7 @@ import { schema } from '../../db/client.ts';
 import { auditRequest } from '../../lib/audit.ts';
 import { requireUser } from '../../lib/auth-guard.ts';
 import type { AppEnv } from '../../lib/context.ts';
+import { publishAfterCommit } from '../../lib/hub.ts';
 import { clearSessionCookies } from '../auth/index.ts';
 import { usernameKey } from '@queuecrew/shared';
 import { getUser, listActivity, toUserDto, usernameTaken, usernameTakenError } from './data.ts';
@@ -58,13 +59,7 @@ export const deleteMe: RouteHandler<typeof routes.deleteMe, AppEnv> = async (c) 
   );
   // After the commit: tell fellow members and drop the deleted user's live subscriptions. A publish
   // failure must not turn the committed deletion into an error, so it is logged instead.
-  const logger = c.get('logger');
-  for (const event of outcome.events) {
-    await hub.publish(event).catch((err: unknown) => logger.error({ err, event: event.type }, 'live event publish failed'));
-  }
-  for (const message of outcome.controls) {
-    await hub.control(message).catch((err: unknown) => logger.error({ err, control: message.type }, 'live control publish failed'));
-  }
+  await publishAfterCommit(hub, c.get('logger'), outcome.events, outcome.controls);
   clearSessionCookies(c);
   return c.body(null, 204);
 };
