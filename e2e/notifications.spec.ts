@@ -170,6 +170,8 @@ describe('the notification bell', () => {
     expect((await activeElement(page))?.testid).toBe('notification-bell');
     await page.keyboard.press('Enter');
     await panel(page).waitFor();
+    // The items arrive with the list's own query: wait for them before tabbing through.
+    await panel(page).getByRole('link').first().waitFor();
     expect(await activeElement(page)).toMatchObject({ testid: 'notification-panel' });
     await page.keyboard.press('Tab');
     expect(await activeElement(page)).toMatchObject({ tag: 'BUTTON', text: 'Mark all read' });
@@ -183,6 +185,7 @@ describe('the notification bell', () => {
     // Space opens too; Tab through the three items and past the last one closes the list.
     await page.keyboard.press('Space');
     await panel(page).waitFor();
+    await panel(page).getByRole('link').first().waitFor();
     for (let i = 0; i < 4; i += 1) await page.keyboard.press('Tab');
     expect(
       await panel(page)
