@@ -39,9 +39,10 @@ export function GroupDay({ group, me, day, today }: { group: GroupDetail; me: Us
   const list = useQuery(suggestionQueries.list(group.id, day));
   const results = useQuery(suggestionQueries.results(group.id, day));
   const night = useQuery(nightQueries.detail(group.id, day));
-  // "won 3 days ago" on the cards: the same win history as the Stats tab (the server's full range).
-  const wins = useQuery({ ...statsQueries.range(group.id, addDays(today, -365), today), staleTime: 60_000 });
-  // Only for suggestions without a library game: a card's `game.lastWonOn` counts every alias.
+  // "won 3 days ago" for suggestions without a library game (a card's `game.lastWonOn` counts every
+  // alias): the Stats tab's win history, fetched only when such a suggestion is on the page.
+  const needsNameWins = list.data?.some((s) => !s.game) === true;
+  const wins = useQuery({ ...statsQueries.range(group.id, addDays(today, -365), today), staleTime: 60_000, enabled: needsNameWins });
   const lastWon = new Map((wins.data?.games ?? []).filter((g) => g.lastWonOn < day).map((g) => [g.name.toLowerCase(), g.lastWonOn]));
   // The group's current streak, shown on its game's card for nights after it.
   // Up to the later of today and the viewed day: an admin may close a later night early.
