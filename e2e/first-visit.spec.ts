@@ -240,7 +240,8 @@ describe('PORT without APP_URL in development (npm start on another port)', () =
     const dev = await startServer({ NODE_ENV: 'development', APP_URL: undefined, LOG_LEVEL: 'info' });
     try {
       const port = new URL(dev.url).port;
-      expect(dev.logs()).toContain(`QueueCrew is listening: open http://localhost:${port}`);
+      // The line is written after the socket listens, so a busy machine may answer before it is logged.
+      await expect.poll(() => dev.logs()).toContain(`QueueCrew is listening: open http://localhost:${port}`);
       for (const base of [`http://127.0.0.1:${port}`, `http://localhost:${port}`]) {
         const { context, page } = await newContext(browser, base);
         await new RegisterPage(page).open();

@@ -24,7 +24,8 @@ beforeAll(async () => {
   fake = await startFakeDiscord();
   t = await createTestApp({ DISCORD_WEBHOOK_BASE_URL: fake.url });
   owner = await createUser(t);
-  worker = new WebhookWorker(t.services, { baseDelayMs: 1000, maxAttempts: 2, requestTimeoutMs: 2000 });
+  // The fake answers at once; the timeout only has to outlast a busy machine (a timeout reads as "could not be reached").
+  worker = new WebhookWorker(t.services, { baseDelayMs: 1000, maxAttempts: 2, requestTimeoutMs: 15_000 });
 });
 afterAll(async () => {
   await t.close();
