@@ -13,6 +13,6 @@ export {
   type NightDto,
   type NightRow,
 } from './data.ts';
-export { nightEvent, publishGroupEvents } from './events.ts';
+export { nightEvent } from './events.ts';
 export { backfillNights, openNightForVotes, rescheduleOpenNights, rsvpTx } from './mutations.ts';
 export { MAX_DAYS_AHEAD, methodOf, requireMethod, requirePlannableDay, requireTakesVotes, todayIn, vetoesOf } from './policy.ts';
