@@ -8,7 +8,7 @@ import { adminRouter } from './features/admin/router.ts';
 import { authRouter } from './features/auth/router.ts';
 import { calendarRouter } from './features/calendar/router.ts';
 import { suggestionsRouter } from './features/suggestions/router.ts';
-import { discordRouter } from './features/discord/router.ts';
+import { discordSignInRouter } from './features/discord-signin/router.ts';
 import { discordInteractionsRouter } from './features/discord-interactions/router.ts';
 import { invitesRouter } from './features/invites/router.ts';
 import { nightsRouter } from './features/nights/router.ts';
@@ -77,7 +77,7 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
   app.route('/', opsRouter);
   app.route('/api/auth', authRouter);
   // Discord sign-in (/api/auth/discord…, /api/auth/config) and unlinking (/api/users/me/discord).
-  app.route('/api', discordRouter);
+  app.route('/api', discordSignInRouter);
   // Web Push devices and preferences (/api/push/*, /api/users/me/notification-settings).
   app.route('/api', pushRouter);
   // Discord HTTP interactions (/api/discord/interactions, signed by Discord) and channel linking

@@ -4,7 +4,7 @@ import { NIGHT_METHODS, RESULTS_VISIBILITIES, TIE_BREAKS } from '@queuecrew/shar
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { preparedFor, schema, type Db, type Tx } from '../../db/client.ts';
 import { DiscordChannelSchema } from '../discord-interactions/index.ts';
-import { DiscordWebhookSchema } from '../discord/index.ts';
+import { DiscordWebhookSchema } from '../announcements/index.ts';
 
 export type Role = 'owner' | 'admin' | 'member';
 export const RoleSchema = z.enum(['owner', 'admin', 'member']).openapi('Role');
@@ -40,7 +40,7 @@ export const GroupSchema = z
     createdAt: z.string(),
     role: RoleSchema,
     nightDefaults: NightDefaultsSchema,
-    /** Admins only: the Discord webhook settings, its URL masked (features/discord). */
+    /** Admins only: the Discord webhook settings, its URL masked (features/announcements). */
     discordWebhook: DiscordWebhookSchema.optional(),
     /** Admins only: the Discord channel bound with /queuecrew link, and who may act from it (features/discord-interactions). */
     discordChannel: DiscordChannelSchema.nullable().optional(),

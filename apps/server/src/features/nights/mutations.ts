@@ -6,7 +6,7 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { schema, type Database, type Tx } from '../../db/client.ts';
 import { AppError } from '../../lib/errors.ts';
-import { enqueueNightMessage } from '../discord/index.ts';
+import { enqueueNightMessage } from '../announcements/index.ts';
 import { insertNotifications, type CreatedNotification, type NewNotification } from '../notifications/index.ts';
 import { closeMessage, nightUrl, nudgeMessage, pickMessage, reminderMessage, wallTime } from './announce.ts';
 import {
