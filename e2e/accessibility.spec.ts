@@ -110,7 +110,7 @@ const screens: Screen[] = [
     ready: (p) => p.getByText('Results hidden until the deadline.').waitFor(),
   },
   {
-    // The Library tab (issue 17): the games the suggestions added, with tonight's verdicts.
+    // The Library tab: the games the suggestions added, with tonight's verdicts.
     name: 'group-library',
     path: () => `/groups/${groupId}/library`,
     signedIn: true,
@@ -159,7 +159,7 @@ const screens: Screen[] = [
     signedIn: true,
     ready: async (p) => {
       await p.getByTestId('invite').first().waitFor();
-      // A used-up link, listed apart from the active ones (issue 14, bug 9).
+      // A used-up link, listed apart from the active ones.
       await p.getByTestId('invite-spent').first().waitFor();
     },
   },

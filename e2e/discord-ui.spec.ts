@@ -1,5 +1,5 @@
 /**
- * The web app's side of Discord (issue 7) in a real browser, against the real server and the fake Discord
+ * The web app's side of Discord in a real browser, against the real server and the fake Discord
  * (a real HTTP server): the sign-in page explains every callback error and offers to try again; the
  * second step for accounts with 2FA; linking and unlinking from the account page (a Discord-only account
  * without email is not offered unlinking); an admin's webhook settings, masked, with the

@@ -1,5 +1,5 @@
 /**
- * Fair picks in the web app (issue 20): an admin switches the group to ranked choice with one veto, ranks
+ * Fair picks in the web app: an admin switches the group to ranked choice with one veto, ranks
  * three games by keyboard only (focus stays on the moved game's control, the live region says where it
  * went), vetoes a fourth game (a friend sees it live), friends hand in ballots through the API, the night
  * closes and the page explains the instant-runoff rounds with the right winner; the Stats tab shows the

@@ -1,5 +1,5 @@
 /**
- * The game library in the browser (issue 17): two friends who are both in tonight. The host adds games on
+ * The game library in the browser: two friends who are both in tonight. The host adds games on
  * the Library tab (a server 400 shows under the field it names), marks "I own it", filters; the friend's
  * open Library page follows live. The friend links Steam through the real fake Steam (scripts/fake-steam)
  * and imports (progress, summary; a private profile explains what to change). Then the host suggests from

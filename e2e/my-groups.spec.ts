@@ -1,5 +1,5 @@
 /**
- * Issue 14 friction: "My groups" says what is happening tonight in each group (leader or winner, and the
+ * "My groups" says what is happening tonight in each group (leader or winner, and the
  * deadline in the group's time zone, no leader while results are hidden), and a group's Members, Invites
  * and Settings are separate pages, a group of one pointing at Invites. Axe in light, dark and at 320 px.
  */

@@ -1,5 +1,5 @@
 /**
- * The notification bell (issue 19): two friends in two browser contexts. Bob nudges from the night's
+ * The notification bell: two friends in two browser contexts. Bob nudges from the night's
  * page; Alice, on a page with no group open, sees her bell's count go up without a reload (announced
  * politely), opens the list, follows the nudge to its night (not today's), and the count drops. Mark
  * all read; keyboard only (Escape returns focus to the bell, Tab past the end closes); axe 0 with the

@@ -1,5 +1,5 @@
 /**
- * Forgotten password (issue 14, decision 108): the sign-in page says to ask the admin; the admin creates
+ * Forgotten password (decision 108): the sign-in page says to ask the admin; the admin creates
  * a one-time reset link and copies it; the person opens it, sets a new password, and every session they
  * had ends. Axe (light, dark, 320 px) on the three screens this touches.
  */

@@ -1,8 +1,8 @@
 /**
- * "Tonight" on the group page (issue 13, web) and the group-page bugs of issue 14: two friends in two
+ * "Tonight" on the group page and the group page around it: two friends in two
  * browser contexts — RSVPs and an admin's close reach the other screen without a reload, with the winner
- * announced; the day field can be typed into (bug 5); Next reaches 60 days ahead and the server's reason
- * shows (bug 6); an impossible ?day= shows a notice instead of crashing (bug 10).
+ * announced; the day field can be typed into; Next reaches 60 days ahead and the server's reason
+ * shows; an impossible ?day= shows a notice instead of crashing.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

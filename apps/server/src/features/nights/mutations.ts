@@ -494,8 +494,8 @@ export async function rescheduleOpenNights(tx: Tx, group: GroupRow, now: Date): 
 
 /**
  * Start-up backfill (idempotent): every day that has suggestions but no night gets an open night from
- * its group's defaults. Migration 0002 turned the days whose voting had ended under the old rule into
- * closed nights; the days still open then get theirs here (SQL cannot compute group-local instants).
+ * its group's defaults (migration 0002 made closed nights for the days whose voting had ended; this
+ * covers the rest, since SQL cannot compute group-local instants).
  * A backfilled night whose deadline has passed is closed (and decided) by the closer's next tick.
  * Reads first: nothing to do takes no write lock.
  */
