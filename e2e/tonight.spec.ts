@@ -6,7 +6,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Seed } from './api-seed.ts';
+import { Seed, seedCrew } from './api-seed.ts';
 import { launchBrowser, newContext, newUserData, screenshot, startServer, type RunningServer, type TestContext } from './harness.ts';
 import { GroupPage } from './pages/group-pages.ts';
 
@@ -30,12 +30,9 @@ beforeAll(async () => {
   browser = await launchBrowser();
   admin = await newContext(browser, server.url, { locale: 'en-US', timezoneId: TZ });
   friend = await newContext(browser, server.url, { locale: 'en-US', timezoneId: TZ });
-  const a = new Seed(admin.context, server.url);
-  const f = new Seed(friend.context, server.url);
-  await a.register(adminUser);
-  await f.register(friendUser);
-  groupId = (await a.createGroup('Tonight Crew', TZ)).id;
-  await f.acceptInvite((await a.createInvite(groupId)).code);
+  const owner = { context: admin.context, user: adminUser };
+  const pal = { context: friend.context, user: friendUser };
+  ({ groupId } = await seedCrew(server.url, owner, [pal], { name: 'Tonight Crew', timezone: TZ, keepNightOpen: false }));
 });
 
 afterAll(async () => {
