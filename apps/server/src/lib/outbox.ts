@@ -4,10 +4,26 @@
  * given up) are deleted after a while, and a failed attempt is retried with the same backoff. The senders
  * differ; these steps do not.
  */
-import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lt, lte, or } from 'drizzle-orm';
 import { schema, type Database } from '../db/client.ts';
 
 type OutboxTable = typeof schema.webhookOutbox | typeof schema.pushOutbox;
+
+/** Up to `limit` rows due at `now` (not delivered, not given up, next attempt reached), the longest-waiting first. */
+export async function dueOutboxRows<T extends OutboxTable>(
+  database: Database,
+  table: T,
+  now: Date,
+  limit: number,
+): Promise<T['$inferSelect'][]> {
+  const t: OutboxTable = table;
+  return (await database.db
+    .select()
+    .from(t)
+    .where(and(isNull(t.deliveredAt), isNull(t.failedAt), lte(t.nextAttemptAt, now)))
+    .orderBy(asc(t.nextAttemptAt))
+    .limit(limit)) as T['$inferSelect'][];
+}
 
 /**
  * Claims `row` for one attempt: bumps `attempts` and leases it until `now + leaseMs` (a crash mid-send

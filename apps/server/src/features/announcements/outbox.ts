@@ -4,13 +4,13 @@
  * rows with retries and exponential backoff. A restart loses nothing: rows stay until delivered or
  * given up. Requests never wait for Discord.
  */
-import { and, asc, eq, isNotNull, isNull, lte } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import { schema, type Db, type Tx } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Services } from '../../services.ts';
 import { webhookAad } from './webhooks.ts';
 import { IntervalLoop } from '../../lib/interval-loop.ts';
-import { claimOutboxRow, deleteSettledOutboxRows, nextAttemptAt, retryAfterMs, type RetryPolicy } from '../../lib/outbox.ts';
+import { claimOutboxRow, deleteSettledOutboxRows, dueOutboxRows, nextAttemptAt, retryAfterMs, type RetryPolicy } from '../../lib/outbox.ts';
 
 /**
  * The body posted to Discord: plain content; allowed_mentions parses nothing, so only the user ids listed
@@ -178,14 +178,7 @@ export class WebhookWorker {
       this.#lastCleanup = now.getTime();
       await this.cleanup(now);
     }
-    const due = await this.services.database.db
-      .select()
-      .from(schema.webhookOutbox)
-      .where(
-        and(isNull(schema.webhookOutbox.deliveredAt), isNull(schema.webhookOutbox.failedAt), lte(schema.webhookOutbox.nextAttemptAt, now)),
-      )
-      .orderBy(asc(schema.webhookOutbox.nextAttemptAt))
-      .limit(this.options.batchSize);
+    const due = await dueOutboxRows(this.services.database, schema.webhookOutbox, now, this.options.batchSize);
     for (const row of due) {
       const outcome = await this.deliver(row, now);
       if (outcome === 'skipped') continue;

@@ -14,7 +14,7 @@
  */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { and, asc, eq, isNull, lte } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import webpush from 'web-push';
 import { schema } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
@@ -22,7 +22,7 @@ import type { Services } from '../../services.ts';
 import { endpointAad, keysAad, parsePreferences } from './data.ts';
 import { parsePushEndpoint, pinnedLookup, PushEndpointError, systemResolver, type Resolver } from './endpoint.ts';
 import { IntervalLoop } from '../../lib/interval-loop.ts';
-import { claimOutboxRow, deleteSettledOutboxRows, nextAttemptAt, retryAfterMs, type RetryPolicy } from '../../lib/outbox.ts';
+import { claimOutboxRow, deleteSettledOutboxRows, dueOutboxRows, nextAttemptAt, retryAfterMs, type RetryPolicy } from '../../lib/outbox.ts';
 
 /** `maxAttempts`, `baseDelayMs` and `maxDelayMs` (RetryPolicy): an outbox row is given up after maxAttempts attempts. */
 export interface PushWorkerOptions extends RetryPolicy {
@@ -117,12 +117,7 @@ export class PushWorker {
       this.#lastCleanup = now.getTime();
       await this.cleanup(now);
     }
-    const due = await this.services.database.db
-      .select()
-      .from(schema.pushOutbox)
-      .where(and(isNull(schema.pushOutbox.deliveredAt), isNull(schema.pushOutbox.failedAt), lte(schema.pushOutbox.nextAttemptAt, now)))
-      .orderBy(asc(schema.pushOutbox.nextAttemptAt))
-      .limit(this.options.batchSize);
+    const due = await dueOutboxRows(this.services.database, schema.pushOutbox, now, this.options.batchSize);
     for (const row of due) {
       const outcome = await this.deliver(row, now);
       if (outcome === 'skipped') continue;
