@@ -21,7 +21,7 @@ import { ROOT, registeredCases, registerServerPid, runLoad, type AppFixture, typ
 
 const RUN_DEADLINE_MS = 10 * 60_000;
 const SUGGESTIONS = 50;
-/** Members of the group, the owner included (issue 15: 50 suggestions, 16 members). */
+/** Members of the group, the owner included (the bench group has 50 suggestions and 16 members). */
 const MEMBERS = 16;
 
 function arg(name: string, fallback: string): string {

@@ -2,11 +2,11 @@
  * WCAG 2.1 AA checks with axe on every screen, in light and dark mode, plus a 320 px wide run (no
  * horizontal scrolling, touch targets at least 44 px). Screenshots of each screen go to e2e/artifacts/.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Seed } from './api-seed.ts';
 import {
+  axe,
   launchBrowser,
   newContext,
   newUserData,
@@ -110,7 +110,7 @@ const screens: Screen[] = [
     ready: (p) => p.getByText('Results hidden until the deadline.').waitFor(),
   },
   {
-    // The Library tab (issue 17): the games the suggestions added, with tonight's verdicts.
+    // The Library tab: the games the suggestions added, with tonight's verdicts.
     name: 'group-library',
     path: () => `/groups/${groupId}/library`,
     signedIn: true,
@@ -159,7 +159,7 @@ const screens: Screen[] = [
     signedIn: true,
     ready: async (p) => {
       await p.getByTestId('invite').first().waitFor();
-      // A used-up link, listed apart from the active ones (issue 14, bug 9).
+      // A used-up link, listed apart from the active ones.
       await p.getByTestId('invite-spent').first().waitFor();
     },
   },
@@ -206,11 +206,6 @@ const screens: Screen[] = [
     },
   },
 ];
-
-async function axe(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 beforeAll(async () => {
   server = await startServer();
@@ -263,7 +258,7 @@ afterAll(async () => {
 
 async function signedInContext(options: Parameters<typeof newContext>[2]): Promise<TestContext> {
   const ctx = await newContext(browser, server.url, options);
-  await new Seed(ctx.context, server.url).call('POST', '/api/auth/login', { email: owner.email, password: owner.password });
+  await new Seed(ctx.context, server.url).login(owner);
   return ctx;
 }
 

@@ -6,6 +6,12 @@
 import type { BrowserContext } from 'playwright-core';
 import { expect } from 'vitest';
 
+export interface SeedUser {
+  email: string;
+  username: string;
+  password: string;
+}
+
 export class Seed {
   constructor(
     private readonly context: BrowserContext,
@@ -23,8 +29,11 @@ export class Seed {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  register(user: { email: string; username: string; password: string }) {
+  register(user: SeedUser) {
     return this.call<{ user: { id: string; username: string } }>('POST', '/api/auth/register', user);
+  }
+  login(user: Pick<SeedUser, 'email' | 'password'>) {
+    return this.call('POST', '/api/auth/login', { email: user.email, password: user.password });
   }
   createGroup(name: string, timezone = 'Europe/Berlin') {
     return this.call<{ id: string }>('POST', '/api/groups', { name, description: 'Weekly game night.', timezone });
@@ -73,4 +82,31 @@ export class Seed {
   unveto(suggestionId: string) {
     return this.call('DELETE', `/api/suggestions/${suggestionId}/veto`);
   }
+}
+
+/** One person of a seeded group: the browser context whose cookie jar holds their session, and who they are. */
+export interface CrewMember {
+  context: BrowserContext;
+  user: SeedUser;
+}
+
+/**
+ * The usual start of a spec: the owner and every friend register (each in their own context), the owner
+ * creates the group (`keepNightOpen` unless told otherwise) and one invite, and every friend accepts it.
+ */
+export async function seedCrew(
+  baseUrl: string,
+  owner: CrewMember,
+  friends: readonly CrewMember[],
+  group: { name: string; timezone?: string; keepNightOpen?: boolean },
+): Promise<{ groupId: string; owner: Seed; friends: Seed[] }> {
+  const o = new Seed(owner.context, baseUrl);
+  const fs = friends.map((f) => new Seed(f.context, baseUrl));
+  await o.register(owner.user);
+  for (const [i, f] of fs.entries()) await f.register(friends[i]!.user);
+  const groupId = (await o.createGroup(group.name, group.timezone)).id;
+  if (group.keepNightOpen ?? true) await o.keepNightOpen(groupId);
+  const { code } = await o.createInvite(groupId);
+  for (const f of fs) await f.acceptInvite(code);
+  return { groupId, owner: o, friends: fs };
 }

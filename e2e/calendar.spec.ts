@@ -4,11 +4,10 @@
  * sharing with a confirmation. Focus and the live region are checked after each action, and axe finds
  * no WCAG 2.1 AA violation in light and dark mode at 320 px.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Seed } from './api-seed.ts';
-import { launchBrowser, newContext, newUserData, screenshot, smallTargets, startServer, type RunningServer } from './harness.ts';
+import { axe, launchBrowser, newContext, newUserData, screenshot, smallTargets, startServer, type RunningServer } from './harness.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -29,11 +28,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function axe(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** The feed as a calendar app fetches it: a plain HTTP GET without the browser's cookies. */
 async function fetchFeed(url: string) {

@@ -1,17 +1,16 @@
 /**
- * The web app's side of Discord (issue 7) in a real browser, against the real server and the fake Discord
+ * The web app's side of Discord in a real browser, against the real server and the fake Discord
  * (a real HTTP server): the sign-in page explains every callback error and offers to try again; the
  * second step for accounts with 2FA; linking and unlinking from the account page (a Discord-only account
  * without email is not offered unlinking); an admin's webhook settings, masked, with the
  * last delivery error. Every new state is checked with axe (WCAG 2.1 AA) in light and dark mode.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { createHmac } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from '../scripts/fake-discord/server.ts';
 import { Seed } from './api-seed.ts';
-import { launchBrowser, newContext, newUserData, screenshot, smallTargets, startServer, type RunningServer } from './harness.ts';
+import { axe, launchBrowser, newContext, newUserData, screenshot, smallTargets, startServer, type RunningServer } from './harness.ts';
 
 let fake: FakeDiscord;
 let server: RunningServer;
@@ -32,11 +31,6 @@ afterAll(async () => {
   await server?.stop();
   await fake?.stop();
 });
-
-async function axe(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** axe in light and dark mode; at 320 px no horizontal scrolling and 44 px targets; for the state the page is in now. */
 async function checkAccessible(page: Page, name: string) {

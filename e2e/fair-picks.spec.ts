@@ -1,17 +1,17 @@
 /**
- * Fair picks in the web app (issue 20): an admin switches the group to ranked choice with one veto, ranks
+ * Fair picks in the web app: an admin switches the group to ranked choice with one veto, ranks
  * three games by keyboard only (focus stays on the moved game's control, the live region says where it
  * went), vetoes a fourth game (a friend sees it live), friends hand in ballots through the API, the night
  * closes and the page explains the instant-runoff rounds with the right winner; the Stats tab shows the
  * numbers and downloads them as CSV. axe finds nothing on the ranked night, the rounds and the stats, in
  * light and dark and at 320 px.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Seed } from './api-seed.ts';
+import { Seed, seedCrew, type CrewMember } from './api-seed.ts';
 import {
+  axe,
   launchBrowser,
   newContext,
   newUserData,
@@ -36,11 +36,6 @@ const seeds: Seed[] = [];
 const DAY = new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date());
 const ids: Record<string, string> = {};
 
-async function axe(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 const variants = [
   { name: 'light', colorScheme: 'light' as const, viewport: { width: 1280, height: 900 } },
   { name: 'dark', colorScheme: 'dark' as const, viewport: { width: 1280, height: 900 } },
@@ -52,7 +47,7 @@ async function checkEverywhere(name: string, path: string, ready: (page: Page) =
   for (const v of variants) {
     const { name: variant, ...options } = v;
     const ctx = await newContext(browser, server.url, options);
-    await new Seed(ctx.context, server.url).call('POST', '/api/auth/login', { email: adminUser.email, password: adminUser.password });
+    await new Seed(ctx.context, server.url).login(adminUser);
     await ctx.page.goto(path);
     await ready(ctx.page);
     await screenshot(ctx.page, `${name}-${variant}`);
@@ -72,19 +67,12 @@ beforeAll(async () => {
   browser = await launchBrowser();
   admin = await newContext(browser, server.url, { locale: 'en-US', timezoneId: TZ });
   watcher = await newContext(browser, server.url, { locale: 'en-US', timezoneId: TZ });
-  const a = new Seed(admin.context, server.url);
-  await a.register(adminUser);
-  groupId = (await a.createGroup('Fair Crew', TZ)).id;
-  await a.keepNightOpen(groupId);
-  const code = (await a.createInvite(groupId)).code;
-  for (const [i, f] of friends.entries()) {
-    // The first friend watches the page in a browser; the others only use the API.
-    const ctx = i === 0 ? watcher.context : await browser.newContext();
-    const seed = new Seed(ctx, server.url);
-    await seed.register(f);
-    await seed.acceptInvite(code);
-    seeds.push(seed);
-  }
+  // The first friend watches the page in a browser; the others only use the API.
+  const crew: CrewMember[] = [];
+  for (const [i, user] of friends.entries()) crew.push({ context: i === 0 ? watcher.context : await browser.newContext(), user });
+  const seeded = await seedCrew(server.url, { context: admin.context, user: adminUser }, crew, { name: 'Fair Crew', timezone: TZ });
+  groupId = seeded.groupId;
+  seeds.push(...seeded.friends);
 });
 
 afterAll(async () => {

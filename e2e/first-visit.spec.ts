@@ -1,5 +1,5 @@
 /**
- * What a first visit hits (issue 14): the header after every auth transition, joining by invite,
+ * What a first visit hits: the header after every auth transition, joining by invite,
  * used-up invites, and where focus goes after the member dialogs and a wrong 2FA code.
  */
 import type { Browser, Page } from 'playwright-core';

@@ -75,7 +75,7 @@ describe('group flow across two people', () => {
     await screenshot(page, 'invite-signed-out');
     await page.getByRole('link', { name: 'Create an account' }).click();
     await new RegisterPage(page).register(bobUser);
-    // Signing up from the invite joined the group: straight onto it, no extra "Join" (issue 14, bug 7).
+    // Signing up from the invite joined the group: straight onto it, no extra "Join".
     await page.getByRole('heading', { level: 1, name: 'Friday Night Crew' }).waitFor();
     expect(page.url()).toContain(`/groups/${groupId}`);
     // Two members now: no more invite step.
@@ -99,7 +99,7 @@ describe('group flow across two people', () => {
     await bob.page.getByText('That game is already suggested for this day').waitFor();
     await expect.poll(() => bob.page.evaluate(() => document.activeElement?.id ?? '')).toMatch(/^suggestion-/);
 
-    // A suggestion is its suggester's approval (API.md): each game starts with one.
+    // A suggestion is its suggester's approval (docs/api.md): each game starts with one.
     await b.takeBackButton('Valheim').waitFor();
     await b.approveButton('Deep Rock Galactic').click();
     await b.takeBackButton('Deep Rock Galactic').waitFor();
@@ -206,7 +206,7 @@ describe('group flow across two people', () => {
     await bob.page.getByTestId('live-status').and(bob.page.locator('[data-status="open"]')).waitFor();
     await members.removeMember(bobUser.username);
     await expect.poll(() => members.members().count()).toBe(1);
-    // It names the group he was in, not a generic "not found" (issue 14).
+    // It names the group he was in, not a generic "not found".
     await bob.page.getByRole('heading', { name: /You are no longer in “.+”/ }).waitFor();
     await screenshot(bob.page, 'group-removed');
     await bob.page.goto('/groups');

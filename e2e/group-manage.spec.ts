@@ -4,7 +4,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Seed } from './api-seed.ts';
+import { seedCrew } from './api-seed.ts';
 import { launchBrowser, newContext, newUserData, startServer, type RunningServer, type TestContext } from './harness.ts';
 import { MembersPage } from './pages/group-pages.ts';
 
@@ -21,12 +21,10 @@ beforeAll(async () => {
   browser = await launchBrowser();
   owner = await newContext(browser, server.url);
   member = await newContext(browser, server.url);
-  const o = new Seed(owner.context, server.url);
-  await o.register(ownerUser);
-  await new Seed(member.context, server.url).register(memberUser);
-  groupId = (await o.createGroup('Handover Club')).id;
-  const { code } = await o.createInvite(groupId);
-  await new Seed(member.context, server.url).acceptInvite(code);
+  ({ groupId } = await seedCrew(server.url, { context: owner.context, user: ownerUser }, [{ context: member.context, user: memberUser }], {
+    name: 'Handover Club',
+    keepNightOpen: false,
+  }));
 });
 
 afterAll(async () => {

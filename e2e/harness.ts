@@ -3,6 +3,7 @@
  * free port with its own temp data dir, launches Debian's Chromium through playwright-core, and watches
  * every page for CSP violations, uncaught errors and dialogs (a stored-XSS payload that ran would open one).
  */
+import { AxeBuilder } from '@axe-core/playwright';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { freePort } from '../apps/server/src/test/processes.ts';
@@ -184,4 +185,14 @@ export function smallTargets(page: Page): Promise<string[]> {
           `${el.tagName} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim()}" ${Math.round(r.width)}×${Math.round(r.height)}`,
       ),
   );
+}
+
+/**
+ * The page's WCAG 2.1 AA violations found by axe, one line each (rule, help, elements); [] when none.
+ * `disableRules` leaves named rules out; a caller that passes any says why next to the call.
+ */
+export async function axe(page: Page, options: { disableRules?: string[] } = {}): Promise<string[]> {
+  const builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+  const result = await (options.disableRules?.length ? builder.disableRules(options.disableRules) : builder).analyze();
+  return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }

@@ -77,7 +77,7 @@ describe('keyboard only', () => {
     await page.keyboard.type('Overcooked 2');
     await page.keyboard.press('Enter');
     await group.suggestion('Overcooked 2').waitFor();
-    // A suggestion is its suggester's approval (API.md), and focus is back in the field for the next one.
+    // A suggestion is its suggester's approval (docs/api.md), and focus is back in the field for the next one.
     await expect.poll(() => group.tally('Overcooked 2')).toBe(1);
     expect((await focused(page)).name).toBe('Suggest a game');
 

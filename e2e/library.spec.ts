@@ -1,5 +1,5 @@
 /**
- * The game library in the browser (issue 17): two friends who are both in tonight. The host adds games on
+ * The game library in the browser: two friends who are both in tonight. The host adds games on
  * the Library tab (a server 400 shows under the field it names), marks "I own it", filters; the friend's
  * open Library page follows live. The friend links Steam through the real fake Steam (scripts/fake-steam)
  * and imports (progress, summary; a private profile explains what to change). Then the host suggests from
@@ -7,12 +7,12 @@
  * axe finds no WCAG 2.1 AA violation on the Library page and the account's Steam section, in light and
  * dark mode and at 320 px (where nothing scrolls sideways and every target is 44 px).
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSteam, type FakeSteam } from '../scripts/fake-steam/server.ts';
-import { Seed } from './api-seed.ts';
+import { Seed, seedCrew } from './api-seed.ts';
 import {
+  axe,
   launchBrowser,
   newContext,
   newUserData,
@@ -33,11 +33,6 @@ const TZ = 'Europe/Berlin';
 const hostUser = newUserData('host');
 const palUser = newUserData('pal');
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date());
-
-async function axe(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** A 1×1 PNG. */
 const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
@@ -82,13 +77,13 @@ beforeAll(async () => {
   pal = await newContext(browser, server.url, { locale: 'en-US', timezoneId: TZ });
   await serveCovers(host.context);
   await serveCovers(pal.context);
-  const h = new Seed(host.context, server.url);
-  const p = new Seed(pal.context, server.url);
-  await h.register(hostUser);
-  await p.register(palUser);
-  groupId = (await h.createGroup('Library Crew', TZ)).id;
-  await h.keepNightOpen(groupId);
-  await p.acceptInvite((await h.createInvite(groupId)).code);
+  const crew = await seedCrew(server.url, { context: host.context, user: hostUser }, [{ context: pal.context, user: palUser }], {
+    name: 'Library Crew',
+    timezone: TZ,
+  });
+  groupId = crew.groupId;
+  const h = crew.owner;
+  const p = crew.friends[0]!;
   await h.rsvp(groupId, today(), 'in');
   await p.rsvp(groupId, today(), 'in');
 });
@@ -320,7 +315,7 @@ describe.each([
   beforeAll(async () => {
     ctx = await newContext(browser, server.url, { locale: 'en-US', timezoneId: TZ, ...options });
     await serveCovers(ctx.context);
-    await new Seed(ctx.context, server.url).call('POST', '/api/auth/login', { email: palUser.email, password: palUser.password });
+    await new Seed(ctx.context, server.url).login(palUser);
   });
   afterAll(async () => {
     await ctx.context.close();

@@ -1,5 +1,5 @@
 /**
- * Live updates survive a server restart (issue 14, bug 2): the page comes back by itself when the same
+ * Live updates survive a server restart: the page comes back by itself when the same
  * server (same port, same database) is up again, refetches what it missed, says so in a live region, and
  * only a real 401 ends it.
  */

@@ -1,13 +1,12 @@
 /**
- * Issue 14 friction: "My groups" says what is happening tonight in each group (leader or winner, and the
+ * "My groups" says what is happening tonight in each group (leader or winner, and the
  * deadline in the group's time zone, no leader while results are hidden), and a group's Members, Invites
  * and Settings are separate pages, a group of one pointing at Invites. Axe in light, dark and at 320 px.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Seed } from './api-seed.ts';
-import { launchBrowser, newContext, newUserData, screenshot, smallTargets, startServer, type RunningServer } from './harness.ts';
+import { axe, launchBrowser, newContext, newUserData, screenshot, smallTargets, startServer, type RunningServer } from './harness.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -15,11 +14,6 @@ const owner = newUserData('mygroups');
 let openId = '';
 let hiddenId = '';
 let aloneId = '';
-
-async function axe(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 beforeAll(async () => {
   server = await startServer();
@@ -50,7 +44,7 @@ const tonightOf = (page: Page, name: string) =>
 describe('My groups', () => {
   it("shows each group's tonight: the leader and the deadline, and no leader while results are hidden", async () => {
     const { context, page, watch } = await newContext(browser, server.url);
-    await new Seed(context, server.url).call('POST', '/api/auth/login', { email: owner.email, password: owner.password });
+    await new Seed(context, server.url).login(owner);
     await page.goto('/groups');
     await page.getByRole('heading', { level: 1, name: 'My groups' }).waitFor();
     await page.getByTestId('group-tonight').first().waitFor();
@@ -66,7 +60,7 @@ describe('My groups', () => {
 
   it('a group has separate Members, Invites and Settings pages; a group of one is pointed at Invites', async () => {
     const { context, page } = await newContext(browser, server.url);
-    await new Seed(context, server.url).call('POST', '/api/auth/login', { email: owner.email, password: owner.password });
+    await new Seed(context, server.url).login(owner);
     await page.goto(`/groups/${aloneId}/members`);
     await page.getByRole('heading', { level: 1, name: 'Members of Leader Club' }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Group pages' });
@@ -93,7 +87,7 @@ describe.each([
 ])('axe ($name)', ({ name, options }) => {
   it('My groups and the Members, Invites and Settings pages have no violations', async () => {
     const { context, page } = await newContext(browser, server.url, options);
-    await new Seed(context, server.url).call('POST', '/api/auth/login', { email: owner.email, password: owner.password });
+    await new Seed(context, server.url).login(owner);
     const screens: Array<[string, string, () => Promise<unknown>]> = [
       ['my-groups', '/groups', () => page.getByTestId('group-tonight').first().waitFor()],
       ['group-members-alone', `/groups/${aloneId}/members`, () => page.getByRole('heading', { name: 'Invite your friends' }).waitFor()],

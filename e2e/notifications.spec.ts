@@ -1,16 +1,15 @@
 /**
- * The notification bell (issue 19): two friends in two browser contexts. Bob nudges from the night's
+ * The notification bell: two friends in two browser contexts. Bob nudges from the night's
  * page; Alice, on a page with no group open, sees her bell's count go up without a reload (announced
  * politely), opens the list, follows the nudge to its night (not today's), and the count drops. Mark
  * all read; keyboard only (Escape returns focus to the bell, Tab past the end closes); axe 0 with the
  * list open in light and dark and at 320 px; markup in a group name shows as text. (The manifest and
  * service worker checks are in pwa.spec.ts.)
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Seed } from './api-seed.ts';
-import { launchBrowser, newContext, newUserData, screenshot, startServer, type RunningServer, type TestContext } from './harness.ts';
+import { Seed, seedCrew } from './api-seed.ts';
+import { axe, launchBrowser, newContext, newUserData, screenshot, startServer, type RunningServer, type TestContext } from './harness.ts';
 import { SignInPage } from './pages/auth-pages.ts';
 import { GroupPage } from './pages/group-pages.ts';
 
@@ -49,15 +48,10 @@ const activeElement = (page: Page) =>
     return el ? { tag: el.tagName, id: el.id, testid: el.getAttribute('data-testid'), text: el.textContent?.trim().slice(0, 40) } : null;
   });
 
-async function axe(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 /** Alice's session in a fresh context (another theme or width). */
 async function aliceIn(options: Parameters<typeof newContext>[2]): Promise<TestContext> {
   const ctx = await newContext(browser, server.url, { locale: 'en-US', timezoneId: TZ, ...options });
-  await new Seed(ctx.context, server.url).call('POST', '/api/auth/login', { email: aliceUser.email, password: aliceUser.password });
+  await new Seed(ctx.context, server.url).login(aliceUser);
   return ctx;
 }
 
@@ -66,12 +60,14 @@ beforeAll(async () => {
   browser = await launchBrowser();
   alice = await newContext(browser, server.url, { locale: 'en-US', timezoneId: TZ });
   bob = await newContext(browser, server.url, { locale: 'en-US', timezoneId: TZ });
-  const a = new Seed(alice.context, server.url);
-  const b = new Seed(bob.context, server.url);
-  await a.register(aliceUser);
-  await b.register(bobUser);
-  groupId = (await a.createGroup('Bell Crew', TZ)).id;
-  await b.acceptInvite((await a.createInvite(groupId)).code);
+  const crew = await seedCrew(server.url, { context: alice.context, user: aliceUser }, [{ context: bob.context, user: bobUser }], {
+    name: 'Bell Crew',
+    timezone: TZ,
+    keepNightOpen: false,
+  });
+  groupId = crew.groupId;
+  const a = crew.owner;
+  const b = crew.friends[0]!;
   await b.suggest(groupId, 'Deep Rock Galactic', DAY);
   // A group Bob owns, where he can change Alice's role (two more notifications for her).
   bobsGroupId = (await b.createGroup(BOBS_GROUP, TZ)).id;

@@ -1,14 +1,14 @@
 /**
- * Forgotten password (issue 14, decision 108): the sign-in page says to ask the admin; the admin creates
+ * Forgotten password (decision 108): the sign-in page says to ask the admin; the admin creates
  * a one-time reset link and copies it; the person opens it, sets a new password, and every session they
  * had ends. Axe (light, dark, 320 px) on the three screens this touches.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Seed } from './api-seed.ts';
 import { SignInPage } from './pages/auth-pages.ts';
 import {
+  axe,
   launchBrowser,
   newContext,
   newUserData,
@@ -26,11 +26,6 @@ let member: TestContext;
 const adminUser = newUserData('root');
 const memberUser = newUserData('forgetful');
 const NEW_PASSWORD = 'lantern orchard quietly folds 88';
-
-async function axe(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 beforeAll(async () => {
   server = await startServer();
@@ -142,7 +137,7 @@ describe.each([
     await page.goto('/reset-password');
     await page.getByText('This page needs the whole reset link').waitFor();
     await check('reset-password-no-link');
-    await new Seed(ctx.context, server.url).call('POST', '/api/auth/login', { email: adminUser.email, password: adminUser.password });
+    await new Seed(ctx.context, server.url).login(adminUser);
     await createLink(page);
     await check('admin-reset-link');
     await ctx.context.close();

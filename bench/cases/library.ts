@@ -1,5 +1,5 @@
 /**
- * Library search on a large library (issue 17: "fast on a library of 5,000 games"): a group of its own
+ * Library search on a large library: a group of its own
  * gets 5,000 games through the API (names from 100 words, so a prefix like "stardew" matches 50 of
  * them, and each game has an alias), then `GET /api/groups/:id/games?q=stardew` is loaded. The setup is
  * not measured; the figure is the search's req/s as a ratio to the same run's baseline.

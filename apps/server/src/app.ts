@@ -3,23 +3,22 @@
  * it sits where it sits. Routers are mounted after it.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { adminRouter } from './features/admin/index.ts';
-// Routers straight from router.ts: the barrels (index.ts) carry only what other features use (no import circle).
+// Routers come from each feature's router.ts: a barrel (index.ts) carries only what other features use.
+import { adminRouter } from './features/admin/router.ts';
 import { authRouter } from './features/auth/router.ts';
-import { calendarRouter } from './features/calendar/index.ts';
-import { suggestionsRouter } from './features/suggestions/index.ts';
-import { discordRouter } from './features/discord/index.ts';
-import { discordInteractionsRouter } from './features/discord-interactions/index.ts';
+import { calendarRouter } from './features/calendar/router.ts';
+import { suggestionsRouter } from './features/suggestions/router.ts';
+import { discordSignInRouter } from './features/discord-signin/router.ts';
+import { discordInteractionsRouter } from './features/discord-interactions/router.ts';
 import { invitesRouter } from './features/invites/router.ts';
-import { nightsRouter } from './features/nights/index.ts';
-import { notificationsRouter } from './features/notifications/index.ts';
-// The games router directly: features/games/index.ts carries only what suggestions use (no import cycle).
+import { nightsRouter } from './features/nights/router.ts';
+import { notificationsRouter } from './features/notifications/router.ts';
 import { gamesRouter } from './features/games/router.ts';
-import { groupsRouter } from './features/groups/index.ts';
-import { opsRouter } from './features/ops/index.ts';
-import { pushRouter } from './features/push/index.ts';
-import { statsRouter } from './features/stats/index.ts';
-import { steamRouter } from './features/steam/index.ts';
+import { groupsRouter } from './features/groups/router.ts';
+import { opsRouter } from './features/ops/router.ts';
+import { pushRouter } from './features/push/router.ts';
+import { statsRouter } from './features/stats/router.ts';
+import { steamRouter } from './features/steam/router.ts';
 import { usersRouter } from './features/users/router.ts';
 import type { Realtime } from './features/realtime/index.ts';
 import type { AppEnv } from './lib/context.ts';
@@ -78,7 +77,7 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
   app.route('/', opsRouter);
   app.route('/api/auth', authRouter);
   // Discord sign-in (/api/auth/discord…, /api/auth/config) and unlinking (/api/users/me/discord).
-  app.route('/api', discordRouter);
+  app.route('/api', discordSignInRouter);
   // Web Push devices and preferences (/api/push/*, /api/users/me/notification-settings).
   app.route('/api', pushRouter);
   // Discord HTTP interactions (/api/discord/interactions, signed by Discord) and channel linking

@@ -14,15 +14,8 @@ const madge = createRequire(import.meta.url)('madge') as Madge;
 
 const SRC = new URL('.', import.meta.url).pathname;
 
-/**
- * Circles among these three features exist today (discord-interactions → nights → groups → nights …), to
- * be broken where those features are reshaped (issue 16). A circle that reaches any other module fails.
- */
-const KNOWN_CIRCLE_FEATURES = ['features/discord-interactions/', 'features/nights/', 'features/groups/'];
-const isKnown = (circle: string[]) => circle.every((file) => KNOWN_CIRCLE_FEATURES.some((f) => file.startsWith(f)));
-
 describe('import graph of apps/server/src', () => {
-  it('has no circle of value imports (beyond the known circle among three features)', async () => {
+  it('has no circle of value imports', async () => {
     const result = await madge(SRC, {
       fileExtensions: ['ts'],
       excludeRegExp: [/\.test\.ts$/],
@@ -31,6 +24,6 @@ describe('import graph of apps/server/src', () => {
     const circles = result.circular();
     // The graph is the real one (every module found, so a circle could not hide in a file it missed).
     expect(Object.keys(result.obj()).length).toBeGreaterThan(150);
-    expect(circles.filter((c) => !isKnown(c)).map((c) => c.join(' > '))).toEqual([]);
+    expect(circles.map((c) => c.join(' > '))).toEqual([]);
   }, 120_000);
 });

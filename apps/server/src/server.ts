@@ -17,8 +17,9 @@ import { createServices, type Services } from './services.ts';
 import { promoteConfiguredAdmins } from './features/admin/index.ts';
 import { createMetrics } from './lib/metrics.ts';
 import { holdDatabase, startScheduledJobs } from './features/ops/index.ts';
-import { WebhookWorker, type WebhookWorkerOptions } from './features/discord/index.ts';
-import { Realtime, RedisHub, type RealtimeOptions } from './features/realtime/index.ts';
+import { WebhookWorker, type WebhookWorkerOptions } from './features/announcements/index.ts';
+import { Realtime, type RealtimeOptions } from './features/realtime/index.ts';
+import { RedisHub } from './lib/redis-hub.ts';
 import { PushWorker, type PushWorkerOptions } from './features/push/index.ts';
 import { backfillNights, NightCloser, type NightCloserOptions } from './features/nights/index.ts';
 

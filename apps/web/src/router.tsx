@@ -114,7 +114,7 @@ const newGroupRoute = createRoute({
 /**
  * `?day=` of the group page: a real calendar day, or nothing. An impossible one (`2020-13-45`) is kept
  * aside as `badDay` (bounded, as text) so the page can say it showed today instead. `?date=` means the
- * same: notification and push links (`/groups/<id>?date=<day>`, API.md) use it.
+ * same: notification and push links (`/groups/<id>?date=<day>`, docs/api.md) use it.
  */
 function parseGroupSearch(search: Record<string, unknown>): { day?: string; badDay?: string } {
   const value = search.day ?? search.date;
@@ -144,7 +144,7 @@ const groupLibraryRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/group-library.tsx'), 'GroupLibraryPage'),
 });
 
-/** `?error=steam_<reason>` after a refused Steam link (API.md "Steam"); anything else is dropped. */
+/** `?error=steam_<reason>` after a refused Steam link (docs/api.md "Steam"); anything else is dropped. */
 function parseAccountSearch(search: Record<string, unknown>): { error?: string } {
   const e = search.error;
   return typeof e === 'string' && /^steam_[a-z_]{1,32}$/.test(e) ? { error: e } : {};

@@ -1,4 +1,4 @@
-/** Issue 14, bug 8: names are NFC, lose invisible characters, and keep at least one visible one. */
+/** Names are NFC, lose invisible characters, and keep at least one visible one. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createGroupInput, gameNameSchema, groupNameSchema, sanitizeExternalName } from './inputs.ts';

@@ -14,7 +14,7 @@ import { recordSecurityEvent } from '../lib/audit.ts';
 import type { FieldCipher } from '../lib/crypto.ts';
 import { totpAad } from '../features/auth/totp.ts';
 import { inviteAad } from '../features/invites/data.ts';
-import { webhookAad } from '../features/discord/webhooks.ts';
+import { webhookAad } from '../features/announcements/webhooks.ts';
 import { pushEndpointAad, pushKeysAad } from '../features/push/index.ts';
 
 interface EncryptedValue {

@@ -1,7 +1,7 @@
 /**
  * The Hub carries live events to every server instance. Publish only after the transaction that
- * caused the event has committed. Two implementations: in-process (one instance) and Redis pub/sub
- * (any number of instances, see features/realtime).
+ * caused the event has committed (`publishAfterCommit`). Two implementations: `InMemoryHub` below (one
+ * instance) and `RedisHub` in redis-hub.ts (Redis pub/sub, any number of instances).
  */
 import type { Logger } from 'pino';
 
@@ -59,15 +59,16 @@ export interface Hub {
 }
 
 /**
- * Publishes live events, then control messages, once the transaction that caused them has committed. A
- * publish failure (e.g. Redis down) must not turn a committed write into an error response, so each one
- * is logged instead and the rest still go out.
+ * Publishes live events, then control messages, then user events, once the transaction that caused them
+ * has committed. A publish failure (e.g. Redis down) must not turn a committed write into an error
+ * response, so each one is logged instead and the rest still go out.
  */
 export async function publishAfterCommit(
   hub: Hub,
   logger: Logger,
   events: readonly GroupEvent[],
   controls: readonly ControlMessage[] = [],
+  userEvents: readonly UserEvent[] = [],
 ): Promise<void> {
   for (const event of events) {
     try {
@@ -81,6 +82,13 @@ export async function publishAfterCommit(
       await hub.control(message);
     } catch (err) {
       logger.error({ err, control: message.type }, 'live control publish failed');
+    }
+  }
+  for (const event of userEvents) {
+    try {
+      await hub.publishToUser(event);
+    } catch (err) {
+      logger.error({ err, event: event.type, userId: event.userId }, 'live user event publish failed');
     }
   }
 }

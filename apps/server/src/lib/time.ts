@@ -29,7 +29,7 @@ function formatDay(timezone: string, instantMs: number): string {
 /**
  * The last day computed per timezone, with the window it is valid for: a 15-minute slot of UTC time
  * whose first and last millisecond fall on that same day. Every request asks for "today" in its group's
- * timezone, and `formatToParts` cost 2–5 % of a request (issue 15); a cached day is reused only inside
+ * timezone, and `formatToParts` costs 2–5 % of a request; a cached day is reused only inside
  * its slot, so midnight (and a DST change) is never missed: a slot that contains a day boundary is
  * never cached.
  */

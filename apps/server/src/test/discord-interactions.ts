@@ -145,7 +145,7 @@ export async function startInteractionServer(
 
 /**
  * Test setup shortcut: marks `userId`'s account as linked to `discordId` (what the Discord linking flow
- * writes, tested in features/discord/oauth.test.ts), so presses from that Discord user act as them.
+ * writes, tested in features/discord-signin/oauth.test.ts), so presses from that Discord user act as them.
  */
 export async function linkDiscordId(t: Pick<TestApp, 'services'>, userId: string, discordId: string): Promise<void> {
   await t.services.database.write((tx) => tx.update(schema.users).set({ discordId }).where(eq(schema.users.id, userId)));

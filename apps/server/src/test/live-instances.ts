@@ -10,7 +10,7 @@ import { WebSocket, type ClientOptions } from 'ws';
 import { loadConfig } from '../env.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { LogCapture, TEST_ORIGIN, testEnv } from './create-test-app.ts';
-import type { WebhookWorkerOptions } from '../features/discord/index.ts';
+import type { WebhookWorkerOptions } from '../features/announcements/index.ts';
 import type { NightCloserOptions } from '../features/nights/index.ts';
 import type { RealtimeOptions } from '../features/realtime/index.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The one way the web app talks to the API: same-origin cookies, JSON, the error format of API.md turned
+ * The one way the web app talks to the API: same-origin cookies, JSON, the error format of docs/api.md turned
  * into `ApiError`, and silent session renewal. On a 401 the client refreshes the session ONCE (one refresh
  * in flight per tab, and across tabs through the Web Locks API, because the server revokes the whole session
  * when a rotated refresh token is presented twice), retries the request, and only then gives up and sends

@@ -1,4 +1,4 @@
-/** Day arithmetic for `YYYY-MM-DD` strings in a group's timezone (the server's rule, see API.md). */
+/** Day arithmetic for `YYYY-MM-DD` strings in a group's timezone (the server's rule, see docs/api.md). */
 export function todayIn(timezone: string, now = new Date()): string {
   try {
     // en-CA formats as YYYY-MM-DD.
@@ -21,7 +21,7 @@ export function isDay(v: unknown): v is string {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
 }
 
-/** How far ahead nights can be planned (API.md: up to 60 days). */
+/** How far ahead nights can be planned (docs/api.md: up to 60 days). */
 export const PLAN_AHEAD_DAYS = 60;
 
 export function formatDay(day: string): string {

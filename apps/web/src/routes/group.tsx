@@ -26,7 +26,7 @@ export function GroupPage() {
   if (group.isError) {
     if (isApiError(group.error) && group.error.status === 404) {
       // A page that showed the group keeps its last data after the refetch fails: then the person was
-      // in it a moment ago, and "not found" would be the wrong story (issue 14).
+      // in it a moment ago, and "not found" would be the wrong story.
       const knownName = group.data?.name;
       return (
         <div className="space-y-3">

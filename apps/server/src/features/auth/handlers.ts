@@ -1,21 +1,27 @@
 /** Thin handlers: parse → policy → data/mutations → respond. */
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { and, count, desc, eq, gt, isNull, ne } from 'drizzle-orm';
-import { schema } from '../../db/client.ts';
 import { auditRequest } from '../../lib/audit.ts';
 import { requireUser } from '../../lib/auth-guard.ts';
 import type { AppEnv } from '../../lib/context.ts';
-import { dummyPasswordHash, hashPassword, sha256, verifyPassword } from '../../lib/crypto.ts';
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../../lib/crypto.ts';
 import { AppError, notFound, unauthorized } from '../../lib/errors.ts';
 import { publishAfterCommit, type ControlMessage } from '../../lib/hub.ts';
-import { newId } from '../../lib/ids.ts';
 import { getRegistrationPolicy } from '../../lib/settings.ts';
-import { usernameKey } from '@queuecrew/shared';
 import { inviteCodeIsUsable } from '../invites/index.ts';
 import { findUserByEmail, getUser, toUserDto, usernameTaken, usernameTakenError } from '../users/index.ts';
-import { passwordWeakness } from './password-policy.ts';
-import { decideRegistration } from './policy.ts';
+import { anyAccountExists, findResetTokenUser, isUnrevokedSessionOf, liveSessionsOf, unusedRecoveryCodeCount } from './data.ts';
+import {
+  deleteRecoveryCodes,
+  disableTotp,
+  enableTotp,
+  insertPasswordUser,
+  replaceRecoveryCodes,
+  revokeSessionsOf,
+  setPasswordHash,
+  storePendingTotpSecret,
+} from './mutations.ts';
+import { decideRegistration, registrationRefused, requireStrongPassword } from './policy.ts';
 import type * as routes from './routes.ts';
 import {
   clearSessionCookies,
@@ -28,7 +34,7 @@ import {
 import { consumeResetToken, pruneExpiredResetTokens } from './password-reset.ts';
 import { checkSecondFactor } from './second-factor.ts';
 import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from './lockout.ts';
-import { generateRecoveryCodes, matchingStep, newTotpSecret, normalizeRecoveryCode, totpAad, verifySecondFactor } from './totp.ts';
+import { generateRecoveryCodes, matchingStep, newTotpSecret, totpAad, verifySecondFactor } from './totp.ts';
 import { accountKey, limit, RULES } from '../../lib/rate-limit.ts';
 
 type H<R extends Parameters<typeof import('@hono/zod-openapi').createRoute>[0]> = RouteHandler<R, AppEnv>;
@@ -53,41 +59,24 @@ export const register: H<typeof routes.register> = async (c) => {
   const facts = {
     email: input.email,
     adminEmails: config.adminEmails,
-    firstAccount: !(await database.db.select({ id: schema.users.id }).from(schema.users).limit(1).get()),
+    firstAccount: !(await anyAccountExists(database.db)),
     policy: await getRegistrationPolicy(services),
     invited: input.inviteCode ? await inviteCodeIsUsable(database.db, input.inviteCode, new Date()) : false,
   };
   const { refusal } = decideRegistration(facts);
-  if (refusal === 'registration_closed') {
-    throw new AppError(403, 'registration_closed', 'This QueueCrew instance is not accepting new accounts. Ask its administrator.');
-  }
-  if (refusal === 'invite_required') {
-    throw new AppError(403, 'invite_required', 'Registration here needs an invite link. Ask a friend for one and open it first.');
-  }
-  const weak = passwordWeakness(input.password, [input.email, input.username]);
-  if (weak) throw new AppError(400, 'invalid_input', 'Choose a stronger password.', { password: weak });
+  if (refusal) throw registrationRefused(refusal);
+  requireStrongPassword(input.password, [input.email, input.username], 'password');
 
   const passwordHash = await hashPassword(input.password);
   const meta = { ip: c.get('ip'), userAgent: c.req.header('user-agent') };
   const result = await database.write(async (tx) => {
     if (await findUserByEmail(tx, input.email)) return undefined;
     if (await usernameTaken(tx, input.username)) throw usernameTakenError();
-    const anyUser = await tx.select({ id: schema.users.id }).from(schema.users).limit(1).get();
-    const id = newId();
-    const [user] = await tx
-      .insert(schema.users)
-      .values({
-        id,
-        email: input.email,
-        username: input.username,
-        usernameKey: usernameKey(input.username),
-        passwordHash,
-        isInstanceAdmin: decideRegistration({ ...facts, firstAccount: !anyUser }).isInstanceAdmin,
-      })
-      .returning();
-    const session = await createSession(tx, config, id, meta);
-    await auditRequest(c, { type: 'register', userId: id }, tx);
-    return { user: user!, session };
+    const { isInstanceAdmin } = decideRegistration({ ...facts, firstAccount: !(await anyAccountExists(tx)) });
+    const user = await insertPasswordUser(tx, { email: input.email, username: input.username, passwordHash, isInstanceAdmin });
+    const session = await createSession(tx, config, user.id, meta);
+    await auditRequest(c, { type: 'register', userId: user.id }, tx);
+    return { user, session };
   });
   if (!result) throw new AppError(409, 'email_taken', 'An account with this email already exists. Sign in instead, or use another email.');
   await issueSessionCookies(c, result.user.id, result.session.sessionId, result.session.refreshToken);
@@ -173,30 +162,7 @@ export const logout: H<typeof routes.logout> = async (c) => {
 export const listSessions: H<typeof routes.listSessions> = async (c) => {
   const auth = requireUser(c);
   const { database, config } = c.get('services');
-  const now = Date.now();
-  const rows = await database.db
-    .select()
-    .from(schema.sessions)
-    .where(
-      and(
-        eq(schema.sessions.userId, auth.userId),
-        isNull(schema.sessions.revokedAt),
-        gt(schema.sessions.expiresAt, new Date(now)),
-        gt(schema.sessions.lastUsedAt, new Date(now - config.session.idleTtlSeconds * 1000)),
-      ),
-    )
-    .orderBy(desc(schema.sessions.lastUsedAt));
-  return c.json(
-    rows.map((s) => ({
-      id: s.id,
-      createdAt: s.createdAt.toISOString(),
-      lastUsedAt: s.lastUsedAt.toISOString(),
-      userAgent: s.userAgent,
-      ip: s.ip,
-      current: s.id === auth.sessionId,
-    })),
-    200,
-  );
+  return c.json(await liveSessionsOf(database.db, auth.userId, auth.sessionId, config.session.idleTtlSeconds, Date.now()), 200);
 };
 
 export const revokeOneSession: H<typeof routes.revokeOneSession> = async (c) => {
@@ -204,12 +170,7 @@ export const revokeOneSession: H<typeof routes.revokeOneSession> = async (c) => 
   const { id } = c.req.valid('param');
   const { database } = c.get('services');
   const done = await database.write(async (tx) => {
-    const s = await tx
-      .select({ id: schema.sessions.id })
-      .from(schema.sessions)
-      .where(and(eq(schema.sessions.id, id), eq(schema.sessions.userId, auth.userId), isNull(schema.sessions.revokedAt)))
-      .get();
-    if (!s) return false;
+    if (!(await isUnrevokedSessionOf(tx, id, auth.userId))) return false;
     await revokeSession(tx, id, 'revoked_by_user');
     await auditRequest(c, { type: 'session_revoked', userId: auth.userId, detail: { sessionId: id } }, tx);
     return true;
@@ -224,10 +185,7 @@ export const revokeOtherSessions: H<typeof routes.revokeOtherSessions> = async (
   const auth = requireUser(c);
   const { database } = c.get('services');
   await database.write(async (tx) => {
-    await tx
-      .update(schema.sessions)
-      .set({ revokedAt: new Date(), revokedReason: 'signed_out_everywhere' })
-      .where(and(eq(schema.sessions.userId, auth.userId), ne(schema.sessions.id, auth.sessionId), isNull(schema.sessions.revokedAt)));
+    await revokeSessionsOf(tx, auth.userId, 'signed_out_everywhere', new Date(), auth.sessionId);
     await auditRequest(c, { type: 'sessions_revoked_all', userId: auth.userId }, tx);
   });
   await endLiveSessions(c, { type: 'user_sessions_revoked', userId: auth.userId, exceptSessionId: auth.sessionId });
@@ -246,15 +204,11 @@ export const changePassword: H<typeof routes.changePassword> = async (c) => {
   } else if (user.totpEnabled && !(await checkSecondFactor(c, user, input.totp))) {
     throw new AppError(401, 'totp_required', 'Enter the 6-digit code from your authenticator app to set a password.');
   }
-  const weak = passwordWeakness(input.newPassword, [user.email ?? '', user.username]);
-  if (weak) throw new AppError(400, 'invalid_input', 'Choose a stronger password.', { newPassword: weak });
+  requireStrongPassword(input.newPassword, [user.email ?? '', user.username], 'newPassword');
   const passwordHash = await hashPassword(input.newPassword);
   await database.write(async (tx) => {
-    await tx.update(schema.users).set({ passwordHash, updatedAt: new Date() }).where(eq(schema.users.id, user.id));
-    await tx
-      .update(schema.sessions)
-      .set({ revokedAt: new Date(), revokedReason: 'password_changed' })
-      .where(and(eq(schema.sessions.userId, user.id), ne(schema.sessions.id, auth.sessionId), isNull(schema.sessions.revokedAt)));
+    await setPasswordHash(tx, user.id, passwordHash, new Date());
+    await revokeSessionsOf(tx, user.id, 'password_changed', new Date(), auth.sessionId);
     await auditRequest(c, { type: 'password_changed', userId: user.id }, tx);
   });
   await endLiveSessions(c, { type: 'user_sessions_revoked', userId: user.id, exceptSessionId: auth.sessionId });
@@ -272,29 +226,18 @@ export const resetPassword: H<typeof routes.resetPassword> = async (c) => {
   const { token, newPassword } = c.req.valid('json');
   const { database, clock } = c.get('services');
   const now = clock.now();
-  const t = schema.passwordResetTokens;
   // Read first (without using it up) so that a too-weak password can be corrected with the same link.
-  const pending = await database.db
-    .select({ user: schema.users })
-    .from(t)
-    .innerJoin(schema.users, eq(schema.users.id, t.userId))
-    .where(and(eq(t.tokenHash, sha256(token)), isNull(t.usedAt), gt(t.expiresAt, now)))
-    .get();
-  if (!pending) throw resetLinkInvalid();
-  const user = pending.user;
-  const weak = passwordWeakness(newPassword, [user.email ?? '', user.username]);
-  if (weak) throw new AppError(400, 'invalid_input', 'Choose a stronger password.', { newPassword: weak });
+  const user = await findResetTokenUser(database.db, token, now);
+  if (!user) throw resetLinkInvalid();
+  requireStrongPassword(newPassword, [user.email ?? '', user.username], 'newPassword');
   const passwordHash = await hashPassword(newPassword);
   const done = await database.write(async (tx) => {
     // The conditional update decides: of two concurrent uses only one finds the token unused.
     const used = await consumeResetToken(tx, token, now);
     if (used?.userId !== user.id) return false;
-    await tx.update(schema.users).set({ passwordHash, updatedAt: now }).where(eq(schema.users.id, user.id));
-    // As a password change does, and more: this one signs out every session, since none is proven to be the owner's.
-    await tx
-      .update(schema.sessions)
-      .set({ revokedAt: now, revokedReason: 'password_reset' })
-      .where(and(eq(schema.sessions.userId, user.id), isNull(schema.sessions.revokedAt)));
+    await setPasswordHash(tx, user.id, passwordHash, now);
+    // Every session is signed out, the current one included: none is proven to be the owner's.
+    await revokeSessionsOf(tx, user.id, 'password_reset', now);
     await pruneExpiredResetTokens(tx, now);
     await auditRequest(c, { type: 'password_reset_used', userId: user.id }, tx);
     return true;
@@ -315,14 +258,10 @@ export const twoFactorSetup: H<typeof routes.twoFactorSetup> = async (c) => {
   if (user.totpEnabled) throw totpAlreadyOn();
   const { secret, otpauthUrl } = newTotpSecret(user.email ?? user.username);
   // The pending seed is stored encrypted at once; it only takes effect when /2fa/enable confirms a code.
-  const stored = await database.write(async (tx) =>
-    tx
-      .update(schema.users)
-      .set({ totpSecretEnc: fieldCipher.encrypt(secret, totpAad(user.id)), totpLastStep: null, updatedAt: new Date() })
-      .where(and(eq(schema.users.id, user.id), eq(schema.users.totpEnabled, false)))
-      .returning({ id: schema.users.id }),
+  const stored = await database.write((tx) =>
+    storePendingTotpSecret(tx, user.id, fieldCipher.encrypt(secret, totpAad(user.id)), new Date()),
   );
-  if (stored.length !== 1) throw totpAlreadyOn();
+  if (!stored) throw totpAlreadyOn();
   return c.json({ otpauthUrl, secret }, 200);
 };
 
@@ -344,16 +283,8 @@ export const twoFactorEnable: H<typeof routes.twoFactorEnable> = async (c) => {
   const recoveryCodes = generateRecoveryCodes();
   const enabled = await database.write(async (tx) => {
     // Only the seed that was confirmed is enabled (a concurrent /2fa/setup would have replaced it).
-    const updated = await tx
-      .update(schema.users)
-      .set({ totpEnabled: true, totpLastStep: step, updatedAt: new Date() })
-      .where(and(eq(schema.users.id, user.id), eq(schema.users.totpEnabled, false), eq(schema.users.totpSecretEnc, pending)))
-      .returning({ id: schema.users.id });
-    if (updated.length !== 1) return false;
-    await tx.delete(schema.recoveryCodes).where(eq(schema.recoveryCodes.userId, user.id));
-    await tx
-      .insert(schema.recoveryCodes)
-      .values(recoveryCodes.map((rc) => ({ id: newId(), userId: user.id, codeHash: sha256(normalizeRecoveryCode(rc)) })));
+    if (!(await enableTotp(tx, user.id, pending, step, new Date()))) return false;
+    await replaceRecoveryCodes(tx, user.id, recoveryCodes);
     await auditRequest(c, { type: 'totp_enabled', userId: user.id }, tx);
     return true;
   });
@@ -380,11 +311,8 @@ export const twoFactorDisable: H<typeof routes.twoFactorDisable> = async (c) => 
     });
   }
   await database.write(async (tx) => {
-    await tx
-      .update(schema.users)
-      .set({ totpEnabled: false, totpSecretEnc: null, totpLastStep: null, updatedAt: new Date() })
-      .where(eq(schema.users.id, user.id));
-    await tx.delete(schema.recoveryCodes).where(eq(schema.recoveryCodes.userId, user.id));
+    await disableTotp(tx, user.id, new Date());
+    await deleteRecoveryCodes(tx, user.id);
     await auditRequest(c, { type: 'totp_disabled', userId: user.id, detail: { method } }, tx);
   });
   return c.body(null, 204);
@@ -393,11 +321,7 @@ export const twoFactorDisable: H<typeof routes.twoFactorDisable> = async (c) => 
 export const recoveryCodesStatus: H<typeof routes.recoveryCodesStatus> = async (c) => {
   const auth = requireUser(c);
   const { database } = c.get('services');
-  const [row] = await database.db
-    .select({ n: count() })
-    .from(schema.recoveryCodes)
-    .where(and(eq(schema.recoveryCodes.userId, auth.userId), isNull(schema.recoveryCodes.usedAt)));
-  return c.json({ left: row?.n ?? 0 }, 200);
+  return c.json({ left: await unusedRecoveryCodeCount(database.db, auth.userId) }, 200);
 };
 
 export const recoveryCodesRegenerate: H<typeof routes.recoveryCodesRegenerate> = async (c) => {
@@ -415,10 +339,7 @@ export const recoveryCodesRegenerate: H<typeof routes.recoveryCodesRegenerate> =
   }
   const recoveryCodes = generateRecoveryCodes();
   await database.write(async (tx) => {
-    await tx.delete(schema.recoveryCodes).where(eq(schema.recoveryCodes.userId, user.id));
-    await tx
-      .insert(schema.recoveryCodes)
-      .values(recoveryCodes.map((rc) => ({ id: newId(), userId: user.id, codeHash: sha256(normalizeRecoveryCode(rc)) })));
+    await replaceRecoveryCodes(tx, user.id, recoveryCodes);
     await auditRequest(c, { type: 'recovery_codes_regenerated', userId: user.id }, tx);
   });
   return c.json({ recoveryCodes }, 200);

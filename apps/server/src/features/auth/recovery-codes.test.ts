@@ -1,5 +1,5 @@
 /**
- * Recovery codes after set-up (issue 14, friction): how many are left, and ten new ones for the password,
+ * Recovery codes after set-up: how many are left, and ten new ones for the password,
  * after which the old ones no longer sign in. Audited.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

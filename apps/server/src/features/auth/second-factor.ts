@@ -1,6 +1,6 @@
 /**
- * The second factor at sign-in. Two-factor set-up, TOTP verification with replay protection and
- * recovery codes are implemented in ./totp.ts (issue #8); until a user enables 2FA this is never called.
+ * The second factor at sign-in, for accounts with two-factor sign-in on: a TOTP code (replay-protected)
+ * or an unused recovery code, checked by ./totp.ts. No code at all is refused.
  */
 import type { Context } from 'hono';
 import type { schema } from '../../db/client.ts';

@@ -1,2 +1,1 @@
 /** What other features may use from calendar. */
-export { calendarRouter } from './router.ts';

@@ -4,7 +4,7 @@
  * Discord never renders as markdown, and `allowed_mentions` parses nothing, so no text can ping anyone.
  * While the night's results are hidden the card shows no tallies at all: not in the embed, not on buttons.
  */
-import { inert } from '../discord/index.ts';
+import { inert } from '../announcements/index.ts';
 import type { NightDto } from '../nights/index.ts';
 import type { SuggestionDto } from '../suggestions/index.ts';
 

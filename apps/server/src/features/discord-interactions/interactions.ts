@@ -16,7 +16,8 @@ import { AppError, fieldDetails } from '../../lib/errors.ts';
 import { getRegistrationPolicy, type RegistrationPolicy } from '../../lib/settings.ts';
 import { schema, type Tx } from '../../db/client.ts';
 import { decideRegistration } from '../auth/index.ts';
-import { createDiscordUser, enqueueSuggestionAnnouncement, findUserByDiscordId, inert } from '../discord/index.ts';
+import { enqueueSuggestionAnnouncement, inert } from '../announcements/index.ts';
+import { createDiscordUser, findUserByDiscordId } from '../discord-signin/index.ts';
 import { findGroup, findMember, publishEvents, type GroupRow } from '../groups/index.ts';
 import { gameDto, gameEvent } from '../games/index.ts';
 import {

@@ -1,7 +1,6 @@
 /**
  * What other features may use from the game library: reads and writes only, which import no other
- * feature, so suggestions can use them without an import cycle through features/groups. The router is
- * imported by app.ts from ./router.ts.
+ * feature (app.ts mounts the router from router.ts).
  */
 export {
   GameUserSchema,

@@ -4,14 +4,12 @@ import { NIGHT_METHODS, RESULTS_VISIBILITIES, TIE_BREAKS } from '@queuecrew/shar
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { preparedFor, schema, type Db, type Tx } from '../../db/client.ts';
 import { DiscordChannelSchema } from '../discord-interactions/index.ts';
-import { DiscordWebhookSchema } from '../discord/index.ts';
-import { TonightSchema } from '../nights/index.ts';
+import { DiscordWebhookSchema } from '../announcements/index.ts';
 
 export type Role = 'owner' | 'admin' | 'member';
 export const RoleSchema = z.enum(['owner', 'admin', 'member']).openapi('Role');
 
-// Path ids live in lib/openapi.ts (a leaf module): routes of features that features/groups imports
-// (groups → discord-interactions → suggestions) evaluate them while this module is still loading.
+// The path parameters shared by every group route (defined in lib/openapi.ts, re-exported for invites).
 export { GroupParams, idParam } from '../../lib/openapi.ts';
 
 export const MemberSchema = z
@@ -42,7 +40,7 @@ export const GroupSchema = z
     createdAt: z.string(),
     role: RoleSchema,
     nightDefaults: NightDefaultsSchema,
-    /** Admins only: the Discord webhook settings, its URL masked (features/discord). */
+    /** Admins only: the Discord webhook settings, its URL masked (features/announcements). */
     discordWebhook: DiscordWebhookSchema.optional(),
     /** Admins only: the Discord channel bound with /queuecrew link, and who may act from it (features/discord-interactions). */
     discordChannel: DiscordChannelSchema.nullable().optional(),
@@ -51,18 +49,6 @@ export const GroupSchema = z
 export type GroupDto = z.infer<typeof GroupSchema>;
 
 export const GroupDetailSchema = GroupSchema.extend({ members: z.array(MemberSchema) }).openapi('GroupDetail');
-
-export const GroupListItemSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    role: RoleSchema,
-    memberCount: z.number().int(),
-    timezone: z.string(),
-    /** Today's night in the group's timezone: deadline, leader (if results are visible) or winner. */
-    tonight: TonightSchema,
-  })
-  .openapi('GroupListItem');
 
 export type GroupRow = typeof schema.groups.$inferSelect;
 

@@ -7,7 +7,7 @@ import type { AppEnv } from '../../lib/context.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { isValidTimezone } from '../../lib/time.ts';
 import { discordChannelDto } from '../discord-interactions/index.ts';
-import { applyWebhookChanges, parseWebhookChanges, webhookSettingsDto } from '../discord/index.ts';
+import { applyWebhookChanges, parseWebhookChanges, webhookSettingsDto } from '../announcements/index.ts';
 import { nightDtos, tonightOf, nightEvent, rescheduleOpenNights, type NightDto } from '../nights/index.ts';
 import { insertNotifications, publishNotifications, type CreatedNotification } from '../notifications/index.ts';
 import { findGroup, findMember, listGroupsOf, listMembers, toGroupDto, toGroupEventData, type GroupRow, type MemberDto } from './data.ts';

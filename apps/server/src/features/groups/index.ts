@@ -1,5 +1,4 @@
 /** What other features may use from groups: the policy, group/member reads and the live-event helper. */
-export { groupsRouter } from './router.ts';
 export { requireMember, requireMemberWithGroup, requireRole, hasRole, denied, type Membership } from './policy.ts';
 export {
   findGroup,

@@ -1,5 +1,5 @@
 /**
- * Issue 14, bug 8, through the real API: group and game names made only of invisible characters are
+ * Through the real API: group and game names made only of invisible characters are
  * refused with the documented error format; invisible characters inside a name are removed; NFC is kept.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

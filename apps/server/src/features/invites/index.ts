@@ -1,6 +1,2 @@
-/**
- * What other features may use from invites. The router is mounted by app.ts straight from router.ts:
- * re-exporting it here would make every feature that asks about an invite load the invites routes, and
- * with them groups (an import circle through discord-interactions and discord).
- */
+/** What other features may use from invites (app.ts mounts the router from router.ts). */
 export { inviteCodeIsUsable } from './data.ts';

@@ -4,7 +4,7 @@
  * and the outbox lists exactly those ids in `allowed_mentions.users` (never `@everyone`). Results that
  * are hidden until the close are never in a message before it.
  */
-import { inert } from '../discord/index.ts';
+import { inert } from '../announcements/index.ts';
 import type { Decision } from './decide.ts';
 import type { MemberInfo } from './data.ts';
 

@@ -20,7 +20,7 @@ import { createTestApp, type TestApp } from '../../test/create-test-app.ts';
 import { createUser, type TestUser } from '../../test/factories.ts';
 import { addMembers, createGroup, openDay } from '../../test/group-factories.ts';
 import { startRedisServer, type TestRedis } from '../../test/processes.ts';
-import { WebhookWorker } from '../discord/index.ts';
+import { WebhookWorker } from '../announcements/index.ts';
 import { connect, startInstance, tempDir, type Instance, type LiveMessage, type TestSocket } from '../../test/live-instances.ts';
 import { NightCloser } from './closer.ts';
 import { backfillNights } from './mutations.ts';

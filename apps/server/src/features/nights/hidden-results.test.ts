@@ -11,7 +11,7 @@ import type { GroupEvent } from '../../lib/hub.ts';
 import { createTestApp, type TestApp } from '../../test/create-test-app.ts';
 import { createUser, type TestUser } from '../../test/factories.ts';
 import { addMembers, createGroup, type TestGroup } from '../../test/group-factories.ts';
-import { WebhookWorker } from '../discord/index.ts';
+import { WebhookWorker } from '../announcements/index.ts';
 import { NightCloser } from './closer.ts';
 import { body, closeNow, getNight, patchDefaults } from './test-helpers.ts';
 

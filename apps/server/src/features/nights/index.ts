@@ -1,7 +1,5 @@
 /** What other features and the server may use from nights. */
-// First: groups/data.ts reads TonightSchema while the groups ↔ nights import cycle is still being evaluated.
 export { TonightSchema, tonightOf, type Tonight } from './tonight.ts';
-export { nightsRouter } from './router.ts';
 export { NightCloser, closeAndPublish, DEFAULT_CLOSER_OPTIONS, type NightCloserOptions } from './closer.ts';
 export {
   NightSchema,
@@ -15,6 +13,6 @@ export {
   type NightDto,
   type NightRow,
 } from './data.ts';
-export { nightEvent, publishGroupEvents } from './events.ts';
+export { nightEvent } from './events.ts';
 export { backfillNights, openNightForVotes, rescheduleOpenNights, rsvpTx } from './mutations.ts';
 export { MAX_DAYS_AHEAD, methodOf, requireMethod, requirePlannableDay, requireTakesVotes, todayIn, vetoesOf } from './policy.ts';

@@ -6,7 +6,7 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { schema, type Database, type Tx } from '../../db/client.ts';
 import { AppError } from '../../lib/errors.ts';
-import { enqueueNightMessage } from '../discord/index.ts';
+import { enqueueNightMessage } from '../announcements/index.ts';
 import { insertNotifications, type CreatedNotification, type NewNotification } from '../notifications/index.ts';
 import { closeMessage, nightUrl, nudgeMessage, pickMessage, reminderMessage, wallTime } from './announce.ts';
 import {
@@ -494,8 +494,8 @@ export async function rescheduleOpenNights(tx: Tx, group: GroupRow, now: Date): 
 
 /**
  * Start-up backfill (idempotent): every day that has suggestions but no night gets an open night from
- * its group's defaults. Migration 0002 turned the days whose voting had ended under the old rule into
- * closed nights; the days still open then get theirs here (SQL cannot compute group-local instants).
+ * its group's defaults (migration 0002 made closed nights for the days whose voting had ended; this
+ * covers the rest, since SQL cannot compute group-local instants).
  * A backfilled night whose deadline has passed is closed (and decided) by the closer's next tick.
  * Reads first: nothing to do takes no write lock.
  */

@@ -1,5 +1,5 @@
 /**
- * GET /api/groups carries each group's tonight (issue 14, "My groups shows nothing about tonight"):
+ * GET /api/groups carries each group's tonight:
  * today in the group's own timezone, the deadline, the leader while open — never while results are
  * hidden until the close — and the winner once closed.
  */

@@ -1,5 +1,5 @@
 /**
- * "Tonight" of each of the caller's groups for the My groups list (issue 14): today's night in each
+ * "Tonight" of each of the caller's groups for the My groups list: today's night in each
  * group's own timezone, its deadline, and its current leader (while open, and only when results are
  * visible) or its winner (once closed). Built for any number of groups from two queries (nights and
  * tallies of all the groups' todays), never one per group.

@@ -1,4 +1,3 @@
 /** What other features may use from notifications: create (in a transaction), then publish after commit. */
-export { notificationsRouter } from './router.ts';
 export { NotificationSchema, type NotificationDto } from './data.ts';
 export { insertNotifications, publishNotifications, type CreatedNotification, type NewNotification } from './mutations.ts';

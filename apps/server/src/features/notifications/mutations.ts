@@ -5,7 +5,7 @@
  */
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { schema, type Tx } from '../../db/client.ts';
-import type { Hub } from '../../lib/hub.ts';
+import { publishAfterCommit, type Hub } from '../../lib/hub.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Logger } from 'pino';
 import { toNotificationDto, type NotificationDto, type NotificationRow } from './data.ts';
@@ -57,11 +57,11 @@ export async function markRead(tx: Tx, userId: string, target: { ids: string[] }
  * Runs after the commit; a publish failure is logged, never turned into an error (the row is there).
  */
 export async function publishNotifications(services: { hub: Hub; logger: Logger }, created: CreatedNotification[]): Promise<void> {
-  for (const { userId, notification } of created) {
-    try {
-      await services.hub.publishToUser({ type: 'notification', userId, groupId: notification.groupId, data: notification });
-    } catch (err) {
-      services.logger.error({ err, userId, kind: notification.kind }, 'notification publish failed');
-    }
-  }
+  const userEvents = created.map(({ userId, notification }) => ({
+    type: 'notification' as const,
+    userId,
+    groupId: notification.groupId,
+    data: notification,
+  }));
+  await publishAfterCommit(services.hub, services.logger, [], [], userEvents);
 }

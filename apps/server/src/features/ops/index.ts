@@ -1,5 +1,4 @@
 /** What other modules may use from ops: health/metrics routes, backups, retention and scheduled jobs. */
-export { opsRouter } from './router.ts';
 export {
   BackupError,
   createBackup,

@@ -14,7 +14,7 @@
  */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { and, asc, eq, isNull, lte } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import webpush from 'web-push';
 import { schema } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
@@ -22,16 +22,12 @@ import type { Services } from '../../services.ts';
 import { endpointAad, keysAad, parsePreferences } from './data.ts';
 import { parsePushEndpoint, pinnedLookup, PushEndpointError, systemResolver, type Resolver } from './endpoint.ts';
 import { IntervalLoop } from '../../lib/interval-loop.ts';
-import { claimOutboxRow, deleteSettledOutboxRows } from '../../lib/outbox.ts';
+import { claimOutboxRow, deleteSettledOutboxRows, dueOutboxRows, nextAttemptAt, retryAfterMs, type RetryPolicy } from '../../lib/outbox.ts';
 
-export interface PushWorkerOptions {
+/** `maxAttempts`, `baseDelayMs` and `maxDelayMs` (RetryPolicy): an outbox row is given up after maxAttempts attempts. */
+export interface PushWorkerOptions extends RetryPolicy {
   /** How often the loops run. */
   intervalMs: number;
-  /** After this many attempts an outbox row is given up (failed). */
-  maxAttempts: number;
-  /** First retry delay; doubles per attempt up to maxDelayMs. */
-  baseDelayMs: number;
-  maxDelayMs: number;
   /** A claimed row is retried after this long if its instance died mid-delivery (at-least-once). */
   leaseMs: number;
   batchSize: number;
@@ -121,12 +117,7 @@ export class PushWorker {
       this.#lastCleanup = now.getTime();
       await this.cleanup(now);
     }
-    const due = await this.services.database.db
-      .select()
-      .from(schema.pushOutbox)
-      .where(and(isNull(schema.pushOutbox.deliveredAt), isNull(schema.pushOutbox.failedAt), lte(schema.pushOutbox.nextAttemptAt, now)))
-      .orderBy(asc(schema.pushOutbox.nextAttemptAt))
-      .limit(this.options.batchSize);
+    const due = await dueOutboxRows(this.services.database, schema.pushOutbox, now, this.options.batchSize);
     for (const row of due) {
       const outcome = await this.deliver(row, now);
       if (outcome === 'skipped') continue;
@@ -261,11 +252,10 @@ export class PushWorker {
     attempts: number,
     now: Date,
   ): Promise<Outcome> {
-    const backoff = () => Math.min(this.options.baseDelayMs * 2 ** (attempts - 1), this.options.maxDelayMs);
-    const retryOrFail = (error: string, at = now.getTime() + backoff()): Outcome =>
-      attempts >= this.options.maxAttempts
-        ? { kind: 'failed', error: `${error} Gave up after ${attempts} attempts.` }
-        : { kind: 'retry', error, at };
+    const retryOrFail = (error: string, waitMs?: number): Outcome => {
+      const at = nextAttemptAt(this.options, attempts, now, waitMs);
+      return at === undefined ? { kind: 'failed', error: `${error} Gave up after ${attempts} attempts.` } : { kind: 'retry', error, at };
+    };
     let url: URL;
     let allowance: boolean;
     try {
@@ -295,8 +285,7 @@ export class PushWorker {
       const header = res.headers['retry-after'];
       const value = Array.isArray(header) ? header[0] : header;
       const seconds = value === undefined ? NaN : /^\d+$/.test(value) ? Number(value) : (Date.parse(value) - now.getTime()) / 1000;
-      const wait = Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, this.options.maxDelayMs) : backoff();
-      return retryOrFail('The push service rate-limited us.', now.getTime() + wait);
+      return retryOrFail('The push service rate-limited us.', retryAfterMs(this.options, attempts, seconds));
     }
     if (res.status >= 500) return retryOrFail(`The push service answered ${res.status}.`);
     if (res.status >= 300 && res.status < 400)

@@ -14,7 +14,6 @@ import type { Services } from '../../services.ts';
 import { selectProtocol, upgradeHandler } from './handlers.ts';
 import { LiveSockets, type RealtimeOptions } from './live-sockets.ts';
 
-export { RedisHub } from './redis-hub.ts';
 export { DEFAULT_REALTIME_OPTIONS, type RealtimeOptions } from './live-sockets.ts';
 
 const WS_PATH = '/api/ws';

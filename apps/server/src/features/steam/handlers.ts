@@ -9,7 +9,7 @@ import { RULES, limit } from '../../lib/rate-limit.ts';
 import { newToken } from '../../lib/ids.ts';
 import { eq } from 'drizzle-orm';
 import { schema } from '../../db/client.ts';
-import { safeReturnTo } from '../discord/index.ts';
+import { safeReturnTo } from '../discord-signin/index.ts';
 import { gameEvent, listGames, markOwnedFromSteam } from '../games/index.ts';
 import { publishEvents, requireMember } from '../groups/index.ts';
 import { getUser, toUserDto } from '../users/index.ts';

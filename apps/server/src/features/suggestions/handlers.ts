@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../lib/context.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { addDays } from '../../lib/time.ts';
-import { enqueueSuggestionAnnouncement } from '../discord/index.ts';
+import { enqueueSuggestionAnnouncement } from '../announcements/index.ts';
 import { publishEvents, requireMemberWithGroup, type GroupRow } from '../groups/index.ts';
 import { methodOf, nightOrVirtual, openNightForVotes, requireMethod, resultsHidden, vetoesOf, type NightRow } from '../nights/index.ts';
 import {

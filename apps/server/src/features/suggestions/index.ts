@@ -1,5 +1,4 @@
 /** What other features may use from suggestions. */
-export { suggestionsRouter } from './router.ts';
 export { resultsFor, historyFor, type ResultsDto, type HistoryDayDto } from './data.ts';
 // For the Discord interactions feature (votes, suggestions and the card from a Discord channel).
 export {

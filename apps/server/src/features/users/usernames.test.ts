@@ -1,5 +1,5 @@
 /**
- * Issue 14, bug 11: usernames are unique case-insensitively and by NFKC skeleton — on register, on
+ * Usernames are unique case-insensitively and by NFKC skeleton — on register, on
  * PATCH /api/users/me, and in the migration that renames existing duplicates before the unique index.
  */
 import { createClient } from '@libsql/client';

@@ -84,7 +84,7 @@ const JOIN_AFTER_DISCORD = 'qc:join-after-discord';
 
 /**
  * Discord sign-in (or sign-up) started from an invite: remember, in this tab only, that the person chose
- * to join, so that the invite page they come back to joins at once instead of asking again (issue 14). A
+ * to join, so that the invite page they come back to joins at once instead of asking again. A
  * link from elsewhere to an invite page cannot set it, so nobody is joined to a group by merely opening it.
  */
 export function rememberJoinAfterDiscord(code: string | undefined): void {

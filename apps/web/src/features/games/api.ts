@@ -1,4 +1,4 @@
-/** The game library of a group (API.md "Game library"): query-option factories, mutations and the wording of `playable`. */
+/** The game library of a group (docs/api.md "Game library"): query-option factories, mutations and the wording of `playable`. */
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { api } from '../../lib/api-client.ts';
 import type { Game, Platform, Playable } from '../../lib/api-types.ts';

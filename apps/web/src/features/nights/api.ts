@@ -1,4 +1,4 @@
-/** Game nights of a group (API.md "Game nights"): the night query and its mutations. */
+/** Game nights of a group (docs/api.md "Game nights"): the night query and its mutations. */
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../lib/api-client.ts';
 import type { Ballot, GroupDetail, Night, NightDefaults, NightMethod, NightStatus, RsvpStatus } from '../../lib/api-types.ts';
@@ -54,7 +54,7 @@ export const DEFAULT_NIGHT: NightDefaults = {
 };
 
 /**
- * The random tie-break of API.md, recomputed in the browser: candidates sorted by id, index = the first
+ * The random tie-break of docs/api.md, recomputed in the browser: candidates sorted by id, index = the first
  * 4 bytes of sha256(seed) read as a big-endian uint32, mod the number of candidates.
  */
 export async function randomPick(seed: string, candidates: string[]): Promise<{ sorted: string[]; uint32: number; index: number }> {

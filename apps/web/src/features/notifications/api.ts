@@ -1,5 +1,5 @@
 /**
- * In-app notifications (API.md "Notifications, push and an installable app"): the list and the unread
+ * In-app notifications (docs/api.md "Notifications, push and an installable app"): the list and the unread
  * ones as query options, marking read, and the cache updates for a `notification` live event.
  */
 import { queryOptions, type QueryClient } from '@tanstack/react-query';

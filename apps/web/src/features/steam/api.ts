@@ -1,4 +1,4 @@
-/** Steam linking and import (API.md "Game library", Steam): the start URL, unlink, import, and the refusal messages. */
+/** Steam linking and import (docs/api.md "Game library", Steam): the start URL, unlink, import, and the refusal messages. */
 import { api } from '../../lib/api-client.ts';
 import type { SteamImportResult, User } from '../../lib/api-types.ts';
 

@@ -12,15 +12,7 @@ import { ConfirmDialog } from '../../../components/ui/dialog.tsx';
 import { Field, FormError } from '../../../components/ui/field.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { accountApi, accountQueries, webcalUrl } from '../api.ts';
-
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { copyText } from '../../../lib/clipboard.ts';
 
 export function CalendarSection() {
   const qc = useQueryClient();

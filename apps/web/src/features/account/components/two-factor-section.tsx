@@ -13,6 +13,7 @@ import { errorMessage, isApiError } from '../../../lib/api-client.ts';
 import type { TwoFactorSetup, User } from '../../../lib/api-types.ts';
 import { authQueries } from '../../auth/api.ts';
 import { accountApi } from '../api.ts';
+import { copyText } from '../../../lib/clipboard.ts';
 
 type Step =
   | { kind: 'idle' }
@@ -107,10 +108,9 @@ export function TwoFactorSection({ me }: { me: User }) {
               <Button
                 variant="secondary"
                 onClick={() =>
-                  void navigator.clipboard
-                    .writeText(step.codes.join('\n'))
-                    .then(() => toast('Recovery codes copied.'))
-                    .catch(() => toast('Could not copy automatically: select the codes and copy them.', 'error'))
+                  void copyText(step.codes.join('\n')).then((ok) =>
+                    ok ? toast('Recovery codes copied.') : toast('Could not copy automatically: select the codes and copy them.', 'error'),
+                  )
                 }
               >
                 Copy codes

@@ -11,6 +11,7 @@ import { errorMessage } from '../../../lib/api-client.ts';
 import { formatInstant } from '../../../lib/dates.ts';
 import { authQueries } from '../../auth/api.ts';
 import { adminApi, adminQueries, type AdminUser } from '../api.ts';
+import { copyText } from '../../../lib/clipboard.ts';
 
 const POLICY = [
   { value: 'open', label: 'Open: anyone can register' },
@@ -58,15 +59,6 @@ export function RegistrationPanel() {
       )}
     </Card>
   );
-}
-
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -10,6 +10,7 @@ import { Field, FormError } from '../../../components/ui/field.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
 import type { Game, Platform } from '../../../lib/api-types.ts';
 import { PLATFORMS, PLATFORM_LABEL, type GameBody } from '../api.ts';
+import { CHECKBOX_INPUT_CLASS, CheckboxMark } from '../../../components/ui/checkbox.tsx';
 
 type FieldName = 'name' | 'aliases' | 'minPlayers' | 'maxPlayers' | 'playtimeMinutes' | 'platforms' | 'steamAppId';
 const FIELD_ORDER: FieldName[] = ['name', 'aliases', 'minPlayers', 'maxPlayers', 'playtimeMinutes', 'platforms', 'steamAppId'];
@@ -61,21 +62,8 @@ function PlatformBox({ platform, checked, onChange }: { platform: Platform; chec
   const id = useId();
   return (
     <label htmlFor={id} className="relative flex min-h-11 min-w-11 cursor-pointer items-center gap-2 rounded-lg px-2">
-      <input
-        id={id}
-        type="checkbox"
-        checked={checked}
-        onChange={(e) => onChange(e.target.checked)}
-        className="peer absolute inset-0 size-full cursor-pointer opacity-0"
-      />
-      <span
-        aria-hidden="true"
-        className="flex size-5 shrink-0 items-center justify-center rounded border-2 border-slate-600 bg-white text-white peer-checked:border-indigo-700 peer-checked:bg-indigo-700 peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-indigo-600 peer-checked:[&>svg]:block dark:border-slate-300 dark:bg-slate-900 dark:text-slate-950 dark:peer-checked:border-indigo-400 dark:peer-checked:bg-indigo-400 dark:peer-focus-visible:outline-indigo-300"
-      >
-        <svg viewBox="0 0 16 16" className="hidden size-4" fill="none" stroke="currentColor" strokeWidth="2.5">
-          <path d="M3 8.5l3.2 3L13 4.5" strokeLinecap="round" strokeLinejoin="round" />
-        </svg>
-      </span>
+      <input id={id} type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} className={CHECKBOX_INPUT_CLASS} />
+      <CheckboxMark />
       <span className="text-sm font-semibold">{PLATFORM_LABEL[platform]}</span>
     </label>
   );

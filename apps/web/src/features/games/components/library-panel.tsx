@@ -21,6 +21,7 @@ import type { Game, GroupDetail, Platform, User } from '../../../lib/api-types.t
 import { everyoneInOwns, fitsTonight, gameApi, gameKeys, gameQueries, PLATFORM_LABEL, PLATFORMS, type GameBody } from '../api.ts';
 import { GameCard } from './game-card.tsx';
 import { GameForm } from './game-form.tsx';
+import { CHECKBOX_INPUT_CLASS, CheckboxMark } from '../../../components/ui/checkbox.tsx';
 
 /** The value after it stopped changing for `ms` (search as you type without a request per keystroke). */
 function useDebounced<T>(value: T, ms: number): T {
@@ -51,16 +52,9 @@ function FilterBox({
         checked={checked}
         data-testid={testId}
         onChange={(e) => onChange(e.target.checked)}
-        className="peer absolute inset-0 size-full cursor-pointer opacity-0"
+        className={CHECKBOX_INPUT_CLASS}
       />
-      <span
-        aria-hidden="true"
-        className="flex size-5 shrink-0 items-center justify-center rounded border-2 border-slate-600 bg-white text-white peer-checked:border-indigo-700 peer-checked:bg-indigo-700 peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-indigo-600 peer-checked:[&>svg]:block dark:border-slate-300 dark:bg-slate-900 dark:text-slate-950 dark:peer-checked:border-indigo-400 dark:peer-checked:bg-indigo-400 dark:peer-focus-visible:outline-indigo-300"
-      >
-        <svg viewBox="0 0 16 16" className="hidden size-4" fill="none" stroke="currentColor" strokeWidth="2.5">
-          <path d="M3 8.5l3.2 3L13 4.5" strokeLinecap="round" strokeLinejoin="round" />
-        </svg>
-      </span>
+      <CheckboxMark />
       <span className="text-sm font-semibold">{label}</span>
     </label>
   );

@@ -14,15 +14,7 @@ import type { DiscordChannel, DiscordJoinPolicy, DiscordLinkCode, GroupDetail } 
 import { formatInstant } from '../../../lib/dates.ts';
 import { authQueries } from '../../auth/api.ts';
 import { groupApi, groupKeys } from '../api.ts';
-
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { copyText } from '../../../lib/clipboard.ts';
 
 export function DiscordChannelSettings({ group, channel }: { group: GroupDetail; channel: DiscordChannel | null }) {
   const qc = useQueryClient();

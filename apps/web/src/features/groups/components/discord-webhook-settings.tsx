@@ -5,7 +5,7 @@
  * leaving it empty keeps it. The last delivery error is shown with its next step (wait for a retry, or paste a new URL).
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { Card } from '../../../components/ui/card.tsx';
 import { ConfirmDialog } from '../../../components/ui/dialog.tsx';
@@ -15,48 +15,7 @@ import { errorMessage, isApiError } from '../../../lib/api-client.ts';
 import type { DiscordWebhook, GroupDetail } from '../../../lib/api-types.ts';
 import { formatInstant } from '../../../lib/dates.ts';
 import { groupApi, groupKeys, type WebhookSettingsBody } from '../api.ts';
-
-function Toggle({
-  label,
-  hint,
-  checked,
-  onChange,
-}: {
-  label: string;
-  hint: string;
-  checked: boolean;
-  onChange: (checked: boolean) => void;
-}) {
-  const id = useId();
-  return (
-    // The real checkbox is transparent and covers the whole row, so the touch target is the row (44 px+)
-    // and assistive technology sees a plain checkbox; the drawn box beside the text follows its state.
-    <label htmlFor={id} className="relative flex min-h-11 cursor-pointer items-start gap-3 rounded-lg py-2">
-      <input
-        id={id}
-        type="checkbox"
-        checked={checked}
-        onChange={(e) => onChange(e.target.checked)}
-        aria-describedby={`${id}-hint`}
-        className="peer absolute inset-0 size-full cursor-pointer opacity-0"
-      />
-      <span
-        aria-hidden="true"
-        className="mt-0.5 flex size-5 shrink-0 items-center justify-center rounded border-2 border-slate-600 bg-white text-white peer-checked:border-indigo-700 peer-checked:bg-indigo-700 peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-indigo-600 peer-checked:[&>svg]:block dark:border-slate-300 dark:bg-slate-900 dark:text-slate-950 dark:peer-checked:border-indigo-400 dark:peer-checked:bg-indigo-400 dark:peer-focus-visible:outline-indigo-300"
-      >
-        <svg viewBox="0 0 16 16" className="hidden size-4" fill="none" stroke="currentColor" strokeWidth="2.5">
-          <path d="M3 8.5l3.2 3L13 4.5" strokeLinecap="round" strokeLinejoin="round" />
-        </svg>
-      </span>
-      <span>
-        <span className="block font-semibold">{label}</span>
-        <span id={`${id}-hint`} className="block text-sm text-slate-700 dark:text-slate-300">
-          {hint}
-        </span>
-      </span>
-    </label>
-  );
-}
+import { Toggle } from '../../../components/ui/checkbox.tsx';
 
 export function DiscordWebhookSettings({ group, webhook }: { group: GroupDetail; webhook: DiscordWebhook }) {
   const qc = useQueryClient();

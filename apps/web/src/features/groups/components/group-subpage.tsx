@@ -1,5 +1,5 @@
 /**
- * The frame of a group's Members, Invites and Settings pages (issue 14): the way back to the group,
+ * The frame of a group's Members, Invites and Settings pages: the way back to the group,
  * the page's heading, and the group's pages as a navigation with the current one marked.
  */
 import { useQuery } from '@tanstack/react-query';

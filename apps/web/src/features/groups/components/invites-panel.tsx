@@ -11,6 +11,7 @@ import { errorMessage } from '../../../lib/api-client.ts';
 import type { Invite } from '../../../lib/api-types.ts';
 import { formatInstant } from '../../../lib/dates.ts';
 import { groupApi, groupKeys, groupQueries } from '../api.ts';
+import { copyText } from '../../../lib/clipboard.ts';
 
 const EXPIRY = [
   { value: '24', label: '1 day' },
@@ -23,15 +24,6 @@ const USES = [
   { value: '5', label: '5 people' },
   { value: '25', label: '25 people' },
 ];
-
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function InvitesPanel({ groupId }: { groupId: string }) {
   const qc = useQueryClient();

@@ -1,5 +1,5 @@
 /**
- * Admins: the group's game-night defaults (API.md "Game nights"): start time, how long before it voting
+ * Admins: the group's game-night defaults (docs/api.md "Game nights"): start time, how long before it voting
  * closes, tie-break, results visibility, the reminder, the voting method (approval or ranked choice) and
  * vetoes. Nights not edited by hand follow a change; a night keeps its method and vetoes from its first
  * suggestion, approval, ballot or veto on (docs/api.md "Fair picks").

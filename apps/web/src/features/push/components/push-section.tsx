@@ -1,6 +1,6 @@
 /** Account → "Notifications on this device": the browser permission flow, on/off for this device, per-kind toggles. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { Card, ErrorState } from '../../../components/ui/card.tsx';
 import { Loading } from '../../../components/ui/spinner.tsx';
@@ -16,6 +16,7 @@ import {
   pushSupported,
   type NotificationKind,
 } from '../api.ts';
+import { Toggle } from '../../../components/ui/checkbox.tsx';
 
 const KIND_TEXT: Record<NotificationKind, { label: string; hint: string }> = {
   night_closing_soon: { label: 'Voting is about to close', hint: 'A reminder before a night’s vote closes.' },
@@ -24,49 +25,6 @@ const KIND_TEXT: Record<NotificationKind, { label: string; hint: string }> = {
   removed_from_group: { label: 'Removed from a group', hint: 'When an admin removes you from a group.' },
   role_changed: { label: 'Your role changed', hint: 'When you become an admin or a member of a group.' },
 };
-
-function Toggle({
-  label,
-  hint,
-  checked,
-  disabled,
-  onChange,
-}: {
-  label: string;
-  hint: string;
-  checked: boolean;
-  disabled?: boolean;
-  onChange: (v: boolean) => void;
-}) {
-  const id = useId();
-  return (
-    <label htmlFor={id} className="relative flex min-h-11 cursor-pointer items-start gap-3 rounded-lg py-2">
-      <input
-        id={id}
-        type="checkbox"
-        checked={checked}
-        disabled={disabled}
-        onChange={(e) => onChange(e.target.checked)}
-        aria-describedby={`${id}-hint`}
-        className="peer absolute inset-0 size-full cursor-pointer opacity-0"
-      />
-      <span
-        aria-hidden="true"
-        className="mt-0.5 flex size-5 shrink-0 items-center justify-center rounded border-2 border-slate-600 bg-white text-white peer-checked:border-indigo-700 peer-checked:bg-indigo-700 peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-indigo-600 peer-checked:[&>svg]:block dark:border-slate-300 dark:bg-slate-900 dark:text-slate-950 dark:peer-checked:border-indigo-400 dark:peer-checked:bg-indigo-400 dark:peer-focus-visible:outline-indigo-300"
-      >
-        <svg viewBox="0 0 16 16" className="hidden size-4" fill="none" stroke="currentColor" strokeWidth="2.5">
-          <path d="M3 8.5l3.2 3L13 4.5" strokeLinecap="round" strokeLinejoin="round" />
-        </svg>
-      </span>
-      <span>
-        <span className="block font-semibold">{label}</span>
-        <span id={`${id}-hint`} className="block text-sm text-slate-700 dark:text-slate-300">
-          {hint}
-        </span>
-      </span>
-    </label>
-  );
-}
 
 export function PushSection() {
   const supported = pushSupported();

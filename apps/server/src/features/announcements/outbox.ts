@@ -4,13 +4,13 @@
  * rows with retries and exponential backoff. A restart loses nothing: rows stay until delivered or
  * given up. Requests never wait for Discord.
  */
-import { and, asc, eq, isNotNull, isNull, lte } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import { schema, type Db, type Tx } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Services } from '../../services.ts';
 import { webhookAad } from './webhooks.ts';
 import { IntervalLoop } from '../../lib/interval-loop.ts';
-import { claimOutboxRow, deleteSettledOutboxRows } from '../../lib/outbox.ts';
+import { claimOutboxRow, deleteSettledOutboxRows, dueOutboxRows, nextAttemptAt, retryAfterMs, type RetryPolicy } from '../../lib/outbox.ts';
 
 /**
  * The body posted to Discord: plain content; allowed_mentions parses nothing, so only the user ids listed
@@ -114,14 +114,10 @@ export async function enqueueNightMessage(
   return inserted.length === 1;
 }
 
-export interface WebhookWorkerOptions {
+/** `maxAttempts`, `baseDelayMs` and `maxDelayMs` (RetryPolicy): a row is given up after maxAttempts attempts. */
+export interface WebhookWorkerOptions extends RetryPolicy {
   /** How often the loop looks for due rows. */
   intervalMs: number;
-  /** After this many attempts a row is given up (failed). */
-  maxAttempts: number;
-  /** First retry delay; doubles per attempt up to maxDelayMs. */
-  baseDelayMs: number;
-  maxDelayMs: number;
   /** A claimed row is retried after this long if its instance died mid-delivery (at-least-once). */
   leaseMs: number;
   batchSize: number;
@@ -182,14 +178,7 @@ export class WebhookWorker {
       this.#lastCleanup = now.getTime();
       await this.cleanup(now);
     }
-    const due = await this.services.database.db
-      .select()
-      .from(schema.webhookOutbox)
-      .where(
-        and(isNull(schema.webhookOutbox.deliveredAt), isNull(schema.webhookOutbox.failedAt), lte(schema.webhookOutbox.nextAttemptAt, now)),
-      )
-      .orderBy(asc(schema.webhookOutbox.nextAttemptAt))
-      .limit(this.options.batchSize);
+    const due = await dueOutboxRows(this.services.database, schema.webhookOutbox, now, this.options.batchSize);
     for (const row of due) {
       const outcome = await this.deliver(row, now);
       if (outcome === 'skipped') continue;
@@ -240,16 +229,17 @@ export class WebhookWorker {
   }
 
   private async post(url: string, payload: string, attempts: number, now: Date): Promise<Outcome> {
-    const backoff = () => Math.min(this.options.baseDelayMs * 2 ** (attempts - 1), this.options.maxDelayMs);
     // Outages (network, timeout, 5xx, 429) pass by themselves: say so, and never ask for a new URL.
-    const retryOrFail = (error: string, at = now.getTime() + backoff()): Outcome =>
-      attempts >= this.options.maxAttempts
+    const retryOrFail = (error: string, waitMs?: number): Outcome => {
+      const at = nextAttemptAt(this.options, attempts, now, waitMs);
+      return at === undefined
         ? {
             kind: 'failed',
             error,
             groupError: `${error} We tried ${attempts} times and gave up on this announcement; the next one will be sent as usual. Nothing to change here unless this keeps happening.`,
           }
         : { kind: 'retry', error, at };
+    };
     let res: Response;
     try {
       res = await fetch(url, {
@@ -277,8 +267,7 @@ export class WebhookWorker {
         retryAfter = undefined;
       }
       const seconds = Number(retryAfter ?? res.headers.get('retry-after') ?? 5);
-      const wait = Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, this.options.maxDelayMs) : backoff();
-      return retryOrFail('Discord asked us to slow down (too many messages at once).', now.getTime() + wait);
+      return retryOrFail('Discord asked us to slow down (too many messages at once).', retryAfterMs(this.options, attempts, seconds));
     }
     if (res.status >= 500) return retryOrFail(`Discord had a problem on its side (HTTP ${res.status}).`);
     // 401/404: the webhook was deleted or its token is wrong. Retrying cannot help; only a new URL does.

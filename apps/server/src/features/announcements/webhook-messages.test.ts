@@ -1,5 +1,5 @@
 /**
- * Issue 14, bug 12: a failed announcement says what happened in plain words and the right next step.
+ * A failed announcement says what happened in plain words and the right next step.
  * An outage (network error, timeout, 5xx, 429) retries by itself and never asks for a new URL; only
  * Discord's 401/404 ("this webhook is gone") does. No exception class names ("TypeError") reach people.
  */

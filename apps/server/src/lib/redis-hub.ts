@@ -15,7 +15,7 @@ import { LIVE_EVENT_TYPES, USER_EVENT_TYPES } from '@queuecrew/shared';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { ControlMessage, GroupEvent, Hub, UserEvent } from '../../lib/hub.ts';
+import type { ControlMessage, GroupEvent, Hub, UserEvent } from './hub.ts';
 
 const id = z.string().min(1).max(128);
 const groupEventSchema = z.object({ type: z.enum(LIVE_EVENT_TYPES), groupId: id, data: z.unknown() });
