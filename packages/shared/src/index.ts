@@ -1,2 +1,3 @@
 export * from './inputs.ts';
+export * from './responses.ts';
 export * from './ws.ts';

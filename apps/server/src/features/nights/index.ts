@@ -1,6 +1,5 @@
 /** What other features and the server may use from nights. */
-// First: groups/data.ts reads TonightSchema while the groups ↔ nights import cycle is still being evaluated.
-export { TonightSchema, tonightOf, type Tonight } from './tonight.ts';
+export { tonightOf, type Tonight } from './tonight.ts';
 export { nightsRouter } from './router.ts';
 export { NightCloser, closeAndPublish, DEFAULT_CLOSER_OPTIONS, type NightCloserOptions } from './closer.ts';
 export {
