@@ -1,6 +1,6 @@
 /** Discord sign-in, linking and the auth configuration the web app needs (docs/api.md, "Auth"). */
 import { createRoute, z } from '@hono/zod-openapi';
-import { AuthConfigSchema, DiscordSignInSchema, totpCodeSchema, UserEnvelopeSchema } from '@queuecrew/shared';
+import { AuthConfigSchema, discordSecondFactorInput, DiscordSignInSchema, UserEnvelopeSchema } from '@queuecrew/shared';
 import { commonErrors, jsonBody, jsonResponse, publicRoute } from '../../lib/openapi.ts';
 
 const tags = ['auth'];
@@ -71,7 +71,7 @@ export const discordSecondFactor = createRoute({
   summary: 'Finish a Discord sign-in of an account with two-factor authentication (TOTP or recovery code)',
   description:
     'After the callback redirected to /sign-in?step=discord-2fa, the page posts the code here. The pending sign-in lives 5 minutes in an encrypted cookie.',
-  request: jsonBody(z.strictObject({ totp: totpCodeSchema })),
+  request: jsonBody(discordSecondFactorInput),
   responses: {
     200: jsonResponse('Signed in: session cookies set', DiscordSignInSchema),
     ...commonErrors,

@@ -1,9 +1,16 @@
 /** Web Push subscriptions and notification preferences (docs/api.md, "Notifications, push and an installable app"). */
 import { createPublicKey } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { notificationSettingsInput, NotificationSettingsSchema, PushSubscriptionSchema, VapidKeySchema } from '@queuecrew/shared';
+import {
+  notificationSettingsInput,
+  NotificationSettingsSchema,
+  PushSubscriptionSchema,
+  pushKeysInput,
+  pushSubscriptionInput,
+  pushUnsubscribeInput,
+  VapidKeySchema,
+} from '@queuecrew/shared';
 import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
-import { MAX_ENDPOINT_LENGTH } from './endpoint.ts';
 
 export { NotificationSettingsSchema };
 
@@ -12,7 +19,6 @@ const tags = ['push'];
 /** The kinds of notification a user can switch push on or off for (missing in storage = on). */
 export { NOTIFICATION_KINDS, type NotificationKind } from '@queuecrew/shared';
 
-const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 const decode = (s: string) => Buffer.from(s.replace(/=+$/, ''), 'base64url');
 
 /** An uncompressed P-256 point on the curve (65 bytes, 0x04 ‖ x ‖ y), as PushSubscription.getKey('p256dh') gives it. */
@@ -31,33 +37,17 @@ function isP256Point(value: string): boolean {
   }
 }
 
+/** The shared shape (@queuecrew/shared pushKeysInput), plus the checks as key material. */
 export const PushKeysInput = z
   .strictObject({
-    p256dh: z
-      .string()
-      .max(100)
-      .regex(BASE64URL, 'Must be base64url.')
-      .refine(isP256Point, 'Must be a P-256 public key: 65 bytes, uncompressed, base64url.')
-      .openapi({ description: 'The browser-generated ECDH public key (base64url, 65-byte uncompressed P-256 point)' }),
-    auth: z
-      .string()
-      .max(40)
-      .regex(BASE64URL, 'Must be base64url.')
-      .refine((v) => decode(v).length === 16, 'Must be 16 bytes, base64url.')
-      .openapi({ description: 'The browser-generated authentication secret (base64url, 16 bytes)' }),
+    p256dh: pushKeysInput.shape.p256dh.refine(isP256Point, 'Must be a P-256 public key: 65 bytes, uncompressed, base64url.'),
+    auth: pushKeysInput.shape.auth.refine((v) => decode(v).length === 16, 'Must be 16 bytes, base64url.'),
   })
   .openapi('PushKeys');
 
-export const SubscribeInput = z
-  .strictObject({
-    endpoint: z.string().min(1).max(MAX_ENDPOINT_LENGTH).openapi({ description: 'The push service URL (https, public host name)' }),
-    keys: PushKeysInput,
-    /** PushSubscription.toJSON() includes it; accepted and ignored so a browser's JSON can be sent as is. */
-    expirationTime: z.number().nullable().optional(),
-  })
-  .openapi('PushSubscriptionInput');
+export const SubscribeInput = pushSubscriptionInput.extend({ keys: PushKeysInput }).openapi('PushSubscriptionInput');
 
-export const UnsubscribeInput = z.strictObject({ endpoint: z.string().min(1).max(MAX_ENDPOINT_LENGTH) }).openapi('PushUnsubscribeInput');
+export const UnsubscribeInput = pushUnsubscribeInput;
 
 export const vapidKey = createRoute({
   method: 'get',
