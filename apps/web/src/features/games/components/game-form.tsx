@@ -8,7 +8,7 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { Field, FormError } from '../../../components/ui/field.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
-import type { Game, Platform } from '../../../lib/api-types.ts';
+import type { Game, Platform } from '@queuecrew/shared';
 import { PLATFORMS, PLATFORM_LABEL, type GameBody } from '../api.ts';
 
 type FieldName = 'name' | 'aliases' | 'minPlayers' | 'maxPlayers' | 'playtimeMinutes' | 'platforms' | 'steamAppId';
