@@ -16,8 +16,6 @@ import {
 } from '@queuecrew/shared';
 import { commonErrors, jsonBody, jsonResponse, publicRoute } from '../../lib/openapi.ts';
 
-export { SessionSchema };
-
 const tags = ['auth'];
 
 export const register = createRoute({
