@@ -436,3 +436,44 @@ export const twoFactorDisableInput = z
 export const adminSettingsInput = z.strictObject({
   registration: z.enum(['open', 'invite-only', 'closed'], { error: 'Registration must be "open", "invite-only" or "closed".' }),
 });
+
+/** The second step of a Discord sign-in of an account with two-factor authentication. */
+export const discordSecondFactorInput = z.strictObject({ totp: totpCodeSchema });
+
+/** Steam import: optionally into one group's library (the caller must be a member). */
+export const steamImportInput = z.strictObject({ groupId: z.string().min(1).max(64).optional() });
+
+const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
+/** Push service URLs longer than this are refused. */
+export const PUSH_ENDPOINT_MAX = 2048;
+const pushEndpoint = z.string().min(1).max(PUSH_ENDPOINT_MAX);
+
+/**
+ * A browser's push keys, as PushSubscription.toJSON() gives them. The server also checks them as key
+ * material (a point on P-256, a 16-byte secret), which needs node:crypto.
+ */
+export const pushKeysInput = z
+  .strictObject({
+    p256dh: z
+      .string()
+      .max(100)
+      .regex(BASE64URL, 'Must be base64url.')
+      .meta({ description: 'The browser-generated ECDH public key (base64url, 65-byte uncompressed P-256 point)' }),
+    auth: z
+      .string()
+      .max(40)
+      .regex(BASE64URL, 'Must be base64url.')
+      .meta({ description: 'The browser-generated authentication secret (base64url, 16 bytes)' }),
+  })
+  .meta({ id: 'PushKeys' });
+
+export const pushSubscriptionInput = z
+  .strictObject({
+    endpoint: pushEndpoint.meta({ description: 'The push service URL (https, public host name)' }),
+    keys: pushKeysInput,
+    /** PushSubscription.toJSON() includes it; accepted and ignored so a browser's JSON can be sent as is. */
+    expirationTime: z.number().nullable().optional(),
+  })
+  .meta({ id: 'PushSubscriptionInput' });
+
+export const pushUnsubscribeInput = z.strictObject({ endpoint: pushEndpoint }).meta({ id: 'PushUnsubscribeInput' });

@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ErrorBody } from '@queuecrew/shared';
 import { DatabaseBusyError } from '../db/errors.ts';
 import type { AppEnv } from './context.ts';
 
@@ -25,13 +26,6 @@ export class AppError extends Error {
 export const notFound = (what = 'This') => new AppError(404, 'not_found', `${what} was not found, or you do not have access to it.`);
 export const unauthorized = () => new AppError(401, 'unauthorized', 'You are not signed in, or your session has expired. Please sign in.');
 export const forbidden = (message = 'You do not have permission to do this. Ask a group admin.') => new AppError(403, 'forbidden', message);
-
-export interface ErrorBody {
-  error: string;
-  code: string;
-  details?: unknown;
-  requestId?: string;
-}
 
 /** Turns a zod issue path list into the `details` map of field → message. */
 export function fieldDetails(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: string[] }>) {

@@ -1,5 +1,6 @@
 /** Router factory: every feature router validates with zod and reports errors in the one error format. */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { ErrorSchema } from '@queuecrew/shared';
 import { AppError, fieldDetails } from './errors.ts';
 import type { AppEnv } from './context.ts';
 
@@ -19,14 +20,7 @@ export function createRouter() {
   });
 }
 
-export const ErrorSchema = z
-  .object({
-    error: z.string().openapi({ example: 'You are not signed in, or your session has expired. Please sign in.' }),
-    code: z.string().openapi({ example: 'unauthorized' }),
-    details: z.unknown().optional(),
-    requestId: z.string().optional(),
-  })
-  .openapi('Error');
+export { ErrorSchema };
 
 const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
 

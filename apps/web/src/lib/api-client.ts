@@ -5,14 +5,10 @@
  * when a rotated refresh token is presented twice), retries the request, and only then gives up and sends
  * the person to sign-in, keeping where they were.
  */
-interface ErrorBody {
-  error: string;
-  code: string;
-  details?: unknown;
-  requestId?: string;
-}
+import type { ApiBody, ApiResponse, ApiRoute, ErrorBody } from '@queuecrew/shared';
 
-// Kept local rather than imported from @queuecrew/shared so the first-load bundle does not pull in zod.
+// A hand check rather than ErrorSchema.safeParse: a runtime import of @queuecrew/shared would put zod
+// into the first-load bundle (types come from there with `import type`, which costs nothing).
 function isApiErrorBody(value: unknown): value is ErrorBody {
   return (
     typeof value === 'object' &&
@@ -177,13 +173,29 @@ export async function apiRequest<T>(path: string, opts: RequestOptions = {}): Pr
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export const api = {
-  get: <T>(path: string, opts?: Omit<RequestOptions, 'method' | 'body'>) => apiRequest<T>(path, { ...opts, method: 'GET' }),
-  post: <T>(path: string, body?: unknown, opts?: RequestOptions) => apiRequest<T>(path, { ...opts, method: 'POST', body }),
-  put: <T>(path: string, body: unknown, opts?: RequestOptions) => apiRequest<T>(path, { ...opts, method: 'PUT', body }),
-  patch: <T>(path: string, body: unknown, opts?: RequestOptions) => apiRequest<T>(path, { ...opts, method: 'PATCH', body }),
-  delete: <T = void>(path: string, body?: unknown, opts?: RequestOptions) => apiRequest<T>(path, { ...opts, method: 'DELETE', body }),
-};
+/** `{groupId}` and `{date}` of `/api/groups/{groupId}/nights/{date}`. */
+type PathParams<P extends string> = P extends `${string}{${infer Name}}${infer Rest}` ? Name | PathParams<Rest> : never;
+type RouteParams<R extends ApiRoute> = PathParams<R extends `${string} ${infer Path}` ? Path : never>;
+
+type CallOptions<R extends ApiRoute> = Omit<RequestOptions, 'method' | 'body'> &
+  ([RouteParams<R>] extends [never] ? { params?: never } : { params: Record<RouteParams<R>, string> }) &
+  ([ApiBody<R>] extends [never] ? { body?: never } : { body: ApiBody<R> });
+
+/** Options are required when the route has path parameters or a body. */
+type CallArgs<R extends ApiRoute> = [RouteParams<R> | ApiBody<R>] extends [never] ? [opts?: CallOptions<R>] : [opts: CallOptions<R>];
+
+/**
+ * The typed way to call the API: `call('GET /api/groups/{groupId}', { params: { groupId } })`. The route
+ * names an operation of `apiContract` (@queuecrew/shared), which fixes its path parameters, its body and
+ * what it answers; the parameters are URL-encoded into the path.
+ */
+export function call<R extends ApiRoute>(route: R, ...[opts]: CallArgs<R>): Promise<ApiResponse<R>> {
+  const space = route.indexOf(' ');
+  const method = route.slice(0, space) as NonNullable<RequestOptions['method']>;
+  const { params, body, ...rest } = (opts ?? {}) as CallOptions<R> & { params?: Record<string, string>; body?: unknown };
+  const path = route.slice(space + 1).replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params?.[name] ?? ''));
+  return apiRequest<ApiResponse<R>>(path, { ...rest, method, body });
+}
 
 /** A message for any thrown value, for places that show errors to people. */
 export function errorMessage(e: unknown): string {

@@ -1,21 +1,11 @@
 /** Queries for the instance-admin pages: accounts and the security event log, paged. */
 import { z } from '@hono/zod-openapi';
+import { AdminUserSchema, page, SecurityEventSchema } from '@queuecrew/shared';
 import { and, count, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import { schema, type Db } from '../../db/client.ts';
 
-export const AdminUserSchema = z
-  .object({
-    id: z.string(),
-    username: z.string(),
-    email: z.string().nullable(),
-    isInstanceAdmin: z.boolean(),
-    twoFactorEnabled: z.boolean(),
-    discordLinked: z.boolean(),
-    disabled: z.boolean(),
-    disabledAt: z.string().nullable(),
-    createdAt: z.string(),
-  })
-  .openapi('AdminUser');
+export { AdminUserSchema, SecurityEventSchema, page };
+
 export type AdminUser = z.infer<typeof AdminUserSchema>;
 
 export function toAdminUser(u: typeof schema.users.$inferSelect): AdminUser {
@@ -59,25 +49,6 @@ export const EventsQuery = z.object({
   limit: limitParam,
   offset: offsetParam,
 });
-
-export const SecurityEventSchema = z
-  .object({
-    id: z.number(),
-    type: z.string(),
-    userId: z.string().nullable(),
-    /** The account's current username while it still exists (null once deleted): readable instead of a hash. */
-    username: z.string().nullable(),
-    subject: z.string().nullable(),
-    groupId: z.string().nullable(),
-    ip: z.string().nullable(),
-    userAgent: z.string().nullable(),
-    detail: z.record(z.string(), z.unknown()).nullable(),
-    createdAt: z.string(),
-  })
-  .openapi('SecurityEvent');
-
-export const page = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), total: z.number(), limit: z.number(), offset: z.number() });
 
 /** LIKE with the user's text taken literally (% and _ escaped). */
 function contains(column: SQL | typeof schema.users.username, text: string): SQL {

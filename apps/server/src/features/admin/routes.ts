@@ -1,11 +1,10 @@
 /** The instance-admin contract (docs/security.md "Instance administration"). Non-admins get 404. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { adminSettingsInput } from '@queuecrew/shared';
+import { adminSettingsInput, InstanceSettingsSchema, PasswordResetLinkSchema } from '@queuecrew/shared';
 import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
 import { AdminUserSchema, EventsQuery, page, SecurityEventSchema, UsersQuery } from './data.ts';
 
 const tags = ['admin'];
-const SettingsSchema = z.object({ registration: z.enum(['open', 'invite-only', 'closed']) }).openapi('InstanceSettings');
 const UserParams = z.object({ id: z.string().min(1).max(64) });
 
 export const getSettings = createRoute({
@@ -13,7 +12,7 @@ export const getSettings = createRoute({
   path: '/settings',
   tags,
   summary: 'Instance settings (registration policy)',
-  responses: { 200: jsonResponse('Current settings', SettingsSchema), ...commonErrors },
+  responses: { 200: jsonResponse('Current settings', InstanceSettingsSchema), ...commonErrors },
 });
 
 export const putSettings = createRoute({
@@ -22,7 +21,7 @@ export const putSettings = createRoute({
   tags,
   summary: 'Change the registration policy: open, invite-only or closed',
   request: jsonBody(adminSettingsInput),
-  responses: { 200: jsonResponse('Saved settings', SettingsSchema), ...commonErrors },
+  responses: { 200: jsonResponse('Saved settings', InstanceSettingsSchema), ...commonErrors },
 });
 
 export const listUsers = createRoute({
@@ -52,21 +51,13 @@ export const enableUser = createRoute({
   responses: { 200: jsonResponse('The account', AdminUserSchema), ...commonErrors },
 });
 
-const ResetLinkSchema = z
-  .object({
-    /** Shown once: only its hash is stored. The token is in the fragment, which no server or Referer sees. */
-    url: z.string(),
-    expiresAt: z.string(),
-  })
-  .openapi('PasswordResetLink');
-
 export const createPasswordResetLink = createRoute({
   method: 'post',
   path: '/users/{id}/password-reset-link',
   tags,
   summary: 'Create a one-time password reset link for an account (24 hours, single use; replaces an earlier link)',
   request: { params: UserParams },
-  responses: { 201: jsonResponse('The link, shown once', ResetLinkSchema), ...commonErrors },
+  responses: { 201: jsonResponse('The link, shown once', PasswordResetLinkSchema), ...commonErrors },
 });
 
 export const deleteUser = createRoute({

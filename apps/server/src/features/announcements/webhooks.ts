@@ -3,7 +3,8 @@
  * admins get, and the change itself. The URL is a bearer secret (anyone holding it can post into the
  * channel), so it is never returned, logged or put in an audit event in full.
  */
-import { z } from '@hono/zod-openapi';
+import type { z } from '@hono/zod-openapi';
+import { DiscordWebhookSchema } from '@queuecrew/shared';
 import type { Context } from 'hono';
 import { and, eq, isNull } from 'drizzle-orm';
 import { schema, type Tx } from '../../db/client.ts';
@@ -13,18 +14,10 @@ import type { AppEnv } from '../../lib/context.ts';
 import type { FieldCipher } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
 
+export { DiscordWebhookSchema };
+
 const WEBHOOK_PATH = /^\/api\/webhooks\/(\d{1,20})\/([A-Za-z0-9_-]{1,100})$/;
 
-export const DiscordWebhookSchema = z
-  .object({
-    configured: z.boolean(),
-    masked: z.string().nullable().openapi({ example: 'https://discord.com/api/webhooks/1234…/••••' }),
-    onSuggestion: z.boolean(),
-    onWinner: z.boolean(),
-    lastError: z.string().nullable(),
-    lastErrorAt: z.string().nullable(),
-  })
-  .openapi('DiscordWebhook');
 export type DiscordWebhookDto = z.infer<typeof DiscordWebhookSchema>;
 
 export const webhookAad = (groupId: string) => `webhook:${groupId}`;

@@ -5,15 +5,18 @@ import {
   passwordChangeInput,
   passwordResetInput,
   recoveryCodesInput,
+  RecoveryCodesLeftSchema,
+  RecoveryCodesSchema,
   registerInput,
+  SessionSchema,
   twoFactorDisableInput,
   twoFactorEnableInput,
+  TwoFactorSetupSchema,
+  UserEnvelopeSchema,
 } from '@queuecrew/shared';
 import { commonErrors, jsonBody, jsonResponse, publicRoute } from '../../lib/openapi.ts';
-import { UserSchema } from '../users/index.ts';
 
 const tags = ['auth'];
-const UserEnvelope = z.object({ user: UserSchema });
 
 export const register = createRoute({
   method: 'post',
@@ -22,7 +25,7 @@ export const register = createRoute({
   ...publicRoute,
   summary: 'Create a local account and sign in',
   request: jsonBody(registerInput),
-  responses: { 201: jsonResponse('Signed in: session cookies set', UserEnvelope), ...commonErrors },
+  responses: { 201: jsonResponse('Signed in: session cookies set', UserEnvelopeSchema), ...commonErrors },
 });
 
 export const login = createRoute({
@@ -32,7 +35,7 @@ export const login = createRoute({
   ...publicRoute,
   summary: 'Sign in with email and password (and a TOTP code when 2FA is on)',
   request: jsonBody(loginInput),
-  responses: { 200: jsonResponse('Signed in: session cookies set', UserEnvelope), ...commonErrors },
+  responses: { 200: jsonResponse('Signed in: session cookies set', UserEnvelopeSchema), ...commonErrors },
 });
 
 export const refresh = createRoute({
@@ -41,7 +44,7 @@ export const refresh = createRoute({
   tags,
   security: [{ refreshCookie: [] }],
   summary: 'Rotate the refresh token and get a new access token',
-  responses: { 200: jsonResponse('New session cookies set', UserEnvelope), ...commonErrors },
+  responses: { 200: jsonResponse('New session cookies set', UserEnvelopeSchema), ...commonErrors },
 });
 
 export const logout = createRoute({
@@ -52,17 +55,6 @@ export const logout = createRoute({
   summary: 'Sign out: revokes this session on the server',
   responses: { 204: { description: 'Signed out; Clear-Site-Data sent' }, ...commonErrors },
 });
-
-export const SessionSchema = z
-  .object({
-    id: z.string(),
-    createdAt: z.string(),
-    lastUsedAt: z.string(),
-    userAgent: z.string().nullable(),
-    ip: z.string().nullable(),
-    current: z.boolean(),
-  })
-  .openapi('Session');
 
 export const listSessions = createRoute({
   method: 'get',
@@ -113,7 +105,7 @@ export const twoFactorSetup = createRoute({
   tags,
   summary: 'Start two-factor set-up: a new TOTP seed (not active until /2fa/enable confirms a code)',
   responses: {
-    200: jsonResponse('Seed for the authenticator app', z.object({ otpauthUrl: z.string(), secret: z.string() })),
+    200: jsonResponse('Seed for the authenticator app', TwoFactorSetupSchema),
     ...commonErrors,
   },
 });
@@ -124,7 +116,7 @@ export const twoFactorEnable = createRoute({
   tags,
   summary: 'Turn two-factor on with a code from the app; returns ten single-use recovery codes (shown once)',
   request: jsonBody(twoFactorEnableInput),
-  responses: { 200: jsonResponse('Two-factor is on', z.object({ recoveryCodes: z.array(z.string()) })), ...commonErrors },
+  responses: { 200: jsonResponse('Two-factor is on', RecoveryCodesSchema), ...commonErrors },
 });
 
 export const recoveryCodesStatus = createRoute({
@@ -132,7 +124,7 @@ export const recoveryCodesStatus = createRoute({
   path: '/2fa/recovery-codes',
   tags,
   summary: 'How many unused recovery codes are left (the codes themselves are stored hashed and never shown again)',
-  responses: { 200: jsonResponse('Recovery codes left', z.object({ left: z.number().int() })), ...commonErrors },
+  responses: { 200: jsonResponse('Recovery codes left', RecoveryCodesLeftSchema), ...commonErrors },
 });
 
 export const recoveryCodesRegenerate = createRoute({
@@ -141,7 +133,7 @@ export const recoveryCodesRegenerate = createRoute({
   tags,
   summary: 'Replace the recovery codes with ten new ones (needs the password; the old codes stop working)',
   request: jsonBody(recoveryCodesInput),
-  responses: { 200: jsonResponse('New recovery codes, shown once', z.object({ recoveryCodes: z.array(z.string()) })), ...commonErrors },
+  responses: { 200: jsonResponse('New recovery codes, shown once', RecoveryCodesSchema), ...commonErrors },
 });
 
 export const twoFactorDisable = createRoute({

@@ -7,10 +7,13 @@
  * is a virtual night whose times follow from the group's defaults (lib/time.ts nightInstants).
  */
 import { z } from '@hono/zod-openapi';
+import { CalendarFeedSchema } from '@queuecrew/shared';
 import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { schema, type Db, type Tx } from '../../db/client.ts';
 import { sha256 } from '../../lib/crypto.ts';
 import { addDays, dayInTimezone, nightInstants } from '../../lib/time.ts';
+
+export { CalendarFeedSchema };
 
 /** newToken(32): 32 random bytes, base64url without padding = 43 characters. */
 export const TOKEN_BYTES = 32;
@@ -20,12 +23,6 @@ const FILE_RE = /^([A-Za-z0-9_-]{43})\.ics$/;
 
 export const DAYS_BACK = 30;
 export const DAYS_AHEAD = 60;
-
-export const CalendarFeedSchema = z
-  .object({
-    url: z.string().openapi({ example: 'https://queuecrew.example/api/calendar/3Nq2…8cA.ics' }),
-  })
-  .openapi('CalendarFeed');
 
 export const FeedParams = z.object({
   token: z

@@ -1,23 +1,16 @@
 /** Reads for the Discord interactions feature: channel bindings, link codes, names for autocomplete. */
-import { z } from '@hono/zod-openapi';
+import type { z } from '@hono/zod-openapi';
+import { DiscordChannelSchema, DiscordLinkCodeSchema } from '@queuecrew/shared';
 import { and, desc, eq, like, sql } from 'drizzle-orm';
 import { schema, type Db, type Tx } from '../../db/client.ts';
 import { sha256 } from '../../lib/crypto.ts';
 
+export { DiscordChannelSchema, DiscordLinkCodeSchema };
+
 export type ChannelRow = typeof schema.discordChannels.$inferSelect;
 export type JoinPolicy = 'members' | 'channel';
 
-export const DiscordChannelSchema = z
-  .object({ guildId: z.string(), channelId: z.string(), joinPolicy: z.enum(['members', 'channel']) })
-  .openapi('DiscordChannel');
 export type DiscordChannelDto = z.infer<typeof DiscordChannelSchema>;
-
-export const LinkCodeSchema = z
-  .object({
-    code: z.string().openapi({ example: 'QC-7K2M-9XWD-4HPR', description: 'Type `/queuecrew link code:<code>` in the channel' }),
-    expiresAt: z.string(),
-  })
-  .openapi('DiscordLinkCode');
 
 export async function channelOfGroup(db: Db | Tx, groupId: string): Promise<ChannelRow | undefined> {
   return db.select().from(schema.discordChannels).where(eq(schema.discordChannels.groupId, groupId)).get();

@@ -1,7 +1,7 @@
 /** The contract of two-way Discord (docs/api.md "Discord, two-way"). */
 import { createRoute, z } from '@hono/zod-openapi';
 import { commonErrors, jsonResponse, publicRoute } from '../../lib/openapi.ts';
-import { LinkCodeSchema } from './data.ts';
+import { DiscordLinkCodeSchema } from './data.ts';
 
 const tags = ['discord'];
 // Declared here (not imported from groups) so this module has no load-time dependency on the groups feature.
@@ -19,7 +19,7 @@ export const createLinkCode = createRoute({
   tags,
   summary: 'A single-use code (10 minutes) to link a Discord channel with /queuecrew link (admin)',
   request: { params: GroupParams },
-  responses: { 201: jsonResponse('The code and when it expires', LinkCodeSchema), ...commonErrors },
+  responses: { 201: jsonResponse('The code and when it expires', DiscordLinkCodeSchema), ...commonErrors },
 });
 
 export const unlinkChannel = createRoute({

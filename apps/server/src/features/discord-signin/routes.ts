@@ -1,8 +1,7 @@
 /** Discord sign-in, linking and the auth configuration the web app needs (docs/api.md, "Auth"). */
 import { createRoute, z } from '@hono/zod-openapi';
-import { totpCodeSchema } from '@queuecrew/shared';
+import { AuthConfigSchema, discordSecondFactorInput, DiscordSignInSchema, UserEnvelopeSchema } from '@queuecrew/shared';
 import { commonErrors, jsonBody, jsonResponse, publicRoute } from '../../lib/openapi.ts';
-import { UserSchema } from '../users/index.ts';
 
 const tags = ['auth'];
 
@@ -13,18 +12,7 @@ export const authConfig = createRoute({
   ...publicRoute,
   summary: 'Which sign-in methods this instance offers, and its registration policy',
   responses: {
-    200: jsonResponse(
-      'Sign-in options',
-      z
-        .object({
-          discord: z.boolean(),
-          registration: z.enum(['open', 'invite-only', 'closed']),
-          discordInstallUrl: z.string().nullable().openapi({
-            description: 'Adds the application to a Discord server (scope applications.commands only); null when two-way Discord is off',
-          }),
-        })
-        .openapi('AuthConfig'),
-    ),
+    200: jsonResponse('Sign-in options', AuthConfigSchema),
   },
 });
 
@@ -83,9 +71,9 @@ export const discordSecondFactor = createRoute({
   summary: 'Finish a Discord sign-in of an account with two-factor authentication (TOTP or recovery code)',
   description:
     'After the callback redirected to /sign-in?step=discord-2fa, the page posts the code here. The pending sign-in lives 5 minutes in an encrypted cookie.',
-  request: jsonBody(z.strictObject({ totp: totpCodeSchema })),
+  request: jsonBody(discordSecondFactorInput),
   responses: {
-    200: jsonResponse('Signed in: session cookies set', z.object({ user: UserSchema, returnTo: z.string() })),
+    200: jsonResponse('Signed in: session cookies set', DiscordSignInSchema),
     ...commonErrors,
   },
 });
@@ -95,5 +83,5 @@ export const unlinkDiscord = createRoute({
   path: '/users/me/discord',
   tags: ['users'],
   summary: 'Unlink Discord from the account (only when it has a password to sign in with)',
-  responses: { 200: jsonResponse('Unlinked', z.object({ user: UserSchema })), ...commonErrors },
+  responses: { 200: jsonResponse('Unlinked', UserEnvelopeSchema), ...commonErrors },
 });

@@ -3,46 +3,17 @@
  * their wins from closed nights), all owners of those games, and — for a night — the "in" members who
  * do not own each game. Search runs on the `game_keys` primary key (group, key) as a key-prefix range.
  */
-import { z } from '@hono/zod-openapi';
-import { GAME_PLATFORMS, libraryKey } from '@queuecrew/shared';
+import type { z } from '@hono/zod-openapi';
+import { GameSchema, GameUserSchema, libraryKey, PlayableSchema } from '@queuecrew/shared';
 import { sql } from 'drizzle-orm';
 import { schema, type Db, type Tx } from '../../db/client.ts';
 
-export const GameUserSchema = z.object({ id: z.string(), username: z.string(), avatarUrl: z.string().nullable() }).openapi('GameUser');
+export { GameUserSchema, PlayableSchema, GameSchema };
+
 export type GameUser = z.infer<typeof GameUserSchema>;
 
-export const PlayableSchema = z
-  .object({
-    in: z.number().int().openapi({ description: 'RSVPs "in" for the night' }),
-    fits: z.boolean().nullable().openapi({ description: 'Whether `in` lies within min–max players; null without counts' }),
-    ownersIn: z.number().int(),
-    missingOwners: z.array(GameUserSchema),
-  })
-  .openapi('Playable');
 export type PlayableDto = z.infer<typeof PlayableSchema>;
 
-export const GameSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    aliases: z.array(z.string()),
-    minPlayers: z.number().int().nullable(),
-    maxPlayers: z.number().int().nullable(),
-    playtimeMinutes: z.number().int().nullable(),
-    platforms: z.array(z.enum(GAME_PLATFORMS)),
-    steamAppId: z.number().int().nullable(),
-    coverUrl: z.string().nullable(),
-    owners: z.array(GameUserSchema),
-    ownedByMe: z.boolean(),
-    timesWon: z.number().int(),
-    lastWonOn: z.string().nullable(),
-    /** null once the adder deleted their account. */
-    addedBy: z.object({ id: z.string(), username: z.string() }).nullable(),
-    createdAt: z.string(),
-    /** Only with `?date`. */
-    playable: PlayableSchema.optional(),
-  })
-  .openapi('Game');
 export type GameDto = z.infer<typeof GameSchema>;
 
 export type GameRow = typeof schema.games.$inferSelect;

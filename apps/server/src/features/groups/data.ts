@@ -1,54 +1,21 @@
 /** Reading groups and members, and shaping them for the API. */
-import { z } from '@hono/zod-openapi';
-import { NIGHT_METHODS, RESULTS_VISIBILITIES, TIE_BREAKS } from '@queuecrew/shared';
+import type { z } from '@hono/zod-openapi';
+import { GroupDetailSchema, GroupListItemSchema, GroupSchema, MemberSchema, NightDefaultsSchema, RoleSchema } from '@queuecrew/shared';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { preparedFor, schema, type Db, type Tx } from '../../db/client.ts';
-import { DiscordChannelSchema } from '../discord-interactions/index.ts';
-import { DiscordWebhookSchema } from '../announcements/index.ts';
+
+export { RoleSchema, MemberSchema, NightDefaultsSchema, GroupSchema, GroupDetailSchema, GroupListItemSchema };
 
 export type Role = 'owner' | 'admin' | 'member';
-export const RoleSchema = z.enum(['owner', 'admin', 'member']).openapi('Role');
 
 // The path parameters shared by every group route (defined in lib/openapi.ts, re-exported for invites).
 export { GroupParams, idParam } from '../../lib/openapi.ts';
 
-export const MemberSchema = z
-  .object({ id: z.string(), username: z.string(), avatarUrl: z.string().nullable(), role: RoleSchema })
-  .openapi('Member');
 export type MemberDto = z.infer<typeof MemberSchema>;
 
-/** Every date of the group is a game night with these until it is changed (docs/api.md "Game nights"). */
-export const NightDefaultsSchema = z
-  .object({
-    startTime: z.string().openapi({ example: '20:00', description: '"HH:MM" in the group’s timezone' }),
-    closeBeforeMinutes: z.number().int().openapi({ example: 30, description: 'Voting closes this many minutes before the start (0–720)' }),
-    tieBreak: z.enum(TIE_BREAKS),
-    resultsVisibility: z.enum(RESULTS_VISIBILITIES),
-    reminderBeforeMinutes: z.number().int().openapi({ example: 60, description: 'Minutes before the close (0 = off, up to 720)' }),
-    method: z.enum(NIGHT_METHODS),
-    vetoes: z.number().int().openapi({ example: 0 }),
-  })
-  .openapi('NightDefaults');
 export type NightDefaultsDto = z.infer<typeof NightDefaultsSchema>;
 
-export const GroupSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    description: z.string(),
-    timezone: z.string().openapi({ example: 'Europe/Berlin' }),
-    createdAt: z.string(),
-    role: RoleSchema,
-    nightDefaults: NightDefaultsSchema,
-    /** Admins only: the Discord webhook settings, its URL masked (features/announcements). */
-    discordWebhook: DiscordWebhookSchema.optional(),
-    /** Admins only: the Discord channel bound with /queuecrew link, and who may act from it (features/discord-interactions). */
-    discordChannel: DiscordChannelSchema.nullable().optional(),
-  })
-  .openapi('Group');
 export type GroupDto = z.infer<typeof GroupSchema>;
-
-export const GroupDetailSchema = GroupSchema.extend({ members: z.array(MemberSchema) }).openapi('GroupDetail');
 
 export type GroupRow = typeof schema.groups.$inferSelect;
 

@@ -2,23 +2,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createGroupInput, transferInput, updateGroupInput, updateMemberInput } from '@queuecrew/shared';
 import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
-import { TonightSchema } from '../nights/index.ts';
-import { GroupDetailSchema, GroupParams, GroupSchema, MemberSchema, RoleSchema, idParam } from './data.ts';
+import { GroupDetailSchema, GroupListItemSchema, GroupParams, GroupSchema, MemberSchema, idParam } from './data.ts';
 
 const tags = ['groups'];
 const MemberParams = GroupParams.extend({ userId: idParam('userId') });
-
-const GroupListItemSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    role: RoleSchema,
-    memberCount: z.number().int(),
-    timezone: z.string(),
-    /** Today's night in the group's timezone: deadline, leader (if results are visible) or winner. */
-    tonight: TonightSchema,
-  })
-  .openapi('GroupListItem');
 
 export const createGroup = createRoute({
   method: 'post',

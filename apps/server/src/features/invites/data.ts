@@ -1,37 +1,19 @@
 /** Reading invites and shaping them for the API. Codes are looked up by their SHA-256, never stored in clear. */
-import { z } from '@hono/zod-openapi';
+import type { z } from '@hono/zod-openapi';
+import { InviteAcceptedSchema, InvitePreviewSchema, InviteSchema } from '@queuecrew/shared';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { schema, type Db, type Tx } from '../../db/client.ts';
 import type { FieldCipher } from '../../lib/crypto.ts';
 import { sha256 } from '../../lib/crypto.ts';
+
+export { InviteSchema, InvitePreviewSchema, InviteAcceptedSchema };
 
 export type InviteRow = typeof schema.invites.$inferSelect;
 
 /** A code is base64url; anything else cannot be one of ours and is answered 404 without a lookup. */
 export const CODE_RE = /^[A-Za-z0-9_-]{16,128}$/;
 
-export const InviteSchema = z
-  .object({
-    id: z.string(),
-    code: z.string(),
-    url: z.string(),
-    expiresAt: z.string().nullable(),
-    maxUses: z.number().int().nullable(),
-    uses: z.number().int(),
-    createdAt: z.string(),
-    /** False once expired, used up or revoked. */
-    active: z.boolean(),
-    /** Why a listed invite can (not) be used: only `active` links are worth copying. */
-    status: z.enum(['active', 'expired', 'used_up']),
-  })
-  .openapi('Invite');
 export type InviteDto = z.infer<typeof InviteSchema>;
-
-export const InvitePreviewSchema = z
-  .object({ groupName: z.string(), memberCount: z.number().int(), expiresAt: z.string().nullable() })
-  .openapi('InvitePreview');
-
-export const InviteAcceptedSchema = z.object({ groupId: z.string(), role: z.enum(['owner', 'admin', 'member']) }).openapi('InviteAccepted');
 
 export const inviteAad = (groupId: string) => `invite:${groupId}`;
 

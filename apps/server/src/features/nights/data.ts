@@ -3,61 +3,20 @@
  * something changed it; until then it is "virtual": the same shape, computed from the group's defaults.
  * DTOs for any number of nights are built from three queries (members, RSVPs, voters of the range).
  */
-import { z } from '@hono/zod-openapi';
-import { NIGHT_METHODS, NIGHT_STATUSES, RESULTS_VISIBILITIES, RSVP_STATUSES, TIE_BREAKS } from '@queuecrew/shared';
+import type { z } from '@hono/zod-openapi';
+import { NightSchema, NightUserSchema, NightWinnerSchema, RSVP_STATUSES } from '@queuecrew/shared';
 import { and, asc, between, eq, sql } from 'drizzle-orm';
 import { schema, type Db, type Tx } from '../../db/client.ts';
 import { nightInstants } from '../../lib/time.ts';
+
+export { NightUserSchema, NightWinnerSchema, NightSchema };
 
 export type NightRow = typeof schema.nights.$inferSelect;
 export type GroupRow = typeof schema.groups.$inferSelect;
 export type RsvpStatus = (typeof RSVP_STATUSES)[number];
 
-export const NightUserSchema = z.object({ id: z.string(), username: z.string(), avatarUrl: z.string().nullable() }).openapi('NightUser');
 export type NightUser = z.infer<typeof NightUserSchema>;
 
-export const NightWinnerSchema = z
-  .object({
-    /** null when the winning suggestion was deleted afterwards (the name stays). */
-    suggestionId: z.string().nullable(),
-    gameName: z.string(),
-    votes: z.number().int(),
-    decidedBy: z.enum(['votes', 'random', 'least_recent', 'admin']),
-  })
-  .openapi('NightWinner');
-
-export const NightSchema = z
-  .object({
-    groupId: z.string(),
-    date: z.string().openapi({ example: '2026-11-26' }),
-    startsAt: z.string().openapi({ example: '2026-11-26T19:00:00.000Z' }),
-    closesAt: z.string().openapi({ example: '2026-11-26T18:30:00.000Z' }),
-    status: z.enum(NIGHT_STATUSES),
-    method: z.enum(NIGHT_METHODS),
-    /** Vetoes per member for this night (0 or 1). */
-    vetoes: z.number().int().openapi({ example: 0 }),
-    tieBreak: z.enum(TIE_BREAKS),
-    resultsVisibility: z.enum(RESULTS_VISIBILITIES),
-    winner: NightWinnerSchema.nullable(),
-    /** The suggestions that tied for the most approvals at the close (empty when none or still open). */
-    tied: z.array(z.string()),
-    /** For `random`: index = first 4 bytes of sha256(seed) as a big-endian uint32, mod the tied count (sorted by id). */
-    tieBreakSeed: z.string().nullable(),
-    /**
-     * Why a closed night has no winner and no pending tie: `no_suggestions`, `no_votes` (no approval, or
-     * no ballot that ranks a suggestion left) or `all_vetoed`; null otherwise.
-     */
-    noWinnerReason: z.enum(['no_suggestions', 'no_votes', 'all_vetoed']).nullable(),
-    rsvps: z.object({ in: z.array(NightUserSchema), maybe: z.array(NightUserSchema), out: z.array(NightUserSchema) }),
-    /** The caller's answer (null in socket events, which go to every member: derive it from `rsvps`). */
-    myRsvp: z.enum(RSVP_STATUSES).nullable(),
-    /** How many different members approved at least one suggestion of the night, or cast a ranked ballot. */
-    voters: z.number().int(),
-    /** Members whose RSVP is not "out" who have approved nothing. */
-    notVoted: z.array(NightUserSchema),
-    closedAt: z.string().nullable(),
-  })
-  .openapi('Night');
 export type NightDto = z.infer<typeof NightSchema>;
 
 export interface Schedule {

@@ -1,5 +1,5 @@
 /** What other features and the server may use from nights. */
-export { TonightSchema, tonightOf, type Tonight } from './tonight.ts';
+export { tonightOf, type Tonight } from './tonight.ts';
 export { NightCloser, closeAndPublish, DEFAULT_CLOSER_OPTIONS, type NightCloserOptions } from './closer.ts';
 export {
   NightSchema,

@@ -1,8 +1,19 @@
 /** The contract of game nights (docs/api.md "Game nights"). */
 import { createRoute, z } from '@hono/zod-openapi';
-import { ballotInput, daySchema, pickNightInput, reopenNightInput, rsvpInput, updateNightInput } from '@queuecrew/shared';
+import {
+  ballotInput,
+  BallotSchema,
+  daySchema,
+  NudgeResultSchema,
+  pickNightInput,
+  reopenNightInput,
+  rsvpInput,
+  updateNightInput,
+} from '@queuecrew/shared';
 import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
 import { NightSchema } from './data.ts';
+
+export { NudgeResultSchema, BallotSchema };
 
 const tags = ['nights'];
 
@@ -103,8 +114,6 @@ export const putRsvp = createRoute({
   responses: { 200: jsonResponse('The night', NightSchema), ...commonErrors },
 });
 
-export const NudgeResultSchema = z.object({ nudged: z.array(z.string()) }).openapi('NudgeResult');
-
 export const nudge = createRoute({
   method: 'post',
   path: '/groups/{groupId}/nights/{date}/nudge',
@@ -116,14 +125,6 @@ export const nudge = createRoute({
   request: { params: NightParams },
   responses: { 202: jsonResponse('Who was nudged', NudgeResultSchema), ...commonErrors },
 });
-
-export const BallotSchema = z
-  .object({
-    date: z.string().openapi({ example: '2026-11-26' }),
-    /** The caller's ranking, best first (empty: no ballot). Entries of deleted suggestions drop out. */
-    ranking: z.array(z.string()),
-  })
-  .openapi('Ballot');
 
 export const putBallot = createRoute({
   method: 'put',

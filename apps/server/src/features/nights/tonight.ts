@@ -4,28 +4,14 @@
  * visible) or its winner (once closed). Built for any number of groups from two queries (nights and
  * tallies of all the groups' todays), never one per group.
  */
-import { z } from '@hono/zod-openapi';
-import { NIGHT_STATUSES } from '@queuecrew/shared';
+import type { z } from '@hono/zod-openapi';
+import type { GroupTonightSchema } from '@queuecrew/shared';
 import { and, inArray, sql } from 'drizzle-orm';
 import { schema, type Db } from '../../db/client.ts';
 import { dayInTimezone } from '../../lib/time.ts';
-import { resultsHidden, virtualNight, winnerOf, NightWinnerSchema, type GroupRow, type NightRow } from './data.ts';
+import { resultsHidden, virtualNight, winnerOf, type GroupRow, type NightRow } from './data.ts';
 
-export const TonightSchema = z
-  .object({
-    date: z.string().openapi({ example: '2026-11-26', description: 'Today in the group’s timezone' }),
-    status: z.enum(NIGHT_STATUSES),
-    startsAt: z.string(),
-    closesAt: z.string().openapi({ description: 'The voting deadline' }),
-    /** True while the group keeps results hidden until the close: then `leader` is null whatever the votes. */
-    resultsHidden: z.boolean(),
-    suggestions: z.number().int(),
-    /** The most approved suggestion while the night is open (null when hidden, closed or nothing approved yet). */
-    leader: z.object({ gameName: z.string(), votes: z.number().int(), tied: z.boolean() }).nullable(),
-    winner: NightWinnerSchema.nullable(),
-  })
-  .openapi('GroupTonight');
-export type Tonight = z.infer<typeof TonightSchema>;
+export type Tonight = z.infer<typeof GroupTonightSchema>;
 
 interface TallyLine {
   group_id: string;

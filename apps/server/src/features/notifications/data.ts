@@ -1,23 +1,11 @@
 /** Reading a user's in-app notifications (docs/api.md "Notifications"). */
-import { z } from '@hono/zod-openapi';
-import { NOTIFICATION_KINDS } from '@queuecrew/shared';
+import type { z } from '@hono/zod-openapi';
+import { NotificationSchema } from '@queuecrew/shared';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { schema, type Db } from '../../db/client.ts';
 
-export const NotificationSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(NOTIFICATION_KINDS),
-    groupId: z.string().nullable(),
-    date: z.string().nullable().openapi({ example: '2026-11-26' }),
-    title: z.string(),
-    body: z.string(),
-    /** A path inside the app to open (e.g. the night). */
-    url: z.string().openapi({ example: '/groups/vQw3l2nq7cGm2eB3L1zXyA?date=2026-11-26' }),
-    createdAt: z.string(),
-    readAt: z.string().nullable(),
-  })
-  .openapi('Notification');
+export { NotificationSchema };
+
 export type NotificationDto = z.infer<typeof NotificationSchema>;
 
 export type NotificationRow = typeof schema.notifications.$inferSelect;

@@ -13,8 +13,9 @@
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { PUSH_ENDPOINT_MAX } from '@queuecrew/shared';
 
-export const MAX_ENDPOINT_LENGTH = 2048;
+export const MAX_ENDPOINT_LENGTH = PUSH_ENDPOINT_MAX;
 
 /** Resolves a host name to every address it has (the default is the system resolver, node:dns lookup). */
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;

@@ -1,16 +1,24 @@
 /** Web Push subscriptions and notification preferences (docs/api.md, "Notifications, push and an installable app"). */
 import { createPublicKey } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
+import {
+  notificationSettingsInput,
+  NotificationSettingsSchema,
+  PushSubscriptionSchema,
+  pushKeysInput,
+  pushSubscriptionInput,
+  pushUnsubscribeInput,
+  VapidKeySchema,
+} from '@queuecrew/shared';
 import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
-import { MAX_ENDPOINT_LENGTH } from './endpoint.ts';
+
+export { NotificationSettingsSchema };
 
 const tags = ['push'];
 
 /** The kinds of notification a user can switch push on or off for (missing in storage = on). */
-export const NOTIFICATION_KINDS = ['night_closing_soon', 'night_closed', 'nudge', 'removed_from_group', 'role_changed'] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export { NOTIFICATION_KINDS, type NotificationKind } from '@queuecrew/shared';
 
-const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 const decode = (s: string) => Buffer.from(s.replace(/=+$/, ''), 'base64url');
 
 /** An uncompressed P-256 point on the curve (65 bytes, 0x04 ‖ x ‖ y), as PushSubscription.getKey('p256dh') gives it. */
@@ -29,51 +37,24 @@ function isP256Point(value: string): boolean {
   }
 }
 
+/** The shared shape (@queuecrew/shared pushKeysInput), plus the checks as key material. */
 export const PushKeysInput = z
   .strictObject({
-    p256dh: z
-      .string()
-      .max(100)
-      .regex(BASE64URL, 'Must be base64url.')
-      .refine(isP256Point, 'Must be a P-256 public key: 65 bytes, uncompressed, base64url.')
-      .openapi({ description: 'The browser-generated ECDH public key (base64url, 65-byte uncompressed P-256 point)' }),
-    auth: z
-      .string()
-      .max(40)
-      .regex(BASE64URL, 'Must be base64url.')
-      .refine((v) => decode(v).length === 16, 'Must be 16 bytes, base64url.')
-      .openapi({ description: 'The browser-generated authentication secret (base64url, 16 bytes)' }),
+    p256dh: pushKeysInput.shape.p256dh.refine(isP256Point, 'Must be a P-256 public key: 65 bytes, uncompressed, base64url.'),
+    auth: pushKeysInput.shape.auth.refine((v) => decode(v).length === 16, 'Must be 16 bytes, base64url.'),
   })
   .openapi('PushKeys');
 
-export const SubscribeInput = z
-  .strictObject({
-    endpoint: z.string().min(1).max(MAX_ENDPOINT_LENGTH).openapi({ description: 'The push service URL (https, public host name)' }),
-    keys: PushKeysInput,
-    /** PushSubscription.toJSON() includes it; accepted and ignored so a browser's JSON can be sent as is. */
-    expirationTime: z.number().nullable().optional(),
-  })
-  .openapi('PushSubscriptionInput');
+export const SubscribeInput = pushSubscriptionInput.extend({ keys: PushKeysInput }).openapi('PushSubscriptionInput');
 
-export const UnsubscribeInput = z.strictObject({ endpoint: z.string().min(1).max(MAX_ENDPOINT_LENGTH) }).openapi('PushUnsubscribeInput');
-
-export const SubscriptionSchema = z.object({ id: z.string(), createdAt: z.string() }).openapi('PushSubscription');
-
-const kindFlags = <T extends z.ZodType>(flag: T) =>
-  z.strictObject(Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, flag])) as Record<NotificationKind, T>);
-
-export const NotificationSettingsSchema = z
-  .object({ push: kindFlags(z.boolean()) })
-  .openapi('NotificationSettings', { description: 'Per-kind push preferences; a kind missing from storage is on.' });
-
-export const NotificationSettingsInput = z.strictObject({ push: kindFlags(z.boolean().optional()) }).openapi('NotificationSettingsInput');
+export const UnsubscribeInput = pushUnsubscribeInput;
 
 export const vapidKey = createRoute({
   method: 'get',
   path: '/push/vapid-key',
   tags,
   summary: 'The VAPID public key to pass to pushManager.subscribe() as applicationServerKey',
-  responses: { 200: jsonResponse('The key (base64url)', z.object({ publicKey: z.string() }).openapi('VapidKey')), ...commonErrors },
+  responses: { 200: jsonResponse('The key (base64url)', VapidKeySchema), ...commonErrors },
 });
 
 export const subscribe = createRoute({
@@ -84,7 +65,7 @@ export const subscribe = createRoute({
   description:
     'Idempotent for the same endpoint. An endpoint already bound to another account moves to the caller. At most 10 devices per account: the oldest is dropped. 400 `invalid_push_endpoint` unless the endpoint is https on a public host name.',
   request: jsonBody(SubscribeInput),
-  responses: { 201: jsonResponse('Subscribed', SubscriptionSchema), ...commonErrors },
+  responses: { 201: jsonResponse('Subscribed', PushSubscriptionSchema), ...commonErrors },
 });
 
 export const unsubscribe = createRoute({
@@ -109,6 +90,6 @@ export const updateSettings = createRoute({
   path: '/users/me/notification-settings',
   tags,
   summary: 'Switch push on or off per kind of notification',
-  request: jsonBody(NotificationSettingsInput),
+  request: jsonBody(notificationSettingsInput),
   responses: { 200: jsonResponse('The settings', NotificationSettingsSchema), ...commonErrors },
 });

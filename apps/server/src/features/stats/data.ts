@@ -3,43 +3,13 @@
  * the history). The win history is the nights' recorded winners — the same rows the `least_recent`
  * tie-break reads (features/nights `lastWinsOf`).
  */
-import { z } from '@hono/zod-openapi';
+import type { z } from '@hono/zod-openapi';
+import { StatsSchema } from '@queuecrew/shared';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 
-export const StatsSchema = z
-  .object({
-    from: z.string().openapi({ example: '2025-11-27' }),
-    to: z.string().openapi({ example: '2026-11-26' }),
-    /** Closed nights of the range that have a winner. */
-    nights: z.number().int(),
-    /** Games that won a night of the range, most wins first (then the latest win, then the name). */
-    games: z.array(
-      z.object({
-        /** null when the winning suggestion (and so its library game) is gone: the name stays. */
-        gameId: z.string().nullable(),
-        name: z.string(),
-        wins: z.number().int(),
-        lastWonOn: z.string(),
-      }),
-    ),
-    /** Current members, by name. */
-    members: z.array(
-      z.object({
-        id: z.string(),
-        username: z.string(),
-        /** Closed nights of the range the member said "in" to. */
-        nightsIn: z.number().int(),
-        /** Suggestions the member made for days of the range. */
-        suggestions: z.number().int(),
-        /** Approvals the member gave to suggestions of the range (a suggestion is its suggester's approval). */
-        approvals: z.number().int(),
-        /** Nights of the range won by a suggestion of the member's. */
-        picksWon: z.number().int(),
-      }),
-    ),
-  })
-  .openapi('Stats');
+export { StatsSchema };
+
 export type StatsDto = z.infer<typeof StatsSchema>;
 
 export async function statsFor(db: Db, groupId: string, from: string, to: string): Promise<StatsDto> {

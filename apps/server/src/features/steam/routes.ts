@@ -1,5 +1,6 @@
 /** The contract of Steam linking (docs/api.md "Game library", Steam). */
 import { createRoute, z } from '@hono/zod-openapi';
+import { steamImportInput, SteamImportResultSchema } from '@queuecrew/shared';
 import { commonErrors, jsonBody, jsonResponse } from '../../lib/openapi.ts';
 import { UserSchema } from '../users/index.ts';
 
@@ -44,14 +45,6 @@ export const unlinkSteam = createRoute({
   responses: { 200: jsonResponse('The user', UserSchema), ...commonErrors },
 });
 
-export const ImportResultSchema = z
-  .object({
-    owned: z.number().int(),
-    matched: z.number().int(),
-    games: z.array(z.object({ steamAppId: z.number().int(), name: z.string(), playtimeMinutes: z.number().int() })),
-  })
-  .openapi('SteamImportResult');
-
 export const importSteam = createRoute({
   method: 'post',
   path: '/users/me/steam/import',
@@ -61,7 +54,7 @@ export const importSteam = createRoute({
     'In the given group, or in all of the caller’s groups. Idempotent; rate limited (5 per 15 minutes). 409 `steam_not_linked`, ' +
     '409 `steam_profile_private` (with what to change in Steam), 502 `steam_unavailable` / 504 `steam_timeout` (nothing imported).',
   request: {
-    ...jsonBody(z.strictObject({ groupId: z.string().min(1).max(64).optional() })),
+    ...jsonBody(steamImportInput),
   },
-  responses: { 200: jsonResponse('What was imported', ImportResultSchema), ...commonErrors },
+  responses: { 200: jsonResponse('What was imported', SteamImportResultSchema), ...commonErrors },
 });

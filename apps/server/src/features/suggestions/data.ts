@@ -2,110 +2,24 @@
  * Reading suggestions, votes, results and history. Every list is computed by a fixed, small number of
  * SQL queries (aggregates, window functions), never by loading rows one at a time or tallying in JS.
  */
-import { z } from '@hono/zod-openapi';
+import type { z } from '@hono/zod-openapi';
+import {
+  HistoryDaySchema,
+  ResultsSchema,
+  RoundSchema,
+  SuggestionSchema,
+  VetoResultSchema,
+  VoteResultSchema,
+  VoterSchema,
+} from '@queuecrew/shared';
 import { and, asc, between, count, desc, eq, sql } from 'drizzle-orm';
 import { preparedFor, schema, type Db, type Tx } from '../../db/client.ts';
-import { PlayableSchema, playableFor, type PlayableDto } from '../games/index.ts';
+import { playableFor, type PlayableDto } from '../games/index.ts';
 
-export const VoterSchema = z.object({ id: z.string(), username: z.string(), avatarUrl: z.string().nullable() }).openapi('Voter');
+export { HistoryDaySchema, ResultsSchema, RoundSchema, SuggestionSchema, VetoResultSchema, VoteResultSchema, VoterSchema };
 export type Voter = z.infer<typeof VoterSchema>;
-
-export const SuggestionSchema = z
-  .object({
-    id: z.string(),
-    gameName: z.string(),
-    date: z.string().openapi({ example: '2026-11-26' }),
-    /** null once the suggester deleted their account. */
-    suggestedBy: z.object({ id: z.string(), username: z.string() }).nullable(),
-    /** null while the night's results are hidden (`resultsVisibility: "after_close"`, night not closed). */
-    votes: z.number().int().nullable(),
-    votedByMe: z.boolean(),
-    /** Empty while the results are hidden. */
-    voters: z.array(VoterSchema),
-    createdAt: z.string(),
-    /** The library game (null once it was deleted from the library: the suggestion keeps its name). */
-    game: z
-      .object({
-        id: z.string(),
-        coverUrl: z.string().nullable(),
-        minPlayers: z.number().int().nullable(),
-        maxPlayers: z.number().int().nullable(),
-        /** Closed nights before the suggestion's night won by a suggestion linked to this game (any name or alias). */
-        timesWon: z.number().int().min(0).max(100000),
-        /** The latest of those nights (null: never won before this night). */
-        lastWonOn: z.string().max(10).nullable().openapi({ example: '2026-11-23' }),
-      })
-      .nullable(),
-    /** Playable with who's in for the suggestion's night (null without a library game). */
-    playable: PlayableSchema.nullable(),
-    /** Who vetoed it (nights with `vetoes: 1`); public, also while results are hidden. A vetoed suggestion cannot win. */
-    vetoedBy: z.array(VoterSchema),
-  })
-  .openapi('Suggestion');
 export type SuggestionDto = z.infer<typeof SuggestionSchema>;
-
-export const VoteResultSchema = z
-  .object({ suggestionId: z.string(), votes: z.number().int().nullable().openapi({ description: 'null while results are hidden' }) })
-  .openapi('VoteResult');
-
-export const VetoResultSchema = z.object({ suggestionId: z.string(), vetoedBy: z.array(VoterSchema) }).openapi('VetoResult');
-
-const Tally = z.object({ id: z.string(), gameName: z.string(), votes: z.number().int() });
-const MaybeTally = z.object({ id: z.string(), gameName: z.string(), votes: z.number().int().nullable() });
-
-export const RoundSchema = z
-  .object({
-    /** Votes per suggestion still in the race, by suggestion id. */
-    counts: z.record(z.string(), z.number().int()),
-    /** The suggestion eliminated after this round; null in the last round. */
-    eliminated: z.string().nullable(),
-  })
-  .openapi('Round');
-
-export const ResultsSchema = z
-  .object({
-    date: z.string(),
-    /** How the night decides: `votes` are approvals, or (ranked) first choices. */
-    method: z.enum(['approval', 'ranked']),
-    /** How many different members approved at least one suggestion that day (ranked: cast a ballot). */
-    voters: z.number().int(),
-    /** While the results are hidden: `votes: null`, in the order they were suggested. */
-    suggestions: z.array(MaybeTally),
-    /**
-     * Approval: ids of all suggestions tied for the most approvals, vetoed ones left out (empty while
-     * nobody has voted, or hidden). Ranked: once closed, the winner (or the tied finalists); while
-     * open, the suggestions with the most first choices.
-     */
-    winners: z.array(z.string()),
-    /** Ranked nights, once closed: the instant-runoff rounds (empty while open, hidden, or for approval). */
-    rounds: z.array(RoundSchema),
-  })
-  .openapi('Results');
 export type ResultsDto = z.infer<typeof ResultsSchema>;
-
-export const HistoryDaySchema = z
-  .object({
-    date: z.string(),
-    /** The suggestions tied for the most approvals (at least one). */
-    winners: z.array(Tally),
-    suggestions: z.number().int(),
-    voters: z.number().int(),
-    /** The night's decision, as it was closed (null: no pick, or a tie still waiting for an admin). */
-    winner: z
-      .object({
-        suggestionId: z.string().nullable(),
-        /** The library game the winning suggestion links to (null once either is gone): the same game under any alias. */
-        gameId: z.string().max(64).nullable(),
-        gameName: z.string(),
-        votes: z.number().int(),
-        decidedBy: z.enum(['votes', 'random', 'least_recent', 'admin']),
-      })
-      .nullable(),
-    decidedBy: z.enum(['votes', 'random', 'least_recent', 'admin']).nullable(),
-    /** Who said they were in. */
-    in: z.array(VoterSchema),
-  })
-  .openapi('HistoryDay');
 export type HistoryDayDto = z.infer<typeof HistoryDaySchema>;
 
 export type SuggestionRow = typeof schema.suggestions.$inferSelect;

@@ -2,24 +2,12 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { schema, type Db, type Tx } from '../../db/client.ts';
-import { usernameKey } from '@queuecrew/shared';
+import { ActivitySchema, UserExportSchema, usernameKey, UserSchema } from '@queuecrew/shared';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 
-export const UserSchema = z
-  .object({
-    id: z.string(),
-    username: z.string(),
-    email: z.string().nullable(),
-    avatarUrl: z.string().nullable(),
-    discordLinked: z.boolean(),
-    steamLinked: z.boolean(),
-    twoFactorEnabled: z.boolean(),
-    hasPassword: z.boolean(),
-    isInstanceAdmin: z.boolean(),
-    createdAt: z.string(),
-  })
-  .openapi('User');
+export { UserSchema, ActivitySchema, UserExportSchema };
+
 export type UserDto = z.infer<typeof UserSchema>;
 
 export function toUserDto(u: typeof schema.users.$inferSelect): UserDto {
@@ -47,10 +35,6 @@ export async function findUserByEmail(db: Db | Tx, email: string) {
   return db.select().from(schema.users).where(eq(schema.users.email, email)).get();
 }
 
-export const ActivitySchema = z
-  .object({ type: z.string(), at: z.string(), ip: z.string().nullable(), userAgent: z.string().nullable() })
-  .openapi('Activity');
-
 export const ActivityQuery = z.strictObject({
   limit: z.coerce
     .number({ error: 'limit must be a number from 1 to 200.' })
@@ -63,12 +47,6 @@ export const ActivityQuery = z.strictObject({
     .max(40, { message: 'before must be an ISO-8601 time, e.g. the `at` of the last event you received.' })
     .optional(),
 });
-
-/** The export document (see export.ts); described loosely here, it is a download, not an API object. */
-export const UserExportSchema = z
-  .object({ format: z.literal('queuecrew-export'), version: z.number(), exportedAt: z.string(), profile: UserSchema })
-  .passthrough()
-  .openapi('UserExport');
 
 /** The caller's security events, newest first, `limit` at a time, strictly older than `before`. */
 export async function listActivity(db: Db, userId: string, limit: number, before?: string) {

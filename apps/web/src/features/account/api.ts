@@ -1,30 +1,30 @@
 /** The signed-in person's own data: profile, sessions, password, two-factor, activity, export, deletion. */
+import type { ApiBody } from '@queuecrew/shared';
 import { queryOptions } from '@tanstack/react-query';
-import { api } from '../../lib/api-client.ts';
-import type { ActivityEvent, CalendarFeed, Session, TwoFactorSetup, User } from '../../lib/api-types.ts';
+import { call } from '../../lib/api-client.ts';
 
 export const accountQueries = {
-  sessions: () => queryOptions({ queryKey: ['me', 'sessions'], queryFn: () => api.get<Session[]>('/api/auth/sessions') }),
-  activity: () => queryOptions({ queryKey: ['me', 'activity'], queryFn: () => api.get<ActivityEvent[]>('/api/users/me/activity') }),
+  sessions: () => queryOptions({ queryKey: ['me', 'sessions'], queryFn: () => call('GET /api/auth/sessions') }),
+  activity: () => queryOptions({ queryKey: ['me', 'activity'], queryFn: () => call('GET /api/users/me/activity') }),
 };
 
 export const accountApi = {
-  updateProfile: (body: { username: string }) => api.patch<User>('/api/users/me', body),
-  revokeSession: (id: string) => api.delete(`/api/auth/sessions/${encodeURIComponent(id)}`),
-  revokeOtherSessions: () => api.delete('/api/auth/sessions'),
-  changePassword: (body: { currentPassword?: string; newPassword: string; totp?: string }) => api.post<void>('/api/auth/password', body),
-  setup2fa: () => api.post<TwoFactorSetup>('/api/auth/2fa/setup'),
-  enable2fa: (code: string) => api.post<{ recoveryCodes: string[] }>('/api/auth/2fa/enable', { code }),
-  recoveryCodesLeft: () => api.get<{ left: number }>('/api/auth/2fa/recovery-codes'),
-  regenerateRecoveryCodes: (password: string) => api.post<{ recoveryCodes: string[] }>('/api/auth/2fa/recovery-codes', { password }),
-  disable2fa: (body: { code: string } | { password: string }) => api.post<void>('/api/auth/2fa/disable', body),
+  updateProfile: (body: ApiBody<'PATCH /api/users/me'>) => call('PATCH /api/users/me', { body }),
+  revokeSession: (id: string) => call('DELETE /api/auth/sessions/{id}', { params: { id } }),
+  revokeOtherSessions: () => call('DELETE /api/auth/sessions'),
+  changePassword: (body: ApiBody<'POST /api/auth/password'>) => call('POST /api/auth/password', { body }),
+  setup2fa: () => call('POST /api/auth/2fa/setup'),
+  enable2fa: (code: string) => call('POST /api/auth/2fa/enable', { body: { code } }),
+  recoveryCodesLeft: () => call('GET /api/auth/2fa/recovery-codes'),
+  regenerateRecoveryCodes: (password: string) => call('POST /api/auth/2fa/recovery-codes', { body: { password } }),
+  disable2fa: (body: { code: string } | { password: string }) => call('POST /api/auth/2fa/disable', { body }),
   /** 409 `password_required` when the account has no password to sign in with afterwards. */
-  unlinkDiscord: () => api.delete<{ user: User }>('/api/users/me/discord'),
-  exportData: () => api.get<unknown>('/api/users/me/export'),
-  deleteAccount: (username: string) => api.delete('/api/users/me', { confirm: username }),
+  unlinkDiscord: () => call('DELETE /api/users/me/discord'),
+  exportData: () => call('GET /api/users/me/export'),
+  deleteAccount: (username: string) => call('DELETE /api/users/me', { body: { confirm: username } }),
   /** Creates the calendar feed URL, or rotates it: the URL made before stops working at once. */
-  createCalendarFeed: () => api.post<CalendarFeed>('/api/users/me/calendar'),
-  revokeCalendarFeed: () => api.delete('/api/users/me/calendar'),
+  createCalendarFeed: () => call('POST /api/users/me/calendar'),
+  revokeCalendarFeed: () => call('DELETE /api/users/me/calendar'),
 };
 
 /** The same feed for calendar apps that subscribe through the webcal: scheme (Apple Calendar, Outlook). */

@@ -1,7 +1,7 @@
 /** Who is signed in, what sign-in options the instance offers, and the auth mutations. */
 import { queryOptions } from '@tanstack/react-query';
-import { api, isApiError } from '../../lib/api-client.ts';
-import type { AuthConfig, User } from '../../lib/api-types.ts';
+import type { ApiBody, AuthConfig } from '@queuecrew/shared';
+import { call, isApiError } from '../../lib/api-client.ts';
 
 export const authQueries = {
   /** The signed-in user, or null when signed out (a 401 here is an answer, not an error). */
@@ -10,7 +10,7 @@ export const authQueries = {
       queryKey: ['me'],
       queryFn: async () => {
         try {
-          return await api.get<User>('/api/users/me', { allow401: true });
+          return await call('GET /api/users/me', { allow401: true });
         } catch (e) {
           if (isApiError(e) && e.status === 401) return null;
           throw e;
@@ -24,7 +24,8 @@ export const authQueries = {
       queryKey: ['auth-config'],
       queryFn: async (): Promise<AuthConfig> => {
         try {
-          const c = await api.get<Partial<AuthConfig>>('/api/auth/config', { allow401: true });
+          // An older server may leave fields out.
+          const c: Partial<AuthConfig> = await call('GET /api/auth/config', { allow401: true });
           return { discord: c.discord === true, registration: c.registration ?? 'open', discordInstallUrl: c.discordInstallUrl ?? null };
         } catch (e) {
           if (isApiError(e) && e.status === 404) return { discord: false, registration: 'open', discordInstallUrl: null };
@@ -35,29 +36,20 @@ export const authQueries = {
     }),
 };
 
-export interface LoginBody {
-  email: string;
-  password: string;
-  totp?: string;
-}
-export interface RegisterBody {
-  email: string;
-  username: string;
-  password: string;
-  inviteCode?: string;
-}
+export type LoginBody = ApiBody<'POST /api/auth/login'>;
+export type RegisterBody = ApiBody<'POST /api/auth/register'>;
 
 export const authApi = {
-  login: (body: LoginBody) => api.post<{ user: User }>('/api/auth/login', body),
-  register: (body: RegisterBody) => api.post<{ user: User }>('/api/auth/register', body),
-  logout: () => api.post<void>('/api/auth/logout', undefined, { allow401: true }),
+  login: (body: LoginBody) => call('POST /api/auth/login', { body }),
+  register: (body: RegisterBody) => call('POST /api/auth/register', { body }),
+  logout: () => call('POST /api/auth/logout', { allow401: true }),
   /** A one-time reset link from an instance admin (docs/decisions/108); signs the account out everywhere. */
-  resetPassword: (token: string, newPassword: string) => api.post<void>('/api/auth/password-reset', { token, newPassword }),
+  resetPassword: (token: string, newPassword: string) => call('POST /api/auth/password-reset', { body: { token, newPassword } }),
   /**
    * Finishes a Discord sign-in of an account with two-factor authentication. A 401 here is an answer
    * (wrong code, or the 5-minute pending sign-in expired), not a reason to leave the page.
    */
-  discordSecondFactor: (totp: string) => api.post<{ user: User; returnTo: string }>('/api/auth/discord/2fa', { totp }, { allow401: true }),
+  discordSecondFactor: (totp: string) => call('POST /api/auth/discord/2fa', { body: { totp }, allow401: true }),
 };
 
 /**

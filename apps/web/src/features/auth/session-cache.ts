@@ -9,7 +9,7 @@
  * is removed. The live socket, opened with the previous session, is closed (and reopened for a new one).
  */
 import type { QueryClient } from '@tanstack/react-query';
-import type { User } from '../../lib/api-types.ts';
+import type { User } from '@queuecrew/shared';
 import { restartLive } from '../../lib/live.ts';
 import { groupKeys } from '../groups/api.ts';
 import { inviteApi } from '../invites/api.ts';

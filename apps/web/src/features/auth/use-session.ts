@@ -3,7 +3,7 @@ import { useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useCallback } from 'react';
 import { authApi, authQueries } from './api.ts';
-import type { User } from '../../lib/api-types.ts';
+import type { User } from '@queuecrew/shared';
 import { setSessionUser } from './session-cache.ts';
 
 export function useMe(): User {

@@ -1,7 +1,7 @@
 /** The game library of a group (docs/api.md "Game library"): query-option factories, mutations and the wording of `playable`. */
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import { api } from '../../lib/api-client.ts';
-import type { Game, Platform, Playable } from '../../lib/api-types.ts';
+import type { ApiBody, Game, Platform, Playable } from '@queuecrew/shared';
+import { call } from '../../lib/api-client.ts';
 
 export const PLATFORMS: readonly Platform[] = ['pc', 'playstation', 'xbox', 'switch', 'mobile', 'vr', 'tabletop'];
 export const PLATFORM_LABEL: Record<Platform, string> = {
@@ -20,15 +20,13 @@ export const gameKeys = {
   list: (groupId: string, q: string, date: string | undefined) => ['groups', groupId, 'games', 'list', q, date ?? ''] as const,
 };
 
-const g = (id: string) => `/api/groups/${encodeURIComponent(id)}`;
-const game = (id: string) => `/api/games/${encodeURIComponent(id)}`;
-
 export const gameQueries = {
   /** The library by name; `q` by prefix of names and aliases; with `date`, each game carries `playable`. */
   list: (groupId: string, { q = '', date }: { q?: string; date?: string | undefined } = {}) =>
     queryOptions({
       queryKey: gameKeys.list(groupId, q.trim(), date),
-      queryFn: ({ signal }) => api.get<Game[]>(`${g(groupId)}/games`, { query: { q: q.trim() || undefined, date }, signal }),
+      queryFn: ({ signal }) =>
+        call('GET /api/groups/{groupId}/games', { params: { groupId }, query: { q: q.trim() || undefined, date }, signal }),
       // Typing a search keeps the previous results on screen until the next answer arrives.
       placeholderData: keepPreviousData,
     }),
@@ -46,11 +44,12 @@ export interface GameBody {
 
 export const gameApi = {
   /** 409 `duplicate_game` with `details.gameId` when the name or an alias is taken. */
-  create: (groupId: string, body: Partial<GameBody> & { name: string }) => api.post<Game>(`${g(groupId)}/games`, body),
-  update: (gameId: string, body: Partial<GameBody>) => api.patch<Game>(game(gameId), body),
-  remove: (gameId: string) => api.delete(game(gameId)),
-  own: (gameId: string) => api.put<Game>(`${game(gameId)}/owners/me`, undefined),
-  disown: (gameId: string) => api.delete<Game>(`${game(gameId)}/owners/me`),
+  create: (groupId: string, body: ApiBody<'POST /api/groups/{groupId}/games'>) =>
+    call('POST /api/groups/{groupId}/games', { params: { groupId }, body }),
+  update: (gameId: string, body: ApiBody<'PATCH /api/games/{gameId}'>) => call('PATCH /api/games/{gameId}', { params: { gameId }, body }),
+  remove: (gameId: string) => call('DELETE /api/games/{gameId}', { params: { gameId } }),
+  own: (gameId: string) => call('PUT /api/games/{gameId}/owners/me', { params: { gameId } }),
+  disown: (gameId: string) => call('DELETE /api/games/{gameId}/owners/me', { params: { gameId } }),
 };
 
 /** "2–4 players", "1 player", "2+ players", or null without counts. */

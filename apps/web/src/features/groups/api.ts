@@ -1,7 +1,7 @@
 /** Groups, members and invites: query-option factories and the mutations behind the manage screens. */
 import { queryOptions } from '@tanstack/react-query';
-import { api } from '../../lib/api-client.ts';
-import type { DiscordJoinPolicy, DiscordLinkCode, GroupDetail, GroupSummary, Invite, Member, Role } from '../../lib/api-types.ts';
+import type { ApiBody, DiscordJoinPolicy, Role } from '@queuecrew/shared';
+import { call } from '../../lib/api-client.ts';
 
 export const groupKeys = {
   all: ['groups'] as const,
@@ -10,20 +10,17 @@ export const groupKeys = {
 };
 
 export const groupQueries = {
-  list: () => queryOptions({ queryKey: groupKeys.all, queryFn: () => api.get<GroupSummary[]>('/api/groups') }),
+  list: () => queryOptions({ queryKey: groupKeys.all, queryFn: () => call('GET /api/groups') }),
   detail: (id: string) =>
-    queryOptions({ queryKey: groupKeys.detail(id), queryFn: () => api.get<GroupDetail>(`/api/groups/${encodeURIComponent(id)}`) }),
+    queryOptions({ queryKey: groupKeys.detail(id), queryFn: () => call('GET /api/groups/{groupId}', { params: { groupId: id } }) }),
   invites: (id: string) =>
-    queryOptions({ queryKey: groupKeys.invites(id), queryFn: () => api.get<Invite[]>(`/api/groups/${encodeURIComponent(id)}/invites`) }),
+    queryOptions({
+      queryKey: groupKeys.invites(id),
+      queryFn: () => call('GET /api/groups/{groupId}/invites', { params: { groupId: id } }),
+    }),
 };
 
-const g = (id: string) => `/api/groups/${encodeURIComponent(id)}`;
-
-export interface CreateGroupBody {
-  name: string;
-  description?: string;
-  timezone?: string;
-}
+export type CreateGroupBody = ApiBody<'POST /api/groups'>;
 
 /** PATCH body for a group's Discord announcements; `discordWebhookUrl: null` removes the webhook. */
 export interface WebhookSettingsBody {
@@ -33,19 +30,23 @@ export interface WebhookSettingsBody {
 }
 
 export const groupApi = {
-  create: (body: CreateGroupBody) => api.post<GroupDetail>('/api/groups', body),
-  update: (id: string, body: Partial<CreateGroupBody>) => api.patch<GroupDetail>(g(id), body),
-  updateWebhook: (id: string, body: WebhookSettingsBody) => api.patch<GroupDetail>(g(id), body),
-  remove: (id: string) => api.delete(g(id)),
+  create: (body: CreateGroupBody) => call('POST /api/groups', { body }),
+  update: (id: string, body: ApiBody<'PATCH /api/groups/{groupId}'>) =>
+    call('PATCH /api/groups/{groupId}', { params: { groupId: id }, body }),
+  updateWebhook: (id: string, body: WebhookSettingsBody) => call('PATCH /api/groups/{groupId}', { params: { groupId: id }, body }),
+  remove: (id: string) => call('DELETE /api/groups/{groupId}', { params: { groupId: id } }),
   setRole: (id: string, userId: string, role: Exclude<Role, 'owner'>) =>
-    api.patch<Member>(`${g(id)}/members/${encodeURIComponent(userId)}`, { role }),
-  removeMember: (id: string, userId: string) => api.delete(`${g(id)}/members/${encodeURIComponent(userId)}`),
-  transfer: (id: string, userId: string) => api.post<unknown>(`${g(id)}/transfer`, { userId }),
-  createInvite: (id: string, body: { expiresInHours?: number; maxUses?: number }) => api.post<Invite>(`${g(id)}/invites`, body),
-  revokeInvite: (id: string, inviteId: string) => api.delete(`${g(id)}/invites/${encodeURIComponent(inviteId)}`),
-  createDiscordLinkCode: (id: string) => api.post<DiscordLinkCode>(`${g(id)}/discord/link-code`),
-  unlinkDiscordChannel: (id: string) => api.delete(`${g(id)}/discord/channel`),
-  setDiscordJoinPolicy: (id: string, discordJoinPolicy: DiscordJoinPolicy) => api.patch<GroupDetail>(g(id), { discordJoinPolicy }),
+    call('PATCH /api/groups/{groupId}/members/{userId}', { params: { groupId: id, userId }, body: { role } }),
+  removeMember: (id: string, userId: string) => call('DELETE /api/groups/{groupId}/members/{userId}', { params: { groupId: id, userId } }),
+  transfer: (id: string, userId: string) => call('POST /api/groups/{groupId}/transfer', { params: { groupId: id }, body: { userId } }),
+  createInvite: (id: string, body: ApiBody<'POST /api/groups/{groupId}/invites'>) =>
+    call('POST /api/groups/{groupId}/invites', { params: { groupId: id }, body }),
+  revokeInvite: (id: string, inviteId: string) =>
+    call('DELETE /api/groups/{groupId}/invites/{inviteId}', { params: { groupId: id, inviteId } }),
+  createDiscordLinkCode: (id: string) => call('POST /api/groups/{groupId}/discord/link-code', { params: { groupId: id } }),
+  unlinkDiscordChannel: (id: string) => call('DELETE /api/groups/{groupId}/discord/channel', { params: { groupId: id } }),
+  setDiscordJoinPolicy: (id: string, discordJoinPolicy: DiscordJoinPolicy) =>
+    call('PATCH /api/groups/{groupId}', { params: { groupId: id }, body: { discordJoinPolicy } }),
 };
 
 export const canManage = (role: Role) => role === 'owner' || role === 'admin';

@@ -8,7 +8,7 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useToast } from '../../components/ui/toast.tsx';
 import type { LiveEvent } from '@queuecrew/shared';
-import type { Night, Suggestion, User, Voter } from '../../lib/api-types.ts';
+import type { Night, Suggestion, User, Voter } from '@queuecrew/shared';
 import { liveClient, liveListeners, liveStatus } from '../../lib/live.ts';
 import type { LiveError, LiveStatus } from '../../lib/ws-client.ts';
 import { authQueries } from '../auth/api.ts';

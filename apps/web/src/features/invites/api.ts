@@ -1,7 +1,7 @@
 /** The public side of an invite: preview it, accept it. */
 import { queryOptions } from '@tanstack/react-query';
-import { api, isApiError } from '../../lib/api-client.ts';
-import type { InvitePreview, Role } from '../../lib/api-types.ts';
+import type { InvitePreview } from '@queuecrew/shared';
+import { call, isApiError } from '../../lib/api-client.ts';
 
 export type PreviewResult = { state: 'ok'; invite: InvitePreview } | { state: 'signed-out' } | { state: 'invalid' };
 
@@ -11,7 +11,7 @@ export const inviteQueries = {
       queryKey: ['invite', code],
       queryFn: async (): Promise<PreviewResult> => {
         try {
-          return { state: 'ok', invite: await api.get<InvitePreview>(`/api/invites/${encodeURIComponent(code)}`, { allow401: true }) };
+          return { state: 'ok', invite: await call('GET /api/invites/{code}', { params: { code }, allow401: true }) };
         } catch (e) {
           if (isApiError(e) && e.status === 401) return { state: 'signed-out' };
           if (isApiError(e) && e.status === 404) return { state: 'invalid' };
@@ -22,5 +22,5 @@ export const inviteQueries = {
 };
 
 export const inviteApi = {
-  accept: (code: string) => api.post<{ groupId: string; role: Role }>(`/api/invites/${encodeURIComponent(code)}/accept`),
+  accept: (code: string) => call('POST /api/invites/{code}/accept', { params: { code } }),
 };

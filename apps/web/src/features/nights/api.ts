@@ -1,7 +1,7 @@
 /** Game nights of a group (docs/api.md "Game nights"): the night query and its mutations. */
 import { queryOptions } from '@tanstack/react-query';
-import { api } from '../../lib/api-client.ts';
-import type { Ballot, GroupDetail, Night, NightDefaults, NightMethod, NightStatus, RsvpStatus } from '../../lib/api-types.ts';
+import type { ApiBody, NightDefaults, RsvpStatus } from '@queuecrew/shared';
+import { call } from '../../lib/api-client.ts';
 
 /**
  * A night lives under the group's day data (`['groups', id, 'day-data', …]`), so every invalidation of
@@ -14,33 +14,36 @@ export const nightKeys = {
   ballot: (groupId: string, date: string) => ['groups', groupId, 'ballot', date] as const,
 };
 
-const n = (groupId: string, date: string) => `/api/groups/${encodeURIComponent(groupId)}/nights/${encodeURIComponent(date)}`;
-
 export const nightQueries = {
   detail: (groupId: string, date: string) =>
-    queryOptions({ queryKey: nightKeys.detail(groupId, date), queryFn: () => api.get<Night>(n(groupId, date)) }),
+    queryOptions({
+      queryKey: nightKeys.detail(groupId, date),
+      queryFn: () => call('GET /api/groups/{groupId}/nights/{date}', { params: { groupId, date } }),
+    }),
   ballot: (groupId: string, date: string) =>
-    queryOptions({ queryKey: nightKeys.ballot(groupId, date), queryFn: () => api.get<Ballot>(`${n(groupId, date)}/ballot`) }),
+    queryOptions({
+      queryKey: nightKeys.ballot(groupId, date),
+      queryFn: () => call('GET /api/groups/{groupId}/nights/{date}/ballot', { params: { groupId, date } }),
+    }),
 };
 
-export interface NightPatch {
-  startsAt?: string;
-  closesAt?: string;
-  status?: Extract<NightStatus, 'open' | 'cancelled'>;
-  method?: NightMethod;
-  vetoes?: 0 | 1;
-}
+export type NightPatch = ApiBody<'PATCH /api/groups/{groupId}/nights/{date}'>;
 
 export const nightApi = {
-  rsvp: (groupId: string, date: string, status: RsvpStatus) => api.put<Night>(`${n(groupId, date)}/rsvp`, { status }),
-  close: (groupId: string, date: string) => api.post<Night>(`${n(groupId, date)}/close`),
-  reopen: (groupId: string, date: string, closesAt: string) => api.post<Night>(`${n(groupId, date)}/reopen`, { closesAt }),
-  pick: (groupId: string, date: string, suggestionId: string) => api.post<Night>(`${n(groupId, date)}/pick`, { suggestionId }),
-  patch: (groupId: string, date: string, body: NightPatch) => api.patch<Night>(n(groupId, date), body),
-  saveBallot: (groupId: string, date: string, ranking: string[]) => api.put<Ballot>(`${n(groupId, date)}/ballot`, { ranking }),
-  nudge: (groupId: string, date: string) => api.post<{ nudged: string[] }>(`${n(groupId, date)}/nudge`),
-  updateDefaults: (groupId: string, nightDefaults: Partial<NightDefaults>) =>
-    api.patch<GroupDetail>(`/api/groups/${encodeURIComponent(groupId)}`, { nightDefaults }),
+  rsvp: (groupId: string, date: string, status: RsvpStatus) =>
+    call('PUT /api/groups/{groupId}/nights/{date}/rsvp', { params: { groupId, date }, body: { status } }),
+  close: (groupId: string, date: string) => call('POST /api/groups/{groupId}/nights/{date}/close', { params: { groupId, date } }),
+  reopen: (groupId: string, date: string, closesAt: string) =>
+    call('POST /api/groups/{groupId}/nights/{date}/reopen', { params: { groupId, date }, body: { closesAt } }),
+  pick: (groupId: string, date: string, suggestionId: string) =>
+    call('POST /api/groups/{groupId}/nights/{date}/pick', { params: { groupId, date }, body: { suggestionId } }),
+  patch: (groupId: string, date: string, body: NightPatch) =>
+    call('PATCH /api/groups/{groupId}/nights/{date}', { params: { groupId, date }, body }),
+  saveBallot: (groupId: string, date: string, ranking: string[]) =>
+    call('PUT /api/groups/{groupId}/nights/{date}/ballot', { params: { groupId, date }, body: { ranking } }),
+  nudge: (groupId: string, date: string) => call('POST /api/groups/{groupId}/nights/{date}/nudge', { params: { groupId, date } }),
+  updateDefaults: (groupId: string, nightDefaults: NonNullable<ApiBody<'PATCH /api/groups/{groupId}'>['nightDefaults']>) =>
+    call('PATCH /api/groups/{groupId}', { params: { groupId }, body: { nightDefaults } }),
 };
 
 export const DEFAULT_NIGHT: NightDefaults = {

@@ -3,8 +3,8 @@
  * ones as query options, marking read, and the cache updates for a `notification` live event.
  */
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
-import { api, isApiError } from '../../lib/api-client.ts';
-import type { AppNotification } from '../../lib/api-types.ts';
+import type { AppNotification } from '@queuecrew/shared';
+import { call, isApiError } from '../../lib/api-client.ts';
 
 export const notificationKeys = {
   all: ['me', 'notifications'] as const,
@@ -23,7 +23,7 @@ export const LIST_LIMIT = 100;
  */
 async function fetchNotifications(unreadOnly: boolean): Promise<AppNotification[]> {
   try {
-    return await api.get<AppNotification[]>('/api/notifications', { allow401: true, ...(unreadOnly ? { query: { unread: '1' } } : {}) });
+    return await call('GET /api/notifications', { allow401: true, ...(unreadOnly ? { query: { unread: '1' } } : {}) });
   } catch (e) {
     if (isApiError(e) && e.status === 401) return [];
     throw e;
@@ -38,8 +38,8 @@ export const notificationQueries = {
 };
 
 export const notificationApi = {
-  markRead: (ids: string[]) => api.post('/api/notifications/read', { ids }),
-  markAllRead: () => api.post('/api/notifications/read', { all: true }),
+  markRead: (ids: string[]) => call('POST /api/notifications/read', { body: { ids } }),
+  markAllRead: () => call('POST /api/notifications/read', { body: { all: true } }),
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;

@@ -6,7 +6,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import type { AppNotification } from '../../lib/api-types.ts';
+import type { AppNotification } from '@queuecrew/shared';
 import { liveClient, liveListeners, liveStatus } from '../../lib/live.ts';
 import type { LiveStatus } from '../../lib/ws-client.ts';
 import { addNotification, isNotification, notificationKeys } from './api.ts';

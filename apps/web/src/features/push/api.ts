@@ -1,24 +1,30 @@
 /** Web Push on this device: the VAPID key, this browser's subscription, and the per-kind preferences. */
 import { queryOptions } from '@tanstack/react-query';
-import { api } from '../../lib/api-client.ts';
+import type { NotificationKind } from '@queuecrew/shared';
+import { call } from '../../lib/api-client.ts';
 
-export const NOTIFICATION_KINDS = ['night_closing_soon', 'night_closed', 'nudge', 'removed_from_group', 'role_changed'] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
-export interface NotificationSettings {
-  push: Record<NotificationKind, boolean>;
-}
+export type { NotificationKind, NotificationSettings } from '@queuecrew/shared';
+
+/** NOTIFICATION_KINDS of @queuecrew/shared, written out here so that no zod reaches the bundle (`satisfies` keeps it true). */
+export const NOTIFICATION_KINDS = [
+  'night_closing_soon',
+  'night_closed',
+  'nudge',
+  'removed_from_group',
+  'role_changed',
+] as const satisfies readonly NotificationKind[];
 
 export const pushQueries = {
   settings: () =>
     queryOptions({
       queryKey: ['me', 'notification-settings'],
-      queryFn: () => api.get<NotificationSettings>('/api/users/me/notification-settings'),
+      queryFn: () => call('GET /api/users/me/notification-settings'),
     }),
 };
 
 export const pushApi = {
   updateSettings: (push: Partial<Record<NotificationKind, boolean>>) =>
-    api.patch<NotificationSettings>('/api/users/me/notification-settings', { push }),
+    call('PATCH /api/users/me/notification-settings', { body: { push } }),
 };
 
 /** Push needs a service worker, the Push API and notifications (iOS: only once added to the home screen). */
@@ -47,11 +53,13 @@ export async function currentSubscription(): Promise<PushSubscription | null> {
 export async function enablePush(): Promise<NotificationPermission> {
   const permission = await Notification.requestPermission();
   if (permission !== 'granted') return permission;
-  const { publicKey } = await api.get<{ publicKey: string }>('/api/push/vapid-key');
+  const { publicKey } = await call('GET /api/push/vapid-key');
   const reg = await navigator.serviceWorker.ready;
   const sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) });
   const json = sub.toJSON();
-  await api.post('/api/push/subscriptions', { endpoint: sub.endpoint, keys: { p256dh: json.keys?.p256dh, auth: json.keys?.auth } });
+  // The keys are missing only from a broken subscription: sent as they are, the server's 400 names them.
+  const keys = { p256dh: json.keys?.p256dh as string, auth: json.keys?.auth as string };
+  await call('POST /api/push/subscriptions', { body: { endpoint: sub.endpoint, keys } });
   return permission;
 }
 
@@ -59,6 +67,6 @@ export async function enablePush(): Promise<NotificationPermission> {
 export async function disablePush(): Promise<void> {
   const sub = await currentSubscription();
   if (!sub) return;
-  await api.delete('/api/push/subscriptions', { endpoint: sub.endpoint });
+  await call('DELETE /api/push/subscriptions', { body: { endpoint: sub.endpoint } });
   await sub.unsubscribe();
 }

@@ -1,7 +1,6 @@
 /** A group's statistics (docs/api.md "Fair picks": GET /api/groups/:groupId/stats ?from&to). */
 import { queryOptions } from '@tanstack/react-query';
-import { api } from '../../lib/api-client.ts';
-import type { GroupStats, HistoryDay } from '../../lib/api-types.ts';
+import { call } from '../../lib/api-client.ts';
 import { addDays, formatShortDay, isDay } from '../../lib/dates.ts';
 
 export const statsKeys = {
@@ -15,13 +14,13 @@ export const statsQueries = {
   range: (groupId: string, from: string, to: string) =>
     queryOptions({
       queryKey: statsKeys.range(groupId, from, to),
-      queryFn: () => api.get<GroupStats>(`/api/groups/${encodeURIComponent(groupId)}/stats`, { query: { from, to } }),
+      queryFn: () => call('GET /api/groups/{groupId}/stats', { params: { groupId }, query: { from, to } }),
     }),
   /** GET …/history (closed nights, newest first), for the streaks. */
   history: (groupId: string, from: string, to: string) =>
     queryOptions({
       queryKey: statsKeys.history(groupId, from, to),
-      queryFn: () => api.get<HistoryDay[]>(`/api/groups/${encodeURIComponent(groupId)}/history`, { query: { from, to } }),
+      queryFn: () => call('GET /api/groups/{groupId}/history', { params: { groupId }, query: { from, to } }),
     }),
 };
 

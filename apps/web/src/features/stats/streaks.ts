@@ -3,7 +3,7 @@
  * nights. A game is its library game (`winner.gameId`, the same under any alias), else its name; a closed
  * night without a winner ends a streak.
  */
-import type { HistoryDay } from '../../lib/api-types.ts';
+import type { HistoryDay } from '@queuecrew/shared';
 
 export interface Streak {
   /** `id:<gameId>` or `name:<lower-case name>`. */

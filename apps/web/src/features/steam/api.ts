@@ -1,14 +1,13 @@
 /** Steam linking and import (docs/api.md "Game library", Steam): the start URL, unlink, import, and the refusal messages. */
-import { api } from '../../lib/api-client.ts';
-import type { SteamImportResult, User } from '../../lib/api-types.ts';
+import { call } from '../../lib/api-client.ts';
 
 /** A full navigation: the server redirects to Steam's OpenID sign-in and back to `returnTo`. */
 export const steamStartUrl = (returnTo = '/account') => `/api/auth/steam?${new URLSearchParams({ returnTo }).toString()}`;
 
 export const steamApi = {
-  unlink: () => api.delete<User>('/api/users/me/steam'),
+  unlink: () => call('DELETE /api/users/me/steam'),
   /** 409 `steam_not_linked` / `steam_profile_private`, 429, 502 `steam_unavailable`, 503 `steam_not_configured`, 504 `steam_timeout`. */
-  import: (groupId?: string) => api.post<SteamImportResult>('/api/users/me/steam/import', groupId ? { groupId } : {}),
+  import: (groupId?: string) => call('POST /api/users/me/steam/import', { body: groupId ? { groupId } : {} }),
 };
 
 /** Why linking was refused (`/account?error=steam_<reason>`), said as what to do next. */

@@ -1,7 +1,7 @@
 /** Suggestions, votes, results and history of a group: query-option factories and mutations. */
 import { queryOptions } from '@tanstack/react-query';
-import { api } from '../../lib/api-client.ts';
-import type { HistoryDay, Results, Suggestion, VetoResult } from '../../lib/api-types.ts';
+import type { ApiBody, Suggestion } from '@queuecrew/shared';
+import { call } from '../../lib/api-client.ts';
 
 export const suggestionKeys = {
   /** Everything day-based of one group (suggestions, results, history): invalidated together on live events. */
@@ -11,36 +11,33 @@ export const suggestionKeys = {
   history: (groupId: string, from: string, to: string) => ['groups', groupId, 'day-data', 'history', from, to] as const,
 };
 
-const g = (id: string) => `/api/groups/${encodeURIComponent(id)}`;
-const s = (id: string) => `/api/suggestions/${encodeURIComponent(id)}`;
-
 export const suggestionQueries = {
   list: (groupId: string, day: string) =>
     queryOptions({
       queryKey: suggestionKeys.list(groupId, day),
-      queryFn: () => api.get<Suggestion[]>(`${g(groupId)}/suggestions`, { query: { date: day } }),
+      queryFn: () => call('GET /api/groups/{groupId}/suggestions', { params: { groupId }, query: { date: day } }),
     }),
   results: (groupId: string, day: string) =>
     queryOptions({
       queryKey: suggestionKeys.results(groupId, day),
-      queryFn: () => api.get<Results>(`${g(groupId)}/results`, { query: { date: day } }),
+      queryFn: () => call('GET /api/groups/{groupId}/results', { params: { groupId }, query: { date: day } }),
     }),
   history: (groupId: string, from: string, to: string) =>
     queryOptions({
       queryKey: suggestionKeys.history(groupId, from, to),
-      queryFn: () => api.get<HistoryDay[]>(`${g(groupId)}/history`, { query: { from, to } }),
+      queryFn: () => call('GET /api/groups/{groupId}/history', { params: { groupId }, query: { from, to } }),
     }),
 };
 
 export const suggestionApi = {
   /** `{gameName}` (a name the library does not know adds a game) or `{gameId}` of a library game. */
-  create: (groupId: string, body: ({ gameName: string } | { gameId: string }) & { date?: string }) =>
-    api.post<Suggestion>(`${g(groupId)}/suggestions`, body),
-  remove: (suggestionId: string) => api.delete(s(suggestionId)),
-  vote: (suggestionId: string) => api.post<{ suggestionId: string; votes: number }>(`${s(suggestionId)}/votes`),
-  unvote: (suggestionId: string) => api.delete(`${s(suggestionId)}/votes`),
-  veto: (suggestionId: string) => api.post<VetoResult>(`${s(suggestionId)}/veto`),
-  unveto: (suggestionId: string) => api.delete(`${s(suggestionId)}/veto`),
+  create: (groupId: string, body: ApiBody<'POST /api/groups/{groupId}/suggestions'>) =>
+    call('POST /api/groups/{groupId}/suggestions', { params: { groupId }, body }),
+  remove: (suggestionId: string) => call('DELETE /api/suggestions/{suggestionId}', { params: { suggestionId } }),
+  vote: (suggestionId: string) => call('POST /api/suggestions/{suggestionId}/votes', { params: { suggestionId } }),
+  unvote: (suggestionId: string) => call('DELETE /api/suggestions/{suggestionId}/votes', { params: { suggestionId } }),
+  veto: (suggestionId: string) => call('POST /api/suggestions/{suggestionId}/veto', { params: { suggestionId } }),
+  unveto: (suggestionId: string) => call('DELETE /api/suggestions/{suggestionId}/veto', { params: { suggestionId } }),
 };
 
 /** Most approvals first, then the earliest suggestion (the server's order, kept after optimistic edits). */

@@ -5,7 +5,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useToast } from '../../components/ui/toast.tsx';
 import { errorMessage } from '../../lib/api-client.ts';
-import type { Suggestion, User } from '../../lib/api-types.ts';
+import type { Suggestion, User } from '@queuecrew/shared';
 import { suggestionApi, suggestionKeys } from './api.ts';
 
 interface VoteVars {

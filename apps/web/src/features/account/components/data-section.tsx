@@ -9,7 +9,7 @@ import { Field, FormError } from '../../../components/ui/field.tsx';
 import { Loading } from '../../../components/ui/spinner.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
-import type { User } from '../../../lib/api-types.ts';
+import type { User } from '@queuecrew/shared';
 import { formatInstant } from '../../../lib/dates.ts';
 import { accountApi, accountQueries, describeEvent } from '../api.ts';
 import { setSessionUser } from '../../auth/session-cache.ts';

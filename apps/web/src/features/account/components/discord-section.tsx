@@ -12,7 +12,7 @@ import { Card } from '../../../components/ui/card.tsx';
 import { ConfirmDialog } from '../../../components/ui/dialog.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { isApiError } from '../../../lib/api-client.ts';
-import type { User } from '../../../lib/api-types.ts';
+import type { User } from '@queuecrew/shared';
 import { authQueries, discordStartUrl } from '../../auth/api.ts';
 import { accountApi, accountQueries } from '../api.ts';
 

@@ -6,7 +6,7 @@ import { Card } from '../../../components/ui/card.tsx';
 import { Field, FormError } from '../../../components/ui/field.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
-import type { User } from '../../../lib/api-types.ts';
+import type { User } from '@queuecrew/shared';
 import { authQueries } from '../../auth/api.ts';
 import { accountApi, accountQueries } from '../api.ts';
 

@@ -6,7 +6,7 @@ import { Card, ErrorState } from '../../../components/ui/card.tsx';
 import { ConfirmDialog } from '../../../components/ui/dialog.tsx';
 import { Loading } from '../../../components/ui/spinner.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
-import type { Session } from '../../../lib/api-types.ts';
+import type { Session } from '@queuecrew/shared';
 import { formatInstant } from '../../../lib/dates.ts';
 import { useSignOut } from '../../auth/use-session.ts';
 import { accountApi, accountQueries } from '../api.ts';

@@ -10,7 +10,7 @@ import { Card } from '../../../components/ui/card.tsx';
 import { Field, FormError } from '../../../components/ui/field.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
-import type { TwoFactorSetup, User } from '../../../lib/api-types.ts';
+import type { TwoFactorSetup, User } from '@queuecrew/shared';
 import { authQueries } from '../../auth/api.ts';
 import { accountApi } from '../api.ts';
 import { copyText } from '../../../lib/clipboard.ts';

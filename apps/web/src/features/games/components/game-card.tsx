@@ -5,7 +5,7 @@
  */
 import { Button } from '../../../components/ui/button.tsx';
 import { cn } from '../../../components/ui/cn.ts';
-import type { Game, User } from '../../../lib/api-types.ts';
+import type { Game, User } from '@queuecrew/shared';
 import { formatDay } from '../../../lib/dates.ts';
 import { PLATFORM_LABEL, playersLabel } from '../api.ts';
 import { GameCover } from './game-cover.tsx';

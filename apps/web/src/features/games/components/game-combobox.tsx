@@ -10,7 +10,7 @@ import { useQuery } from '@tanstack/react-query';
 import { forwardRef, useEffect, useId, useState, type KeyboardEvent } from 'react';
 import { FieldShell, inputClass } from '../../../components/ui/field.tsx';
 import { cn } from '../../../components/ui/cn.ts';
-import type { Game } from '../../../lib/api-types.ts';
+import type { Game } from '@queuecrew/shared';
 import { gameQueries, playersLabel } from '../api.ts';
 import { GameCover } from './game-cover.tsx';
 import { PlayableNotes } from './playable-notes.tsx';

@@ -8,7 +8,7 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { Field, FormError } from '../../../components/ui/field.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
-import type { Game, Platform } from '../../../lib/api-types.ts';
+import type { Game, Platform } from '@queuecrew/shared';
 import { PLATFORMS, PLATFORM_LABEL, type GameBody } from '../api.ts';
 import { CHECKBOX_INPUT_CLASS, CheckboxMark } from '../../../components/ui/checkbox.tsx';
 

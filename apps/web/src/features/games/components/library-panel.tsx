@@ -17,7 +17,7 @@ import { Field, SelectField } from '../../../components/ui/field.tsx';
 import { Loading } from '../../../components/ui/spinner.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
-import type { Game, GroupDetail, Platform, User } from '../../../lib/api-types.ts';
+import type { Game, GroupDetail, Platform, User } from '@queuecrew/shared';
 import { everyoneInOwns, fitsTonight, gameApi, gameKeys, gameQueries, PLATFORM_LABEL, PLATFORMS, type GameBody } from '../api.ts';
 import { GameCard } from './game-card.tsx';
 import { GameForm } from './game-form.tsx';

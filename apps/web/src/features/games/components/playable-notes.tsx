@@ -1,6 +1,6 @@
 /** The `playable` verdict as short notes ("Needs 1 more", "Sam doesn't own it", "Playable with the 4 who are in"). */
 import { cn } from '../../../components/ui/cn.ts';
-import type { Playable } from '../../../lib/api-types.ts';
+import type { Playable } from '@queuecrew/shared';
 import { playableNotes } from '../api.ts';
 
 export function PlayableNotes({

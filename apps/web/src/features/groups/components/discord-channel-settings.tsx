@@ -10,7 +10,7 @@ import { ConfirmDialog } from '../../../components/ui/dialog.tsx';
 import { FormError, SelectField } from '../../../components/ui/field.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
-import type { DiscordChannel, DiscordJoinPolicy, DiscordLinkCode, GroupDetail } from '../../../lib/api-types.ts';
+import type { DiscordChannel, DiscordJoinPolicy, DiscordLinkCode, GroupDetail } from '@queuecrew/shared';
 import { formatInstant } from '../../../lib/dates.ts';
 import { authQueries } from '../../auth/api.ts';
 import { groupApi, groupKeys } from '../api.ts';

@@ -12,7 +12,7 @@ import { ConfirmDialog } from '../../../components/ui/dialog.tsx';
 import { Field, FormError } from '../../../components/ui/field.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
-import type { DiscordWebhook, GroupDetail } from '../../../lib/api-types.ts';
+import type { DiscordWebhook, GroupDetail } from '@queuecrew/shared';
 import { formatInstant } from '../../../lib/dates.ts';
 import { groupApi, groupKeys, type WebhookSettingsBody } from '../api.ts';
 import { Toggle } from '../../../components/ui/checkbox.tsx';

@@ -4,7 +4,7 @@ import { Link } from '@tanstack/react-router';
 import { buttonClass } from '../../../components/ui/button.tsx';
 import { EmptyState, ErrorState } from '../../../components/ui/card.tsx';
 import { Loading } from '../../../components/ui/spinner.tsx';
-import type { GroupSummary } from '../../../lib/api-types.ts';
+import type { GroupSummary } from '@queuecrew/shared';
 import { formatTimeIn } from '../../nights/api.ts';
 import { groupQueries, ROLE_LABEL } from '../api.ts';
 

@@ -8,7 +8,7 @@ import { ConfirmDialog } from '../../../components/ui/dialog.tsx';
 import { Field, FormError, TextareaField } from '../../../components/ui/field.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
-import type { GroupDetail, User } from '../../../lib/api-types.ts';
+import type { GroupDetail, User } from '@queuecrew/shared';
 import { groupApi, groupKeys } from '../api.ts';
 import { NightSettings } from '../../nights/components/night-settings.tsx';
 import { TimezoneSelect } from './timezone-options.tsx';

@@ -7,7 +7,7 @@ import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { ErrorState } from '../../../components/ui/card.tsx';
 import { Loading } from '../../../components/ui/spinner.tsx';
-import type { GroupDetail } from '../../../lib/api-types.ts';
+import type { GroupDetail } from '@queuecrew/shared';
 import { usePageTitle } from '../../../lib/use-page-title.ts';
 import { groupQueries } from '../api.ts';
 import { GroupNav, type GroupTab } from './group-nav.tsx';

@@ -8,7 +8,7 @@ import { FormError, SelectField } from '../../../components/ui/field.tsx';
 import { Loading } from '../../../components/ui/spinner.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
-import type { Invite } from '../../../lib/api-types.ts';
+import type { Invite } from '@queuecrew/shared';
 import { formatInstant } from '../../../lib/dates.ts';
 import { groupApi, groupKeys, groupQueries } from '../api.ts';
 import { copyText } from '../../../lib/clipboard.ts';

@@ -9,7 +9,7 @@ import { Button } from '../../../components/ui/button.tsx';
 import { Card } from '../../../components/ui/card.tsx';
 import { ConfirmDialog } from '../../../components/ui/dialog.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
-import type { GroupDetail, Member, User } from '../../../lib/api-types.ts';
+import type { GroupDetail, Member, User } from '@queuecrew/shared';
 import { groupApi, groupKeys, ROLE_LABEL } from '../api.ts';
 
 type Action = { kind: 'promote' | 'demote' | 'remove' | 'transfer'; member: Member };

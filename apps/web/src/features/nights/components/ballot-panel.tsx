@@ -14,7 +14,7 @@ import { useLayoutEffect, useRef, useState } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
-import type { Ballot, Suggestion } from '../../../lib/api-types.ts';
+import type { Ballot, Suggestion } from '@queuecrew/shared';
 import { suggestionKeys } from '../../suggestions/api.ts';
 import { nightApi, nightKeys, nightQueries } from '../api.ts';
 

@@ -11,7 +11,7 @@ import { ConfirmDialog } from '../../../components/ui/dialog.tsx';
 import { Field, FormError, SelectField } from '../../../components/ui/field.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { detailedErrorMessage, isApiError } from '../../../lib/api-client.ts';
-import type { Night, NightMethod } from '../../../lib/api-types.ts';
+import type { Night, NightMethod } from '@queuecrew/shared';
 import { suggestionKeys } from '../../suggestions/api.ts';
 import { formatTimeIn, fromLocalInput, nightApi, nightKeys, toLocalInput } from '../api.ts';
 
@@ -29,14 +29,14 @@ export function NightAdmin({ night, timezone }: { night: Night; timezone: string
   const [reopenError, setReopenError] = useState<string>();
   const [saving, setSaving] = useState(false);
   const [method, setMethod] = useState<NightMethod>(night.method);
-  const [vetoes, setVetoes] = useState<0 | 1>(night.vetoes);
+  const [vetoes, setVetoes] = useState<0 | 1>(night.vetoes === 1 ? 1 : 0);
   const [methodError, setMethodError] = useState<string>();
   const [savingMethod, setSavingMethod] = useState(false);
   const [seenMethod, setSeenMethod] = useState(`${night.method}|${night.vetoes}`);
   if (seenMethod !== `${night.method}|${night.vetoes}`) {
     setSeenMethod(`${night.method}|${night.vetoes}`);
     setMethod(night.method);
-    setVetoes(night.vetoes);
+    setVetoes(night.vetoes === 1 ? 1 : 0);
   }
   // The night moved under us (another admin, a live event): show its new times.
   const [seen, setSeen] = useState(`${night.startsAt}|${night.closesAt}`);

@@ -4,7 +4,7 @@
  * The first render of a night announces nothing.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { Night, Suggestion } from '../../../lib/api-types.ts';
+import type { Night, Suggestion } from '@queuecrew/shared';
 import { formatTimeIn } from '../api.ts';
 
 export function NightAnnouncer({

@@ -11,7 +11,7 @@ import { Card } from '../../../components/ui/card.tsx';
 import { Field, FormError, SelectField } from '../../../components/ui/field.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
-import type { GroupDetail, NightDefaults, NightMethod, ResultsVisibility, TieBreak } from '../../../lib/api-types.ts';
+import type { GroupDetail, NightDefaults, NightMethod, ResultsVisibility, TieBreak } from '@queuecrew/shared';
 import { DEFAULT_NIGHT, nightApi } from '../api.ts';
 
 type Editable = Pick<
@@ -35,7 +35,7 @@ export function NightSettings({ group }: { group: GroupDetail }) {
   const [visibility, setVisibility] = useState<ResultsVisibility>(d.resultsVisibility);
   const [reminder, setReminder] = useState(String(d.reminderBeforeMinutes));
   const [method, setMethod] = useState<NightMethod>(d.method);
-  const [vetoes, setVetoes] = useState<0 | 1>(d.vetoes);
+  const [vetoes, setVetoes] = useState<0 | 1>(d.vetoes === 1 ? 1 : 0);
   const [errors, setErrors] = useState<Errors>({});
   const [pending, setPending] = useState(false);
 

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { Avatar } from '../../../components/ui/avatar.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
-import type { Night, NightUser, RsvpStatus, User } from '../../../lib/api-types.ts';
+import type { Night, NightUser, RsvpStatus, User } from '@queuecrew/shared';
 import { nightApi, nightKeys } from '../api.ts';
 
 const LABEL: Record<RsvpStatus, string> = { in: 'I’m in', maybe: 'Maybe', out: 'I’m out' };

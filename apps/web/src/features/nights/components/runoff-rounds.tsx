@@ -3,7 +3,7 @@
  * votes of the one that went out went (the difference between two consecutive rounds' counts; what did
  * not arrive anywhere was on ballots with no other choice left).
  */
-import type { RunoffRound } from '../../../lib/api-types.ts';
+import type { RunoffRound } from '@queuecrew/shared';
 
 const votes = (n: number) => `${n} ${n === 1 ? 'vote' : 'votes'}`;
 

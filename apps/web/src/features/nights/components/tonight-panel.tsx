@@ -3,7 +3,7 @@
  * ended), the decision, who's in, and the admin controls.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import type { GroupDetail, Night, Suggestion, User } from '../../../lib/api-types.ts';
+import type { GroupDetail, Night, Suggestion, User } from '@queuecrew/shared';
 import { suggestionKeys } from '../../suggestions/api.ts';
 import { formatTimeIn } from '../api.ts';
 import { Countdown } from './countdown.tsx';

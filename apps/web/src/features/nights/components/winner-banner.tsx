@@ -8,7 +8,7 @@ import { useEffect, useState } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { FormError } from '../../../components/ui/field.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
-import type { Night, Suggestion } from '../../../lib/api-types.ts';
+import type { Night, Suggestion } from '@queuecrew/shared';
 import { nightApi, nightKeys, randomPick } from '../api.ts';
 
 const box = 'rounded-xl border p-4 break-words';
@@ -19,7 +19,17 @@ function names(ids: string[], suggestions: Suggestion[]): string[] {
   return ids.map((id) => suggestions.find((s) => s.id === id)?.gameName ?? 'a removed suggestion');
 }
 
-function CheckRandom({ seed, tied, suggestions, winnerId }: { seed: string; tied: string[]; suggestions: Suggestion[]; winnerId: string }) {
+function CheckRandom({
+  seed,
+  tied,
+  suggestions,
+  winnerId,
+}: {
+  seed: string;
+  tied: string[];
+  suggestions: Suggestion[];
+  winnerId: string | null;
+}) {
   const [result, setResult] = useState<{ sorted: string[]; uint32: number; index: number } | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {

@@ -14,7 +14,7 @@ import { ErrorState } from '../../../components/ui/card.tsx';
 import { Loading } from '../../../components/ui/spinner.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
-import type { AppNotification } from '../../../lib/api-types.ts';
+import type { AppNotification } from '@queuecrew/shared';
 import { formatInstant } from '../../../lib/dates.ts';
 import { LIST_LIMIT, markReadLocally, notificationApi, notificationKeys, notificationQueries, relativeTime, safeAppPath } from '../api.ts';
 import { useNotificationsLive } from '../use-notifications-live.ts';

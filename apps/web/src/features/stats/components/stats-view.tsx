@@ -10,7 +10,7 @@ import { Card, ErrorState } from '../../../components/ui/card.tsx';
 import { Field, FormError } from '../../../components/ui/field.tsx';
 import { Loading } from '../../../components/ui/spinner.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
-import type { GroupDetail, GroupStats } from '../../../lib/api-types.ts';
+import type { GroupDetail, GroupStats } from '@queuecrew/shared';
 import { formatDay, todayIn } from '../../../lib/dates.ts';
 import { csvFilename, defaultRange, downloadCsv, rangeErrors, statsQueries, toCsv } from '../api.ts';
 import { streaksOf, type Streak } from '../streaks.ts';

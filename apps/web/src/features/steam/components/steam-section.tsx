@@ -12,7 +12,7 @@ import { Card } from '../../../components/ui/card.tsx';
 import { ConfirmDialog } from '../../../components/ui/dialog.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { errorMessage, isApiError } from '../../../lib/api-client.ts';
-import type { SteamImportResult, User } from '../../../lib/api-types.ts';
+import type { SteamImportResult, User } from '@queuecrew/shared';
 import { authQueries } from '../../auth/api.ts';
 import { groupKeys } from '../../groups/api.ts';
 import { steamApi, steamLinkError, steamStartUrl } from '../api.ts';

@@ -8,7 +8,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { detailedErrorMessage, errorMessage, isApiError } from '../../../lib/api-client.ts';
-import type { Game } from '../../../lib/api-types.ts';
+import type { Game } from '@queuecrew/shared';
 import { gameKeys } from '../../games/api.ts';
 import { GameCombobox } from '../../games/components/game-combobox.tsx';
 import { suggestionApi, suggestionKeys } from '../api.ts';

@@ -7,7 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useCallback, useRef } from 'react';
 import { Card, ErrorState } from '../../../components/ui/card.tsx';
 import { Loading } from '../../../components/ui/spinner.tsx';
-import type { GroupDetail, Night, User } from '../../../lib/api-types.ts';
+import type { GroupDetail, Night, User } from '@queuecrew/shared';
 import { addDays, formatDay } from '../../../lib/dates.ts';
 import { statsQueries } from '../../stats/api.ts';
 import { streaksOf } from '../../stats/streaks.ts';

@@ -1,5 +1,5 @@
 /** The day's outcome in one sentence: the winner, a tie, or what to do when nothing has been approved. */
-import type { Suggestion } from '../../../lib/api-types.ts';
+import type { Suggestion } from '@queuecrew/shared';
 import { leaders } from '../api.ts';
 
 export function ResultsBanner({

@@ -19,7 +19,7 @@ import { Button } from '../../../components/ui/button.tsx';
 import { cn } from '../../../components/ui/cn.ts';
 import { ConfirmDialog } from '../../../components/ui/dialog.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
-import type { NightMethod, Suggestion, User } from '../../../lib/api-types.ts';
+import type { NightMethod, Suggestion, User } from '@queuecrew/shared';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { playersLabel } from '../../games/api.ts';
 import { GameCover } from '../../games/components/game-cover.tsx';

@@ -3,7 +3,7 @@
  * other members' votes arriving live alike — and when the lead changes hands.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { Suggestion } from '../../../lib/api-types.ts';
+import type { Suggestion } from '@queuecrew/shared';
 import { leaders } from '../api.ts';
 
 export function TallyAnnouncer({ suggestions, day }: { suggestions: Suggestion[]; day: string }) {
