@@ -48,7 +48,7 @@ interface WriteJob {
   reject: (error: unknown) => void;
 }
 
-interface WriteQueueHooks {
+export interface WriteQueueHooks {
   /** A write failed with a database error (not an AppError): the metrics hook. */
   onJobError: (e: unknown) => void;
   /** A write or a group failed with SQLITE_BUSY: log and reconnect before the writes are answered. */
@@ -75,13 +75,18 @@ const ROLLBACK_TO = sql.raw('ROLLBACK TO qc_write');
  * so the requests that arrived together are grouped even though the embedded client runs every
  * statement synchronously.
  */
-class WriteQueue {
+export class WriteQueue {
   readonly #queue: WriteJob[] = [];
   #running = false;
   constructor(
     private readonly db: Db,
     private readonly hooks: WriteQueueHooks,
   ) {}
+
+  /** Writes waiting for the writer (not counting the group that is running). */
+  get pending(): number {
+    return this.#queue.length;
+  }
 
   push<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -163,7 +168,8 @@ class WriteQueue {
   }
 }
 
-function errorKind(e: unknown): 'busy' | 'constraint' | 'other' {
+/** The metrics label of a failed write's database error. */
+export function errorKind(e: unknown): 'busy' | 'constraint' | 'other' {
   return isBusyError(e) ? 'busy' : constraintCode(e) ? 'constraint' : 'other';
 }
 
@@ -214,6 +220,8 @@ export interface Database {
    * one transaction, each in its own savepoint, and each promise settles only after the COMMIT.
    */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Writes waiting for the writer (not counting the group that is running). */
+  pendingWrites(): number;
   /** `SELECT 1` for readiness. */
   ping(): Promise<boolean>;
   close(): void;
@@ -310,6 +318,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       return writeQueue.push(fn);
     },
+    pendingWrites: () => writeQueue.pending,
     async ping() {
       try {
         await client.execute('SELECT 1');
