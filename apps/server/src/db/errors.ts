@@ -23,8 +23,15 @@ export const isApplicationError = (e: unknown): boolean => e instanceof Error &&
  * so each is safe to retry.
  */
 export class WriteGroupError extends Error {
-  constructor(cause: unknown) {
-    super('The write was not saved: the transaction it shared with other writes failed.', { cause });
+  /**
+   * What failed the group (logged once for the group). Not the standard `cause`: the error helpers look
+   * through causes (constraintCode, isBusyError), and this write's caller must not map another write's
+   * error (a missing parent, a duplicate) as if it were its own.
+   */
+  readonly groupFailure: unknown;
+  constructor(failure: unknown) {
+    super('The write was not saved: the transaction it shared with other writes failed.');
     this.name = 'WriteGroupError';
+    this.groupFailure = failure;
   }
 }

@@ -112,9 +112,11 @@ describe.each<Mode>(['statement-caching writer', '@libsql/client over a file: UR
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
     for (const r of results) {
-      const reason = (r as PromiseRejectedResult).reason as Error;
+      const reason = (r as PromiseRejectedResult).reason as WriteGroupError;
       expect(reason).toBeInstanceOf(WriteGroupError);
-      expect(constraintCode(reason.cause)).toBe('SQLITE_CONSTRAINT_FOREIGNKEY');
+      expect(constraintCode(reason.groupFailure)).toBe('SQLITE_CONSTRAINT_FOREIGNKEY');
+      // Not the caller's own error: nothing maps it as a constraint of its own.
+      expect(constraintCode(reason)).toBeUndefined();
     }
     expect(await storedRows('d')).toEqual([]);
     expect((await database.client.execute('SELECT count(*) AS n FROM gc_children')).rows[0]).toMatchObject({ n: 0 });
