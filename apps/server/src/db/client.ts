@@ -7,12 +7,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createClient, LibsqlError, type Client, type ResultSet } from '@libsql/client';
+import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { Logger } from 'pino';
 import type { Config } from '../env.ts';
-import { DatabaseBusyError, isApplicationError } from './errors.ts';
+import { DatabaseBusyError, isApplicationError, WriteGroupError } from './errors.ts';
+
+export { WriteGroupError };
 import * as schema from './schema/index.ts';
 import { CachedSqliteClient } from './sqlite-client.ts';
 
@@ -34,14 +37,140 @@ export class DatabaseStartError extends Error {
   override name = 'DatabaseStartError';
 }
 
-/** A tiny FIFO mutex: the single writer of this process. */
-class Mutex {
-  #tail: Promise<unknown> = Promise.resolve();
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.#tail.then(fn, fn);
-    this.#tail = result.catch(() => undefined);
-    return result;
+/** At most this many queued writes share one transaction. */
+export const MAX_WRITE_GROUP = 64;
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+interface WriteJob {
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface WriteQueueHooks {
+  /** A write failed with a database error (not an AppError): the metrics hook. */
+  onJobError: (e: unknown) => void;
+  /** A write or a group failed with SQLITE_BUSY: log and reconnect before the writes are answered. */
+  onBusy: (e: unknown) => Promise<void>;
+  /** A group of several writes failed as a whole. */
+  onGroupFailed: (e: unknown, jobs: number) => void;
+}
+
+const SAVEPOINT = sql.raw('SAVEPOINT qc_write');
+const RELEASE = sql.raw('RELEASE qc_write');
+const ROLLBACK_TO = sql.raw('ROLLBACK TO qc_write');
+
+/**
+ * The single writer of this process, with grouped commits (docs/decisions/118-grouped-commits.md).
+ * Writes run one at a time, in the order they were asked for. The writes queued when the writer
+ * becomes free (up to MAX_WRITE_GROUP) share ONE `BEGIN IMMEDIATE … COMMIT`; each runs in its own
+ * SAVEPOINT, so one that throws (an AppError, a duplicate key) is rolled back alone and only its
+ * promise is rejected. No promise is settled before the COMMIT: a resolved write is a committed write,
+ * and when the transaction fails as a whole (BEGIN, COMMIT, busy, or an error after which SQLite has
+ * rolled the transaction back) every write in the group is rejected. A group of one runs without a
+ * savepoint, exactly like a plain transaction.
+ *
+ * The first write waits for the end of the current event-loop turn (setImmediate) before it starts,
+ * so the requests that arrived together are grouped even though the embedded client runs every
+ * statement synchronously.
+ */
+export class WriteQueue {
+  readonly #queue: WriteJob[] = [];
+  #running = false;
+  constructor(
+    private readonly db: Db,
+    private readonly hooks: WriteQueueHooks,
+  ) {}
+
+  /** Writes waiting for the writer (not counting the group that is running). */
+  get pending(): number {
+    return this.#queue.length;
   }
+
+  push<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      if (this.#running) return;
+      this.#running = true;
+      setImmediate(() => void this.#drain());
+    });
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) await this.#run(this.#queue.splice(0, MAX_WRITE_GROUP));
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  /** Runs one group and settles every promise in it; never throws. */
+  async #run(group: WriteJob[]): Promise<void> {
+    const outcomes: Outcome[] = [];
+    try {
+      await this.db.transaction(
+        async (tx) => {
+          if (group.length === 1) outcomes.push({ ok: true, value: await group[0]!.fn(tx) });
+          else for (const job of group) outcomes.push(await this.#inSavepoint(tx, job));
+        },
+        { behavior: 'immediate' },
+      );
+    } catch (e) {
+      await this.#fail(group, outcomes, e);
+      return;
+    }
+    // Committed. Every write is answered now, in order.
+    group.forEach((job, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.error);
+    });
+  }
+
+  /** One write of a group inside its savepoint: its own error is its outcome, the transaction's is thrown. */
+  async #inSavepoint(tx: Tx, job: WriteJob): Promise<Outcome> {
+    await tx.run(SAVEPOINT);
+    let value: unknown;
+    try {
+      value = await job.fn(tx);
+    } catch (error) {
+      // Busy is the connection's problem, not this write's: the whole group fails and reconnects.
+      if (isBusyError(error)) throw error;
+      // Throws (TRANSACTION_CLOSED, no such savepoint) when SQLite rolled the transaction back itself.
+      await tx.run(ROLLBACK_TO);
+      await tx.run(RELEASE);
+      if (!isApplicationError(error)) this.hooks.onJobError(error);
+      return { ok: false, error };
+    }
+    await tx.run(RELEASE);
+    return { ok: true, value };
+  }
+
+  async #fail(group: WriteJob[], outcomes: Outcome[], e: unknown): Promise<void> {
+    const single = group.length === 1;
+    // A single write's own error is its answer, as with a plain transaction; in a group every write
+    // that has not failed on its own counts as a failed write now.
+    if (!(single && isApplicationError(e))) {
+      for (let i = 0; i < group.length; i++) if (outcomes[i]?.ok !== false) this.hooks.onJobError(e);
+    }
+    if (isBusyError(e)) {
+      await this.hooks.onBusy(e);
+      for (const job of group) job.reject(new DatabaseBusyError());
+      return;
+    }
+    if (single) {
+      group[0]!.reject(e);
+      return;
+    }
+    this.hooks.onGroupFailed(e, group.length);
+    for (const job of group) job.reject(new WriteGroupError(e));
+  }
+}
+
+/** The metrics label of a failed write's database error. */
+export function errorKind(e: unknown): 'busy' | 'constraint' | 'other' {
+  return isBusyError(e) ? 'busy' : constraintCode(e) ? 'constraint' : 'other';
 }
 
 const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_TIMEOUT']);
@@ -86,8 +215,13 @@ export function preparedFor<T>(build: (db: Queryable) => T): (db: Queryable) => 
 export interface Database {
   db: Db;
   client: Client;
-  /** Runs `fn` in a BEGIN IMMEDIATE transaction, one at a time in this process. */
+  /**
+   * Runs `fn` in a BEGIN IMMEDIATE transaction, one at a time in this process; concurrent writes share
+   * one transaction, each in its own savepoint, and each promise settles only after the COMMIT.
+   */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Writes waiting for the writer (not counting the group that is running). */
+  pendingWrites(): number;
   /** `SELECT 1` for readiness. */
   ping(): Promise<boolean>;
   close(): void;
@@ -159,36 +293,32 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
   };
   await configureWriter();
 
-  const mutex = new Mutex();
+  const writeQueue = new WriteQueue(writerDb, {
+    onJobError: (e) => database.onError?.(errorKind(e)),
+    onBusy: async (e) => {
+      logger.error({ err: e }, 'database busy: write refused');
+      // The hazard: a connection whose BEGIN IMMEDIATE failed with SQLITE_BUSY goes back to the
+      // pool in a broken state — later COMMITs fail ("SQL statements in progress") and autocommit
+      // writes on it are never committed (lost silently). Drop every pooled connection so the
+      // next write starts on a fresh one (proven in features/ops/observability.test.ts).
+      try {
+        // Typed as void by @libsql/core, async in the sqlite3 client: await covers both.
+        await writer.reconnect();
+        await configureWriter();
+      } catch (err) {
+        logger.error({ err }, 'database reconnect after busy failed');
+      }
+    },
+    onGroupFailed: (e, jobs) => logger.error({ err: e, jobs }, 'grouped write failed: every write in it was refused'),
+  });
   const database: Database = {
     db,
     client,
     filePath,
     write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-      return mutex.run(async () => {
-        try {
-          return await writerDb.transaction(fn, { behavior: 'immediate' });
-        } catch (e) {
-          if (!isApplicationError(e)) database.onError?.(isBusyError(e) ? 'busy' : constraintCode(e) ? 'constraint' : 'other');
-          if (isBusyError(e)) {
-            logger.error({ err: e }, 'database busy: write refused');
-            // The hazard: a connection whose BEGIN IMMEDIATE failed with SQLITE_BUSY goes back to the
-            // pool in a broken state — later COMMITs fail ("SQL statements in progress") and autocommit
-            // writes on it are never committed (lost silently). Drop every pooled connection so the
-            // next write starts on a fresh one (proven in features/ops/observability.test.ts).
-            try {
-              // Typed as void by @libsql/core, async in the sqlite3 client: await covers both.
-              await writer.reconnect();
-              await configureWriter();
-            } catch (err) {
-              logger.error({ err }, 'database reconnect after busy failed');
-            }
-            throw new DatabaseBusyError();
-          }
-          throw e;
-        }
-      });
+      return writeQueue.push(fn);
     },
+    pendingWrites: () => writeQueue.pending,
     async ping() {
       try {
         await client.execute('SELECT 1');

@@ -262,10 +262,20 @@ class CachedTransaction implements Transaction {
     if (this.closed) throw new LibsqlError('The transaction is closed', 'TRANSACTION_CLOSED');
     return this.#conn!;
   }
+  /**
+   * Gives the connection back. A connection must never be shared while a transaction is still open on
+   * it (a failed COMMIT, e.g. a deferred foreign key, leaves it open): it is rolled back first, as
+   * @libsql/client's pool does when a transaction releases its connection.
+   */
   #settle(): void {
-    if (this.#conn === null) return;
+    const conn = this.#conn;
+    if (conn === null) return;
     this.#conn = null;
-    this.release();
+    try {
+      if (conn.db.open && conn.db.inTransaction) conn.db.exec('ROLLBACK');
+    } finally {
+      this.release();
+    }
   }
   async execute(stmt: InStatement | string): Promise<ResultSet> {
     return this.#live().execute(stmt);

@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ErrorBody } from '@queuecrew/shared';
-import { DatabaseBusyError } from '../db/errors.ts';
+import { DatabaseBusyError, WriteGroupError } from '../db/errors.ts';
 import type { AppEnv } from './context.ts';
 
 export class AppError extends Error {
@@ -49,6 +49,9 @@ export function fieldDetails(issues: ReadonlyArray<{ path: ReadonlyArray<Propert
 export function errorResponse(c: Context<AppEnv>, err: unknown): Response {
   if (err instanceof DatabaseBusyError) {
     return errorResponse(c, new AppError(503, 'database_busy', 'The server is busy. Please try again in a moment.'));
+  }
+  if (err instanceof WriteGroupError) {
+    return errorResponse(c, new AppError(503, 'write_failed', 'The change was not saved. Please try again.'));
   }
   const requestId = c.get('requestId');
   if (err instanceof AppError) {

@@ -64,8 +64,15 @@ interface Filter {
 /** The upper bound of a key-prefix range: every key starting with `prefix` sorts below it. */
 const prefixEnd = (prefix: string) => `${prefix}\u{10FFFF}`;
 
+/**
+ * The games a filter selects. With ids or a search, the rows are found from the id list or the key
+ * range (primary keys), and the group is a check on each (`+g.group_id`, no index): left indexable,
+ * SQLite walks every game of the group by `games_group_idx` and tests each against the list, which is
+ * what made a search on a library of 5,000 games cost ≈ 6 ms (docs/operations.md, Issue 15).
+ */
 function whereOf(f: Filter) {
-  const parts = [sql`g.group_id = ${f.groupId}`];
+  const narrowed = f.ids !== undefined || (f.q !== undefined && libraryKey(f.q).length > 0);
+  const parts = [narrowed ? sql`+g.group_id = ${f.groupId}` : sql`g.group_id = ${f.groupId}`];
   if (f.ids)
     parts.push(
       sql`g.id IN (${sql.join(
@@ -96,9 +103,10 @@ export async function listGames(db: Db | Tx, f: Filter, viewerId: string, day?: 
     FROM games g
     LEFT JOIN users u ON u.id = g.added_by
     LEFT JOIN (
+      -- The group's nights by primary key: status is a check (+), not the closed nights of every group.
       SELECT s.game_id, count(*) AS times_won, max(n.day) AS last_won_on
       FROM nights n JOIN suggestions s ON s.id = n.winner_suggestion_id
-      WHERE n.group_id = ${f.groupId} AND n.status = 'closed' AND s.game_id IS NOT NULL
+      WHERE n.group_id = ${f.groupId} AND +n.status = 'closed' AND s.game_id IS NOT NULL
       GROUP BY s.game_id
     ) w ON w.game_id = g.id
     WHERE ${whereOf(f)}

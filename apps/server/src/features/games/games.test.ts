@@ -1,4 +1,5 @@
 /** The game library through the real app: CRUD, one key space for names and aliases, authorization, wins. */
+import { libraryKey } from '@queuecrew/shared';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../db/client.ts';
@@ -235,6 +236,24 @@ describe('library CRUD', () => {
     expect(d).toMatchObject({ id: drg.id, timesWon: 1, lastWonOn: today });
     const row = await t.services.database.db.select().from(schema.suggestions).where(eq(schema.suggestions.id, s.id)).get();
     expect(row?.gameId).toBe(drg.id);
+  });
+
+  it('a search answers the full list narrowed to its key prefix: same DTOs, order, wins, owners, playable', async () => {
+    // Matching keys in another group: a search never crosses groups.
+    await addGame(outsider, { name: 'Deep Cover', aliases: ['DRGS'] }, otherGroup.id);
+    await addGame(outsider, { name: 'Rocket Arena' }, otherGroup.id);
+    const keysOf = (g: GameDto) => [g.name, ...g.aliases].map((n) => libraryKey(n));
+    for (const query of ['', `?date=${today}`]) {
+      const all = await list(alice, query);
+      for (const q of ['d', 'deep', 'DRG', 'r', 'rock', 'c', 'zzz', 'Deep Rock Galactic']) {
+        const key = libraryKey(q);
+        const sep = query ? '&' : '?';
+        const found = await list(alice, `${query}${sep}q=${encodeURIComponent(q)}`);
+        expect(found, q).toEqual(all.filter((g) => keysOf(g).some((k) => k.startsWith(key))));
+      }
+    }
+    expect((await list(alice, '?q=deepc')).length).toBe(0);
+    expect((await list(outsider, '?q=drgs', otherGroup.id)).map((g) => g.name)).toEqual(['Deep Cover']);
   });
 
   it('delete: admin only (403 for the adder), suggestions keep their names', async () => {

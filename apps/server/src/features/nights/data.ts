@@ -6,7 +6,7 @@
 import type { z } from '@hono/zod-openapi';
 import { NightSchema, NightUserSchema, NightWinnerSchema, RSVP_STATUSES } from '@queuecrew/shared';
 import { and, asc, between, eq, sql } from 'drizzle-orm';
-import { schema, type Db, type Tx } from '../../db/client.ts';
+import { preparedFor, schema, type Db, type Tx } from '../../db/client.ts';
 import { nightInstants } from '../../lib/time.ts';
 
 export { NightUserSchema, NightWinnerSchema, NightSchema };
@@ -71,12 +71,20 @@ export function virtualNight(group: GroupRow, day: string, now: Date): NightRow 
   };
 }
 
-export async function findNight(db: Db | Tx, groupId: string, day: string): Promise<NightRow | undefined> {
-  return db
+const nightLookup = preparedFor((db) =>
+  db
     .select()
     .from(schema.nights)
-    .where(and(eq(schema.nights.groupId, groupId), eq(schema.nights.day, day)))
-    .get();
+    .where(and(eq(schema.nights.groupId, sql.placeholder('groupId')), eq(schema.nights.day, sql.placeholder('day'))))
+    .prepare(),
+);
+
+/**
+ * The stored night. Prepared per handle: on the read handle once, in a write once per transaction,
+ * which every vote of a grouped commit shares (building this select was a quarter of a vote's CPU).
+ */
+export async function findNight(db: Db | Tx, groupId: string, day: string): Promise<NightRow | undefined> {
+  return nightLookup(db).get({ groupId, day });
 }
 
 /** The stored night, or the virtual one. */

@@ -1,8 +1,9 @@
 /**
  * The real server as a child process (`node --import tsx apps/server/src/index.ts`): 200 concurrent
  * voters, SIGKILL in the middle, restart on the same database file. Every vote the server acknowledged
- * (201) must be there afterwards and the file must pass `PRAGMA integrity_check`. Then SIGTERM must let
- * an in-flight request finish and exit 0.
+ * (201) must be there afterwards and the file must pass `PRAGMA integrity_check`. The server commits
+ * concurrent votes in groups (decision 118), so the kill lands between and inside grouped commits: a vote
+ * is answered only after its group's COMMIT. Then SIGTERM must let an in-flight request finish and exit 0.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /** Writes for suggestions and votes; each runs inside the caller's `database.write()` transaction. */
 import { gameKey, libraryKey } from '@queuecrew/shared';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { constraintCode, schema, type Tx } from '../../db/client.ts';
 import { notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -81,17 +81,19 @@ export async function deleteSuggestionRow(tx: Tx, suggestionId: string): Promise
   await tx.delete(schema.suggestions).where(eq(schema.suggestions.id, suggestionId));
 }
 
+/**
+ * The vote path's two writes in plain SQL: a drizzle insert or delete on a transaction handle is built
+ * again for every vote (entity checks, column mapping), which costs more than running it.
+ * `created_at` is milliseconds, as the column's timestamp_ms mode stores it.
+ */
 export async function insertVote(tx: Tx, suggestionId: string, userId: string, now: Date): Promise<void> {
-  await tx.insert(schema.votes).values({ suggestionId, userId, createdAt: now });
+  await tx.run(sql`INSERT INTO votes (suggestion_id, user_id, created_at) VALUES (${suggestionId}, ${userId}, ${now.getTime()})`);
 }
 
 /** True when there was a vote to take back. */
 export async function deleteVote(tx: Tx, suggestionId: string, userId: string): Promise<boolean> {
-  const rows = await tx
-    .delete(schema.votes)
-    .where(and(eq(schema.votes.suggestionId, suggestionId), eq(schema.votes.userId, userId)))
-    .returning({ userId: schema.votes.userId });
-  return rows.length === 1;
+  const result = await tx.run(sql`DELETE FROM votes WHERE suggestion_id = ${suggestionId} AND user_id = ${userId}`);
+  return result.rowsAffected === 1;
 }
 
 /** A unique or primary-key violation: the row the caller wanted to add already exists. */

@@ -7,7 +7,7 @@
  */
 import { drizzle } from 'drizzle-orm/libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { schema, type Database } from '../../db/client.ts';
+import { schema, WriteQueue, type Database } from '../../db/client.ts';
 import type { GroupEvent } from '../../lib/hub.ts';
 import { createTestApp, type TestApp } from '../../test/create-test-app.ts';
 import { createUser, type TestUser } from '../../test/factories.ts';
@@ -24,7 +24,8 @@ const events: GroupEvent[] = [];
 /** Reads and writes through @libsql/client, as `openDatabase()` does for a `libsql://` URL. */
 function officialClientDatabase(database: Database): Database {
   const db = drizzle(database.client, { schema });
-  return { ...database, db, write: (fn) => db.transaction(fn, { behavior: 'immediate' }) };
+  const queue = new WriteQueue(db, { onJobError: () => {}, onBusy: async () => {}, onGroupFailed: () => {} });
+  return { ...database, db, write: (fn) => queue.push(fn), pendingWrites: () => queue.pending };
 }
 
 describe.each(['statement-caching client', '@libsql/client over a file: URL'])('vote access in one statement (%s)', (mode) => {
