@@ -95,6 +95,11 @@ export interface Database {
   filePath: string | undefined;
   /** Called for every failed write transaction that is a database error (not an AppError): metrics hook. */
   onError?: (kind: 'busy' | 'constraint' | 'other') => void;
+  /**
+   * Called synchronously right after every write transaction settles (committed or not), before the
+   * caller's code runs again: the read caches recheck the database before their next answer.
+   */
+  onCommit?: () => void;
 }
 
 export function localPath(url: string): string | undefined {
@@ -167,8 +172,11 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       return mutex.run(async () => {
         try {
-          return await writerDb.transaction(fn, { behavior: 'immediate' });
+          const result = await writerDb.transaction(fn, { behavior: 'immediate' });
+          database.onCommit?.();
+          return result;
         } catch (e) {
+          database.onCommit?.();
           if (!isApplicationError(e)) database.onError?.(isBusyError(e) ? 'busy' : constraintCode(e) ? 'constraint' : 'other');
           if (isBusyError(e)) {
             logger.error({ err: e }, 'database busy: write refused');
