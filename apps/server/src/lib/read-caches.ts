@@ -177,26 +177,41 @@ export interface CachedSession {
   disabledAt: Date | null;
 }
 
-/** What is kept per group: its row, its members' roles, and per day its stored night and results. */
+/** What is kept per group: its row, its members' roles, and per day its stored night. */
 interface GroupEntry {
   row: GroupRow | undefined;
   roles: Lru<string, Role>;
   /** null: no stored night (the virtual one is computed per request, it depends on the clock). */
   nights: Lru<string, NightRow | null>;
-  results: Lru<string, unknown>;
+}
+
+/** An answer belongs to the group entry it was stored in: once that entry is dropped, the answer is a miss. */
+interface Answer {
+  owner: GroupEntry;
+  value: unknown;
 }
 
 const MAX_USERS = 5_000;
 const MAX_SESSIONS_PER_USER = 16;
 const MAX_GROUPS = 2_000;
 const MAX_MEMBERS_PER_GROUP = 1_000;
-const MAX_DAYS_PER_GROUP = 32;
+const MAX_NIGHTS_PER_GROUP = 32;
+/** Results answers of all groups together (≈ 10–20 KB each for a day of 50 suggestions). */
+const MAX_ANSWERS = 1_000;
+
+/** Cached rows and answers are shared by every request: frozen, so that no caller can change them. */
+function frozen<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value) || value instanceof Date) return value;
+  for (const v of Object.values(value)) frozen(v);
+  return Object.freeze(value);
+}
 
 /** The caches and their change feed: one per process (services.caches). */
 export class ReadCaches {
   readonly feed: ChangeFeed;
   readonly #sessions = new Lru<string, Lru<string, CachedSession>>(MAX_USERS);
   readonly #groups = new Lru<string, GroupEntry>(MAX_GROUPS);
+  readonly #answers = new Lru<string, Answer>(MAX_ANSWERS);
 
   constructor(database: () => Database) {
     this.feed = new ChangeFeed(database);
@@ -204,6 +219,7 @@ export class ReadCaches {
       if (scope === null) {
         this.#sessions.clear();
         this.#groups.clear();
+        this.#answers.clear();
       } else if (scope.startsWith('u:')) this.#sessions.delete(scope.slice(2));
       else if (scope.startsWith('g:')) this.#groups.delete(scope.slice(2));
     });
@@ -212,7 +228,7 @@ export class ReadCaches {
   // Sessions, by user (so that a change to the user or any of their sessions drops them all).
 
   session(userId: string, sessionId: string): CachedSession | undefined {
-    return this.#sessions.peek(userId)?.get(sessionId);
+    return this.#sessions.get(userId)?.get(sessionId);
   }
 
   storeSession(sessionId: string, value: CachedSession, tick: number): void {
@@ -231,12 +247,7 @@ export class ReadCaches {
     if (!this.feed.isFresh(`g:${groupId}`, tick)) return undefined;
     let e = this.#groups.get(groupId);
     if (!e) {
-      e = {
-        row: undefined,
-        roles: new Lru(MAX_MEMBERS_PER_GROUP),
-        nights: new Lru(MAX_DAYS_PER_GROUP),
-        results: new Lru(MAX_DAYS_PER_GROUP * 2),
-      };
+      e = { row: undefined, roles: new Lru(MAX_MEMBERS_PER_GROUP), nights: new Lru(MAX_NIGHTS_PER_GROUP) };
       this.#groups.set(groupId, e);
     }
     return e;
@@ -244,8 +255,8 @@ export class ReadCaches {
 
   /** The member's role and the group's row, when both are cached. */
   memberWithGroup(groupId: string, userId: string): { role: Role; group: GroupRow } | undefined {
-    const e = this.#groups.peek(groupId);
-    const role = e?.roles.peek(userId);
+    const e = this.#groups.get(groupId);
+    const role = e?.roles.get(userId);
     return e?.row && role ? { role, group: e.row } : undefined;
   }
 
@@ -260,7 +271,7 @@ export class ReadCaches {
   storeMemberWithGroup(group: GroupRow, userId: string, role: Role, tick: number): void {
     const e = this.#entry(group.id, tick);
     if (!e) return;
-    e.row = group;
+    e.row = frozen(group);
     e.roles.set(userId, role);
   }
 
@@ -270,15 +281,17 @@ export class ReadCaches {
   }
 
   storeNight(groupId: string, day: string, night: NightRow | null, tick: number): void {
-    this.#entry(groupId, tick)?.nights.set(day, night);
+    this.#entry(groupId, tick)?.nights.set(day, frozen(night));
   }
 
   /** A cached answer for `key` within the group (e.g. results of a day, in a given night state). */
   answer<T>(groupId: string, key: string): T | undefined {
-    return this.#groups.peek(groupId)?.results.peek(key) as T | undefined;
+    const a = this.#answers.get(`${groupId}|${key}`);
+    return a && a.owner === this.#groups.peek(groupId) ? (a.value as T) : undefined;
   }
 
   storeAnswer(groupId: string, key: string, value: unknown, tick: number): void {
-    this.#entry(groupId, tick)?.results.set(key, value);
+    const owner = this.#entry(groupId, tick);
+    if (owner) this.#answers.set(`${groupId}|${key}`, { owner, value: frozen(value) });
   }
 }
