@@ -71,6 +71,8 @@ export class ChangeFeed {
   /** The last `*` sequence value read; -1 before the first read. */
   #seq = -1;
   #dataVersion = -1;
+  /** Which connection of the read client `#dataVersion` was read on (values of two connections do not compare). */
+  #connection = -1;
   #dirty = true;
   /** Requests (Hono contexts) already synced since the last commit of this process. */
   #synced = new WeakSet<object>();
@@ -111,14 +113,15 @@ export class ChangeFeed {
     const { db } = this.database();
     const client = db.$client as Client;
     if (client instanceof CachedSqliteClient) {
-      const dv = Number((await client.execute('PRAGMA data_version')).rows[0]![0]);
-      if (!this.#dirty && dv === this.#dataVersion && this.#seq >= 0) {
+      const { connection, version } = client.dataVersion();
+      if (!this.#dirty && version === this.#dataVersion && connection === this.#connection && this.#seq >= 0) {
         if (request) this.#synced.add(request);
         return;
       }
       this.#dirty = false;
       await this.#read(client);
-      this.#dataVersion = dv;
+      this.#dataVersion = version;
+      this.#connection = connection;
     } else {
       this.#dirty = false;
       await this.#read(client);

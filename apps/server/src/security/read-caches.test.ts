@@ -12,6 +12,7 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { openDatabase, schema, type Database } from '../db/client.ts';
+import type { CachedSqliteClient } from '../db/sqlite-client.ts';
 import { loadConfig } from '../env.ts';
 import { createLogger } from '../lib/logger.ts';
 import { createServices } from '../services.ts';
@@ -244,6 +245,25 @@ describe.each(['embedded file', '@libsql/client over a file: URL'])('read caches
       });
       expect(back.status).toBe(200);
     });
+  });
+});
+
+describe('data_version of the read connection', () => {
+  it('moves when another connection commits, and only then', async () => {
+    const t = await createTestApp();
+    try {
+      const reader = t.services.database.db.$client as unknown as CachedSqliteClient;
+      const first = reader.dataVersion();
+      expect(Number.isSafeInteger(first.version)).toBe(true);
+      expect(reader.dataVersion()).toEqual(first);
+      await createUser(t);
+      const after = reader.dataVersion();
+      expect(after.connection).toBe(first.connection);
+      expect(after.version).not.toBe(first.version);
+      expect(reader.dataVersion()).toEqual(after);
+    } finally {
+      await t.close();
+    }
   });
 });
 
