@@ -175,10 +175,11 @@ export const removeVote: RouteHandler<typeof routes.removeVote, AppEnv> = async 
 export const getResults: RouteHandler<typeof routes.getResults, AppEnv> = async (c) => {
   const { groupId } = c.req.valid('param');
   const { date } = c.req.valid('query');
-  const tick = c.get('services').caches.feed.tick;
+  const services = c.get('services');
+  const tick = services.caches.feed.tick;
   const { group } = await memberAndGroup(c, groupId);
   const day = date ?? todayOf(c, group);
-  return c.json(await cachedResults(c, group, day, tick), 200);
+  return c.json(await cachedResults(services, group, day, tick), 200);
 };
 
 function daysBetween(from: string, to: string): number {

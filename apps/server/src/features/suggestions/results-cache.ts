@@ -7,15 +7,14 @@
  * and from it whether results are hidden. The answer is kept per night status and hidden flag, so a
  * night that closes, or results that become visible, never reuse an answer of the other state.
  */
-import type { Context } from 'hono';
-import type { AppEnv } from '../../lib/context.ts';
+import type { Services } from '../../lib/context.ts';
 import { findNight, resultsHidden, virtualNight, type NightRow } from '../nights/index.ts';
 import type { GroupRow } from '../groups/index.ts';
 import { resultsFor, type ResultsDto } from './data.ts';
 
 /** The stored night of `day`, or the virtual one; the stored one (or its absence) is cached. */
-async function nightOf(c: Context<AppEnv>, group: GroupRow, day: string, tick: number): Promise<NightRow> {
-  const { caches, database, clock } = c.get('services');
+async function nightOf(services: Services, group: GroupRow, day: string, tick: number): Promise<NightRow> {
+  const { caches, database, clock } = services;
   let stored = caches.night(group.id, day);
   if (stored === undefined) {
     stored = (await findNight(database.db, group.id, day)) ?? null;
@@ -25,12 +24,13 @@ async function nightOf(c: Context<AppEnv>, group: GroupRow, day: string, tick: n
 }
 
 /**
- * The results of `day` for a member of `group`. `tick` is the caches' stamp taken before the group was
- * read: nothing read after a change the caches have not yet dropped is stored.
+ * The results of `day` for a member of `group` (the caller checked the membership). `tick` is the
+ * caches' stamp taken before the group was read: nothing read after a change the caches have not yet
+ * dropped is stored.
  */
-export async function cachedResults(c: Context<AppEnv>, group: GroupRow, day: string, tick: number): Promise<ResultsDto> {
-  const { caches, database } = c.get('services');
-  const night = await nightOf(c, group, day, tick);
+export async function cachedResults(services: Services, group: GroupRow, day: string, tick: number): Promise<ResultsDto> {
+  const { caches, database } = services;
+  const night = await nightOf(services, group, day, tick);
   const hidden = resultsHidden(group, night);
   const key = `${day}|${night.status}|${hidden ? 'hidden' : 'shown'}`;
   const hit = caches.answer<ResultsDto>(group.id, key);
