@@ -248,6 +248,41 @@ describe.each(['embedded file', '@libsql/client over a file: URL'])('read caches
   });
 });
 
+describe('a value read before a change is not stored after the change was seen', () => {
+  it('storeRole / storeSession with a stamp older than the drop are ignored', async () => {
+    const t = await createTestApp();
+    try {
+      const owner = await createUser(t);
+      const group = await createGroup(t, owner, { name: 'Race', timezone: 'UTC' });
+      const { caches } = t.services;
+      await caches.feed.sync();
+      // A reader takes its stamp and reads the row…
+      const stamp = caches.feed.tick;
+      // …meanwhile the membership and the session change and the caches see it…
+      await t.services.database.client.execute({ sql: "UPDATE memberships SET role = 'owner' WHERE group_id = ?", args: [group.id] });
+      await t.services.database.client.execute({
+        sql: 'UPDATE sessions SET revoked_at = ? WHERE user_id = ?',
+        args: [Date.now(), owner.id],
+      });
+      await caches.feed.sync();
+      // …then the reader stores what it read before: refused, both times.
+      caches.storeRole(group.id, owner.id, 'owner', stamp);
+      expect(caches.role(group.id, owner.id)).toBeUndefined();
+      caches.storeSession(
+        's',
+        { userId: owner.id, revokedAt: null, expiresAt: new Date(Date.now() + 60_000), lastUsedAt: new Date(), disabledAt: null },
+        stamp,
+      );
+      expect(caches.session(owner.id, 's')).toBeUndefined();
+      // A read that starts after the drop is stored.
+      caches.storeRole(group.id, owner.id, 'owner', caches.feed.tick);
+      expect(caches.role(group.id, owner.id)).toBe('owner');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('data_version of the read connection', () => {
   it('moves when another connection commits, and only then', async () => {
     const t = await createTestApp();
