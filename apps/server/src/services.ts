@@ -13,6 +13,7 @@ import { createMetrics } from './lib/metrics.ts';
 import { Redis } from 'ioredis';
 import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore, type RateLimitStore } from './lib/rate-limit.ts';
 import { systemClock } from './lib/clock.ts';
+import { ReadCaches } from './lib/read-caches.ts';
 
 /** The interface lives beside AppEnv (lib/context.ts), so that lib/ never imports this entry module. */
 export type { Services };
@@ -44,7 +45,7 @@ export function createServices(
   const metrics = extra.metrics ?? createMetrics();
   // Failed write transactions show up as queuecrew_db_errors_total{kind}: busy is the one to alert on.
   database.onError = (kind) => metrics.dbErrors.inc({ kind });
-  return {
+  const services: Services = {
     hub: extra.hub ?? new InMemoryHub(),
     metrics,
     rateLimiter: extra.rateLimiter ?? new RateLimiter(createRateLimitStore(config, logger), config.rateLimits, metrics, logger),
@@ -54,5 +55,9 @@ export function createServices(
     logger,
     fieldCipher: new FieldCipher(config.fieldEncryption.key, config.fieldEncryption.previousKeys),
     tokens: new TokenService(config.session.secret, config.session.previousSecrets, config.appUrl, config.session.accessTtlSeconds),
+    // The caches read `services.database` when they look, so a swapped database is the one checked.
+    caches: new ReadCaches(() => services.database),
   };
+  database.onCommit = () => services.caches.feed.markDirty();
+  return services;
 }

@@ -55,6 +55,8 @@ export interface WriteQueueHooks {
   onBusy: (e: unknown) => Promise<void>;
   /** A group of several writes failed as a whole. */
   onGroupFailed: (e: unknown, jobs: number) => void;
+  /** The group's transaction settled (committed or not), before any of its promises is settled. */
+  afterTransaction?: () => void;
 }
 
 const SAVEPOINT = sql.raw('SAVEPOINT qc_write');
@@ -117,9 +119,11 @@ export class WriteQueue {
         { behavior: 'immediate' },
       );
     } catch (e) {
+      this.hooks.afterTransaction?.();
       await this.#fail(group, outcomes, e);
       return;
     }
+    this.hooks.afterTransaction?.();
     // Committed. Every write is answered now, in order.
     group.forEach((job, i) => {
       const outcome = outcomes[i]!;
@@ -229,6 +233,11 @@ export interface Database {
   filePath: string | undefined;
   /** Called for every failed write transaction that is a database error (not an AppError): metrics hook. */
   onError?: (kind: 'busy' | 'constraint' | 'other') => void;
+  /**
+   * Called synchronously right after every write transaction settles (committed or not), before the
+   * caller's code runs again: the read caches recheck the database before their next answer.
+   */
+  onCommit?: () => void;
 }
 
 export function localPath(url: string): string | undefined {
@@ -310,6 +319,8 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
       }
     },
     onGroupFailed: (e, jobs) => logger.error({ err: e, jobs }, 'grouped write failed: every write in it was refused'),
+    // The read caches recheck the database before their next answer (lib/read-caches.ts).
+    afterTransaction: () => database.onCommit?.(),
   });
   const database: Database = {
     db,

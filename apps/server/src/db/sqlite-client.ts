@@ -218,6 +218,15 @@ class Connection {
     }
   }
 
+  /** `PRAGMA data_version` of this connection, without building a result set (read per request by lib/read-caches.ts). */
+  dataVersion(): number {
+    this.#dataVersion ??= this.db.prepare('PRAGMA data_version').raw(true);
+    const version = Number((this.#dataVersion.get() as unknown[])[0]);
+    if (!Number.isSafeInteger(version)) throw new LibsqlError(`PRAGMA data_version answered ${version}`, 'SQLITE_ERROR');
+    return version;
+  }
+  #dataVersion: Stmt | undefined;
+
   close(): void {
     this.#cache.clear();
     try {
@@ -409,6 +418,22 @@ export class CachedSqliteClient implements Client {
   async sync(): Promise<never> {
     throw new LibsqlError('sync() is for embedded replicas; this client opens a local file only', 'SYNC_NOT_SUPPORTED');
   }
+
+  /**
+   * Changes when another connection commits to the file (SQLite's `PRAGMA data_version`). Comparable
+   * only between calls on the same connection: `connection` counts the connections opened, so a
+   * caller can tell when `reconnect()` replaced it.
+   */
+  dataVersion(): { connection: number; version: number } {
+    const conn = this.#connection();
+    if (conn !== this.#versioned) {
+      this.#versioned = conn;
+      this.#connections++;
+    }
+    return { connection: this.#connections, version: conn.dataVersion() };
+  }
+  #versioned: Connection | null = null;
+  #connections = 0;
 
   /** Drops the connection (and its statements); the next call opens a fresh one. */
   reconnect(): void {

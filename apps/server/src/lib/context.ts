@@ -11,6 +11,7 @@ import type { Hub } from './hub.ts';
 import type { Metrics } from './metrics.ts';
 import type { TokenService } from './tokens.ts';
 import type { RateLimiter, RateLimitState } from './rate-limit.ts';
+import type { ReadCaches } from './read-caches.ts';
 
 export interface AuthInfo {
   userId: string;
@@ -46,4 +47,6 @@ export interface Services {
   clock: Clock;
   /** Rate limits and sign-in lockout (memory, or Redis when REDIS_URL is set, so instances share counters). */
   rateLimiter: RateLimiter;
+  /** Sessions, memberships, groups, nights and results kept in memory, checked against the database per request. */
+  caches: ReadCaches;
 }

@@ -21,8 +21,9 @@ export class TokenService {
    * Hot-path optimisation (bench/README.md): HMAC verification through WebCrypto costs about a
    * millisecond and a thread-pool hop per request. A token string that verified once is the same
    * token, so its claims are remembered until its own `exp`. This skips only the signature check:
-   * the session row is still read on every request (authenticate()), so logout and revocation take
-   * effect at once, and a process restart (e.g. a key rotation) starts with an empty cache.
+   * the session is still checked on every request (authenticate(), through the read caches that
+   * recheck the database before each answer), so logout and revocation take effect at once, and a
+   * process restart (e.g. a key rotation) starts with an empty cache.
    */
   readonly #verified = new Map<string, { claims: AccessClaims; expMs: number }>();
   constructor(

@@ -4,6 +4,6 @@ import { authenticate, readAccessToken } from '../features/auth/index.ts';
 import type { AppEnv } from '../lib/context.ts';
 
 export const session = createMiddleware<AppEnv>(async (c, next) => {
-  c.set('auth', await authenticate(c.get('services'), readAccessToken(c)));
+  c.set('auth', await authenticate(c.get('services'), readAccessToken(c), c));
   return next();
 });

@@ -149,6 +149,22 @@ export const appSettings = sqliteTable('app_settings', {
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
 });
 
+/**
+ * Change counters for the in-process caches (apps/server/src/db/change-feed.ts). Triggers of migration
+ * 0007 bump, in the same transaction as the change itself, the row `*` (a database-wide sequence) and
+ * set the row of the scope that changed to the new sequence value: `u:<user id>` for a user's account
+ * and sessions, `g:<group id>` for a group, its memberships and everything its results are made of.
+ * A reader learns every scope changed since it last looked with one indexed query (`version > ?`).
+ */
+export const cacheVersions = sqliteTable(
+  'cache_versions',
+  {
+    scope: text('scope').primaryKey(),
+    version: integer('version').notNull(),
+  },
+  (t) => [index('cache_versions_version_idx').on(t.version)],
+);
+
 export const groups = sqliteTable('groups', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),

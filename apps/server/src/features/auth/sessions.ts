@@ -157,14 +157,27 @@ const sessionLookup = preparedFor((db) =>
 );
 
 /**
- * Resolves an access token to a live session of an enabled user, reading the database every time so
- * that logout, revocation, disabling and deletion take effect at once.
+ * Resolves an access token to a live session of an enabled user. The session row and the user's
+ * disabled flag come from the read caches (lib/read-caches.ts), which drop a user's entries when that
+ * user or any of their sessions changes in the database — checked before every answer — so logout,
+ * revocation, disabling and deletion take effect at once, whoever wrote them. `request` (the Hono
+ * context) lets the caches check the database once per request.
  */
-export async function authenticate(services: Services, token: string | undefined): Promise<AuthInfo | undefined> {
+export async function authenticate(services: Services, token: string | undefined, request?: object): Promise<AuthInfo | undefined> {
   if (!token) return undefined;
   const claims = await services.tokens.verify(token);
   if (!claims) return undefined;
-  const row = await sessionLookup(services.database.db).get({ sessionId: claims.sessionId, userId: claims.userId });
-  if (!row || row.disabledAt !== null || !isSessionLive(row.session, services.config)) return undefined;
+  const { caches } = services;
+  await caches.feed.sync(request);
+  let session = caches.session(claims.userId, claims.sessionId);
+  if (!session) {
+    const tick = caches.feed.tick;
+    const row = await sessionLookup(services.database.db).get({ sessionId: claims.sessionId, userId: claims.userId });
+    if (!row) return undefined;
+    const { revokedAt, expiresAt, lastUsedAt } = row.session;
+    session = { userId: claims.userId, revokedAt, expiresAt, lastUsedAt, disabledAt: row.disabledAt };
+    caches.storeSession(claims.sessionId, session, tick);
+  }
+  if (session.disabledAt !== null || !isSessionLive(session, services.config)) return undefined;
   return { userId: claims.userId, sessionId: claims.sessionId };
 }

@@ -1,6 +1,8 @@
 /**
- * Who may do what in a group. The role is read from the memberships row on every request (never from
- * the token), so a demotion or removal takes effect on the very next request. A non-member learns
+ * Who may do what in a group. The role comes from the memberships row (never from the token), through
+ * the read caches (lib/read-caches.ts), which drop a group's entries whenever its memberships or the
+ * group change in the database, checked before every answer: a demotion or removal takes effect on the
+ * very next request. A non-member learns
  * nothing: every group resource answers 404 for them, never 403. A member who lacks the role gets 403
  * and the attempt is written to the security event log.
  */
@@ -38,8 +40,14 @@ const membershipLookup = preparedFor((db) =>
 /** The caller's membership of `groupId`; 401 when signed out, 404 when not a member or no such group. */
 export async function requireMember(c: Context<AppEnv>, groupId: string): Promise<Membership> {
   const auth = requireUser(c);
-  const row = await membershipLookup(c.get('services').database.db).get({ groupId, userId: auth.userId });
+  const { caches, database } = c.get('services');
+  await caches.feed.sync(c);
+  const role = caches.role(groupId, auth.userId);
+  if (role) return { groupId, userId: auth.userId, role };
+  const tick = caches.feed.tick;
+  const row = await membershipLookup(database.db).get({ groupId, userId: auth.userId });
   if (!row) throw notFound('This group');
+  caches.storeRole(groupId, auth.userId, row.role, tick);
   return row;
 }
 
@@ -56,9 +64,15 @@ const memberWithGroupLookup = preparedFor((db) =>
 /** `requireMember` and the group itself, read together: same answers (401 signed out, 404 otherwise). */
 export async function requireMemberWithGroup(c: Context<AppEnv>, groupId: string): Promise<{ membership: Membership; group: GroupRow }> {
   const auth = requireUser(c);
-  const row = await memberWithGroupLookup(c.get('services').database.db).get({ groupId, userId: auth.userId });
+  const { caches, database } = c.get('services');
+  await caches.feed.sync(c);
+  const hit = caches.memberWithGroup(groupId, auth.userId);
+  if (hit) return { membership: { groupId, userId: auth.userId, role: hit.role }, group: hit.group };
+  const tick = caches.feed.tick;
+  const row = await memberWithGroupLookup(database.db).get({ groupId, userId: auth.userId });
   if (!row) throw notFound('This group');
   const { group, ...membership } = row;
+  caches.storeMemberWithGroup(group, membership.userId, membership.role, tick);
   return { membership, group };
 }
 

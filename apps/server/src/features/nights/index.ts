@@ -6,10 +6,12 @@ export {
   NightUserSchema,
   nightDto,
   nightDtos,
+  findNight,
   nightOrVirtual,
   parseRounds,
   parseTied,
   resultsHidden,
+  virtualNight,
   type NightDto,
   type NightRow,
 } from './data.ts';

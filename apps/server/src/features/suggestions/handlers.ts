@@ -14,7 +14,6 @@ import {
   hideTally,
   historyFor,
   listSuggestions as listSuggestionRows,
-  resultsFor,
   suggestionDto,
   vetoersOf,
   type Voter,
@@ -33,6 +32,7 @@ import {
   vetoOf,
 } from './mutations.ts';
 import { requireCanDeleteSuggestion, requireOpenNight, requireSuggestionAccess, suggestionNotFound, todayOf } from './policy.ts';
+import { cachedResults } from './results-cache.ts';
 import { requireVoteAccess, votersInTx } from './vote-access.ts';
 import type * as routes from './routes.ts';
 
@@ -175,11 +175,11 @@ export const removeVote: RouteHandler<typeof routes.removeVote, AppEnv> = async 
 export const getResults: RouteHandler<typeof routes.getResults, AppEnv> = async (c) => {
   const { groupId } = c.req.valid('param');
   const { date } = c.req.valid('query');
+  const services = c.get('services');
+  const tick = services.caches.feed.tick;
   const { group } = await memberAndGroup(c, groupId);
   const day = date ?? todayOf(c, group);
-  const { database, clock } = c.get('services');
-  const night = await nightOrVirtual(database.db, group, day, clock.now());
-  return c.json(await resultsFor(database.db, group, night, resultsHidden(group, night)), 200);
+  return c.json(await cachedResults(services, group, day, tick), 200);
 };
 
 function daysBetween(from: string, to: string): number {
