@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { newId } from '../lib/ids.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { lazyChild } from '../lib/logger.ts';
+import { requestHeader } from '../lib/request-headers.ts';
 import { responseHeaders, type HeaderEditor } from '../lib/response-headers.ts';
 import type { Services } from '../services.ts';
 
@@ -28,7 +29,7 @@ function socketIp(c: Context<AppEnv>): string {
  */
 export function clientIp(c: Context<AppEnv>, trustProxy: boolean): string {
   if (trustProxy) {
-    const xff = c.req.header('x-forwarded-for');
+    const xff = requestHeader(c, 'x-forwarded-for');
     const last = xff?.split(',').at(-1)?.trim();
     if (last && isIP(last.replace(/^::ffff:/, ''))) return last.replace(/^::ffff:/, '');
   }
@@ -37,7 +38,7 @@ export function clientIp(c: Context<AppEnv>, trustProxy: boolean): string {
 
 /** Sets this request's id, client IP and (lazy) logger in the context; returns the id. */
 export function beginRequest(c: Context<AppEnv>, services: Services): string {
-  const incoming = c.req.header('x-request-id');
+  const incoming = requestHeader(c, 'x-request-id');
   const id = incoming && INCOMING_ID.test(incoming) && services.config.trustProxy ? incoming : newId();
   c.set('requestId', id);
   c.set('ip', clientIp(c, services.config.trustProxy));
