@@ -25,6 +25,7 @@ import type { Realtime } from './features/realtime/index.ts';
 import type { AppEnv } from './lib/context.ts';
 import { AppError, errorResponse, notFound } from './lib/errors.ts';
 import { headerBodyLimit } from './middleware/body-limit.ts';
+import { chain } from './middleware/chain.ts';
 import { edge } from './middleware/edge.ts';
 import { originCheck } from './middleware/origin-check.ts';
 import { requireJson } from './middleware/require-json.ts';
@@ -47,24 +48,27 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
   // 2b. HTTP metrics (latency, count by route pattern and status) wrap the rest for the same reason.
   // 3. Security headers on every response, error responses included.
   app.use(edge(services));
+  // 4–8, one middleware on /api/* (middleware/chain.ts), in this order:
   // 4. Body limit before anything reads the body (413), from the framing headers where they are the truth.
+  // 5. CSRF: refuse cross-site state-changing requests before any work is done for them.
+  // 6. JSON only for bodies (415) before validation tries to parse them.
+  // 7. Who is calling: resolved once, from the database, before any route runs.
+  // 8. Rate limits after the session (per-user budgets need the user), before any handler does work (429).
   app.use(
     '/api/*',
-    headerBodyLimit({
-      maxSize: BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new AppError(413, 'payload_too_large', 'The request body is too large (the limit is 64 KiB).');
-      },
-    }),
+    chain(
+      headerBodyLimit({
+        maxSize: BODY_LIMIT_BYTES,
+        onError: () => {
+          throw new AppError(413, 'payload_too_large', 'The request body is too large (the limit is 64 KiB).');
+        },
+      }),
+      originCheck,
+      requireJson,
+      session,
+      rateLimits,
+    ),
   );
-  // 5. CSRF: refuse cross-site state-changing requests before any work is done for them.
-  app.use('/api/*', originCheck);
-  // 6. JSON only for bodies (415) before validation tries to parse them.
-  app.use('/api/*', requireJson);
-  // 7. Who is calling: resolved once, from the database, before any route runs.
-  app.use('/api/*', session);
-  // 8. Rate limits after the session (per-user budgets need the user), before any handler does work (429).
-  app.use('/api/*', rateLimits);
 
   app.route('/', opsRouter);
   app.route('/api/auth', authRouter);
