@@ -8,11 +8,25 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon, { type Request } from 'autocannon';
 
 export const ROOT = resolve(import.meta.dirname, '..');
+
+/**
+ * The app server as operators run it (`npm start`, scripts/start.mjs): compiled by
+ * scripts/build-server.mjs (built again at every bench start), on plain Node. Returns the node arguments.
+ */
+let built: Promise<string[]> | undefined;
+export function appServerArgs(): Promise<string[]> {
+  return (built ??= import(join(ROOT, 'scripts/build-server.mjs')).then(
+    async (m: { buildServer: () => Promise<void>; SERVER_NODE_ARGS: string[] }) => {
+      await m.buildServer();
+      return m.SERVER_NODE_ARGS;
+    },
+  ));
+}
 
 export interface LoadOptions {
   /** Path on the app server, e.g. `/api/groups/<id>/results`. */

@@ -17,7 +17,16 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import './cases/index.ts';
-import { ROOT, registeredCases, registerServerPid, runLoad, type AppFixture, type FigureResult, type LoadResult } from './registry.ts';
+import {
+  appServerArgs,
+  ROOT,
+  registeredCases,
+  registerServerPid,
+  runLoad,
+  type AppFixture,
+  type FigureResult,
+  type LoadResult,
+} from './registry.ts';
 
 const RUN_DEADLINE_MS = 10 * 60_000;
 const SUGGESTIONS = 50;
@@ -37,13 +46,8 @@ const profile = process.argv.includes('--profile');
 const children: ChildProcess[] = [];
 const cleanups: Array<() => void> = [];
 
-function tsxChild(
-  script: string,
-  env: Record<string, string | undefined>,
-  stdout: 'pipe' | 'ignore',
-  nodeArgs: string[] = [],
-): ChildProcess {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+function nodeChild(args: string[], env: Record<string, string | undefined>, stdout: 'pipe' | 'ignore'): ChildProcess {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env['PATH'], ...env },
     stdio: ['ignore', stdout, 'inherit'],
@@ -53,7 +57,7 @@ function tsxChild(
 }
 
 async function startBaseline(): Promise<string> {
-  const child = tsxChild('bench/baseline-server.ts', {}, 'pipe');
+  const child = nodeChild(['--import', 'tsx', 'bench/baseline-server.ts'], {}, 'pipe');
   const port = await new Promise<string>((res, rej) => {
     createInterface({ input: child.stdout! }).once('line', res);
     child.once('exit', (code) => rej(new Error(`baseline server exited (${code})`)));
@@ -70,9 +74,11 @@ async function startApp(): Promise<string> {
   const url = `http://127.0.0.1:${port}`;
   const secret = () => randomBytes(32).toString('base64url');
   const vapid = generateVapidKeys();
-  // Production mode, as operators run it; rate limits off, or the bench would measure the limiter's 429s.
-  const child = tsxChild(
-    'apps/server/src/index.ts',
+  // Production mode and the compiled server, as operators run it (npm start); rate limits off, or the
+  // bench would measure the limiter's 429s.
+  const profileArgs = profile ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/results/profiles')] : [];
+  const child = nodeChild(
+    [...profileArgs, ...(await appServerArgs())],
     {
       NODE_ENV: 'production',
       PORT: String(port),
@@ -92,7 +98,6 @@ async function startApp(): Promise<string> {
       LOG_LEVEL: 'info',
     },
     'ignore',
-    profile ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/results/profiles')] : [],
   );
   if (child.pid !== undefined) registerServerPid(url, child.pid);
   const exited = new Promise<never>((_, rej) => child.once('exit', (code) => rej(new Error(`QueueCrew exited (${code}) during start`))));

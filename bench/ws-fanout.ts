@@ -1,8 +1,8 @@
 /**
  * Fan-out of one vote to 1,000 subscribed sockets.
  *
- * - QueueCrew: the real server (apps/server/src/index.ts) in a child process on 127.0.0.1, default
- *   settings, in-process hub. 50 users × 20 sockets (the per-user cap) = 1,000 sockets subscribed to one
+ * - QueueCrew: the real server as `npm start` runs it (compiled, plain Node, production mode) in a child
+ *   process on 127.0.0.1, in-process hub. 50 users × 20 sockets (the per-user cap) = 1,000 sockets subscribed to one
  *   group. Each round the owner approves/withdraws a vote over HTTP; latency = from sending that request
  *   to each socket receiving `vote_updated` (so it includes the HTTP request, the database write and the
  *   tally query, then the fan-out).
@@ -16,7 +16,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { generateVapidKeys } from '../apps/server/src/env.ts';
 import { freePort } from '../apps/server/src/test/processes.ts';
+import { appServerArgs } from './registry.ts';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -180,12 +183,23 @@ async function main(): Promise<FanoutResult> {
   const children: ChildProcess[] = [];
   const sockets: WebSocket[] = [];
   try {
-    const server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'apps/server/src/index.ts')], {
+    // As operators run it (npm start): the compiled server, production mode, its own secrets.
+    const secret = () => randomBytes(32).toString('base64url');
+    const vapid = generateVapidKeys();
+    const server = spawn(process.execPath, await appServerArgs(), {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'inherit'],
       env: {
         ...process.env,
-        NODE_ENV: 'test',
+        NODE_ENV: 'production',
+        DATABASE_ENCRYPTION_KEY: secret(),
+        SESSION_SECRET: secret(),
+        FIELD_ENCRYPTION_KEY: secret(),
+        BACKUP_KEY: secret(),
+        METRICS_TOKEN: secret(),
+        VAPID_PUBLIC_KEY: vapid.publicKey,
+        VAPID_PRIVATE_KEY: vapid.privateKey,
+        VAPID_SUBJECT: 'mailto:bench@queuecrew.test',
         PORT: String(port),
         HOST: '127.0.0.1',
         APP_URL: origin,

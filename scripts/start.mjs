@@ -26,6 +26,16 @@ if (!process.env.WEB_DIST_DIR && (!existsSync(distIndex) || newest(join(web, 'sr
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps/server/src/index.ts')], { cwd: root, stdio: 'inherit' });
+// The server runs compiled (scripts/build-server.mjs): plain Node, no TypeScript loader in the process.
+const serverBuild = join(root, 'apps/server/build/index.mjs');
+const serverSources = [join(root, 'apps/server/src'), join(root, 'packages/shared/src')];
+const builtAt = existsSync(serverBuild) ? statSync(serverBuild).mtimeMs : 0;
+const { buildServer, SERVER_NODE_ARGS } = await import('./build-server.mjs');
+if (serverSources.some((dir) => newest(dir) > builtAt) || statSync(join(root, 'apps/server/package.json')).mtimeMs > builtAt) {
+  console.log('Building the server…');
+  await buildServer();
+}
+
+const child = spawn(process.execPath, SERVER_NODE_ARGS, { cwd: root, stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -23,13 +23,11 @@ import { usersRouter } from './features/users/router.ts';
 import type { Realtime } from './features/realtime/index.ts';
 import type { AppEnv } from './lib/context.ts';
 import { AppError, errorResponse, notFound } from './lib/errors.ts';
-import { accessLog } from './middleware/access-log.ts';
 import { headerBodyLimit } from './middleware/body-limit.ts';
-import { httpMetrics } from './middleware/http-metrics.ts';
+import { chain } from './middleware/chain.ts';
+import { edge } from './middleware/edge.ts';
 import { originCheck } from './middleware/origin-check.ts';
-import { requestId } from './middleware/request-id.ts';
 import { requireJson } from './middleware/require-json.ts';
-import { securityHeaders } from './middleware/security-headers.ts';
 import { session } from './middleware/session.ts';
 import { rateLimits } from './middleware/rate-limits.ts';
 import { DOCS_CSS_PATH, docsPage, renderApiReference, type ApiReference } from './lib/docs-page.ts';
@@ -42,37 +40,34 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export function createApp(services: Services, options: { realtime?: Realtime } = {}) {
   const app = new OpenAPIHono<AppEnv>({ strict: false });
 
+  // 0–3, one middleware (middleware/edge.ts), in this order:
   // 0. Services first: everything below reads config, db and logger from the context.
-  app.use(async (c, next) => {
-    c.set('services', services);
-    await next();
-  });
   // 1. Request id + client IP + per-request logger: every later line, log and error carries the id.
-  app.use(requestId);
   // 2. Access log wraps everything else, so it sees the final status, including errors.
-  app.use(accessLog);
   // 2b. HTTP metrics (latency, count by route pattern and status) wrap the rest for the same reason.
-  app.use(httpMetrics);
   // 3. Security headers on every response, error responses included.
-  app.use(securityHeaders);
+  app.use(edge(services));
+  // 4–8, one middleware on /api/* (middleware/chain.ts), in this order:
   // 4. Body limit before anything reads the body (413), from the framing headers where they are the truth.
+  // 5. CSRF: refuse cross-site state-changing requests before any work is done for them.
+  // 6. JSON only for bodies (415) before validation tries to parse them.
+  // 7. Who is calling: resolved once, from the database, before any route runs.
+  // 8. Rate limits after the session (per-user budgets need the user), before any handler does work (429).
   app.use(
     '/api/*',
-    headerBodyLimit({
-      maxSize: BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new AppError(413, 'payload_too_large', 'The request body is too large (the limit is 64 KiB).');
-      },
-    }),
+    chain(
+      headerBodyLimit({
+        maxSize: BODY_LIMIT_BYTES,
+        onError: () => {
+          throw new AppError(413, 'payload_too_large', 'The request body is too large (the limit is 64 KiB).');
+        },
+      }),
+      originCheck,
+      requireJson,
+      session,
+      rateLimits,
+    ),
   );
-  // 5. CSRF: refuse cross-site state-changing requests before any work is done for them.
-  app.use('/api/*', originCheck);
-  // 6. JSON only for bodies (415) before validation tries to parse them.
-  app.use('/api/*', requireJson);
-  // 7. Who is calling: resolved once, from the database, before any route runs.
-  app.use('/api/*', session);
-  // 8. Rate limits after the session (per-user budgets need the user), before any handler does work (429).
-  app.use('/api/*', rateLimits);
 
   app.route('/', opsRouter);
   app.route('/api/auth', authRouter);

@@ -27,8 +27,8 @@ export interface AppEnv {
     auth: AuthInfo | undefined;
     /** Client IP address (X-Forwarded-For only when TRUST_PROXY is on). */
     ip: string;
-    /** CSP nonce for HTML responses. */
-    cspNonce: string;
+    /** CSP nonce for HTML responses (made on first use: middleware/security-headers.ts cspNonceOf). */
+    cspNonce: string | undefined;
     /** The rate-limit rules this request counted against (for the `RateLimit` response headers). */
     rateLimits: RateLimitState[] | undefined;
   };

@@ -4,15 +4,32 @@
  * Hono's route index points at the responding handler, so ids never become label values (unbounded
  * cardinality). Unmatched paths fall into the catch-all patterns ('/api/*', '*').
  */
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
 import type { AppEnv } from '../lib/context.ts';
 
+type Labels = { method: string; route: string; status: string };
+/** One labels object per series, reused: prom-client only reads it. Bounded by methods × route patterns × statuses. */
+const seriesLabels = new Map<string, Labels>();
+
+function labelsFor(method: string, route: string, status: number): Labels {
+  const key = `${method} ${status} ${route}`;
+  let labels = seriesLabels.get(key);
+  if (!labels) seriesLabels.set(key, (labels = { method, route, status: String(status) }));
+  return labels;
+}
+
+/** Counts a finished request and observes its latency (`seconds`) under its route pattern. */
+export function recordHttpMetrics(c: Context<AppEnv>, seconds: number, route: string = routePath(c)): void {
+  const { metrics } = c.get('services');
+  const labels = labelsFor(c.req.method, route || 'unmatched', c.res.status);
+  metrics.httpDuration.observe(labels, seconds);
+  metrics.httpRequests.inc(labels);
+}
+
 export const httpMetrics = createMiddleware<AppEnv>(async (c, next) => {
   const start = performance.now();
   await next();
-  const { metrics } = c.get('services');
-  const labels = { method: c.req.method, route: routePath(c) || 'unmatched', status: String(c.res.status) };
-  metrics.httpDuration.observe(labels, (performance.now() - start) / 1000);
-  metrics.httpRequests.inc(labels);
+  recordHttpMetrics(c, (performance.now() - start) / 1000);
 });

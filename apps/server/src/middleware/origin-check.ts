@@ -13,6 +13,7 @@ import { createMiddleware } from 'hono/factory';
 import { AppError } from '../lib/errors.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { loggablePath } from '../lib/logger.ts';
+import { requestHeader } from '../lib/request-headers.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -36,11 +37,11 @@ export const originCheck = createMiddleware<AppEnv>(async (c, next) => {
   if (SAFE.has(c.req.method)) return next();
   if (c.req.path === SIGNED_BY_DISCORD) return next();
   const { config } = c.get('services');
-  const origin = c.req.header('origin');
-  const site = c.req.header('sec-fetch-site');
+  const origin = requestHeader(c, 'origin');
+  const site = requestHeader(c, 'sec-fetch-site');
   // Without an Origin header (old browsers, some privacy settings), a Referer still names the page the
   // request came from; a foreign one is refused the same way.
-  const referer = origin === undefined ? c.req.header('referer') : undefined;
+  const referer = origin === undefined ? requestHeader(c, 'referer') : undefined;
   const refererOrigin = referer ? originOf(referer) : undefined;
   const accepted = (o: string) => config.acceptedOrigins.includes(o);
   const seen = origin !== undefined ? originOf(origin) : refererOrigin;
@@ -50,8 +51,8 @@ export const originCheck = createMiddleware<AppEnv>(async (c, next) => {
     origin === undefined &&
     site !== 'same-origin' &&
     refererOrigin === undefined &&
-    c.req.header('cookie') !== undefined &&
-    c.req.header('authorization') === undefined;
+    requestHeader(c, 'cookie') !== undefined &&
+    requestHeader(c, 'authorization') === undefined;
   if (foreign && seen !== undefined && (site === 'same-origin' || site === 'same-site')) {
     // Not another site as far as the browser knows (same-origin or same-site), but an address that is not
     // APP_URL: almost always a configuration mismatch (another port, 127.0.0.1 vs a host name, a proxy).

@@ -9,6 +9,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../lib/context.ts';
 import { sha256 } from '../lib/crypto.ts';
 import { limit, rateLimitHeaders, RULES } from '../lib/rate-limit.ts';
+import { responseHeaders } from '../lib/response-headers.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const INVITE_ACCEPT = /^\/api\/invites\/[^/]+\/accept\/?$/;
@@ -19,7 +20,8 @@ export const rateLimits = createMiddleware<AppEnv>(async (c, next) => {
   // response says where the caller stands. A 429 thrown here carries them on the error itself.
   const states = c.get('rateLimits');
   if (!states?.length || c.res.status === 101) return;
-  for (const [k, v] of Object.entries(rateLimitHeaders(states))) c.res.headers.set(k, v);
+  const headers = responseHeaders(c.res);
+  for (const [k, v] of Object.entries(rateLimitHeaders(states))) headers.set(k, v);
 });
 
 async function applyLimits(c: Context<AppEnv>, next: Next): Promise<void> {

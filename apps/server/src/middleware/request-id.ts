@@ -6,6 +6,9 @@ import type { Context } from 'hono';
 import { newId } from '../lib/ids.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { lazyChild } from '../lib/logger.ts';
+import { requestHeader } from '../lib/request-headers.ts';
+import { responseHeaders, type HeaderEditor } from '../lib/response-headers.ts';
+import type { Services } from '../services.ts';
 
 const INCOMING_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
@@ -26,27 +29,36 @@ function socketIp(c: Context<AppEnv>): string {
  */
 export function clientIp(c: Context<AppEnv>, trustProxy: boolean): string {
   if (trustProxy) {
-    const xff = c.req.header('x-forwarded-for');
+    const xff = requestHeader(c, 'x-forwarded-for');
     const last = xff?.split(',').at(-1)?.trim();
     if (last && isIP(last.replace(/^::ffff:/, ''))) return last.replace(/^::ffff:/, '');
   }
   return socketIp(c).replace(/^::ffff:/, '');
 }
 
-export const requestId = createMiddleware<AppEnv>(async (c, next) => {
-  const services = c.get('services');
-  const incoming = c.req.header('x-request-id');
+/** Sets this request's id, client IP and (lazy) logger in the context; returns the id. */
+export function beginRequest(c: Context<AppEnv>, services: Services): string {
+  const incoming = requestHeader(c, 'x-request-id');
   const id = incoming && INCOMING_ID.test(incoming) && services.config.trustProxy ? incoming : newId();
   c.set('requestId', id);
   c.set('ip', clientIp(c, services.config.trustProxy));
   // Built only if something logs through it: most requests log just their access line (access-log.ts).
   c.set('logger', lazyChild(services.logger, { requestId: id }));
-  c.header('X-Request-Id', id);
+  return id;
+}
+
+/**
+ * Sets `X-Request-Id` on the final response (whatever made it: a handler's own Response, an error
+ * answer). Through `responseHeaders()`, never `c.header()`: on a finished response `c.header()` reads
+ * `bodyUsed`, which turns @hono/node-server's lightweight response into a full WHATWG Response with a
+ * stream body (docs/decisions/096-response-fast-path.md).
+ */
+export function endRequest(c: Context<AppEnv>, id: string, headers: HeaderEditor = responseHeaders(c.res)): void {
+  headers.set('X-Request-Id', id);
+}
+
+export const requestId = createMiddleware<AppEnv>(async (c, next) => {
+  const id = beginRequest(c, c.get('services'));
   await next();
-  // Again on the final response (a handler may return a Response of its own, which drops the header
-  // set above). Through c.res.headers, not c.header(): on a finished response c.header() reads
-  // `bodyUsed`, which turns @hono/node-server's lightweight response into a full WHATWG Response with
-  // a stream body — measured at about a third of the CPU of a small request (bench healthz GET,
-  // docs/decisions/096-response-fast-path.md).
-  c.res.headers.set('X-Request-Id', id);
+  endRequest(c, id);
 });

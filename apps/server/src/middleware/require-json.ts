@@ -2,12 +2,13 @@
 import { createMiddleware } from 'hono/factory';
 import { AppError } from '../lib/errors.ts';
 import type { AppEnv } from '../lib/context.ts';
+import { requestHeader } from '../lib/request-headers.ts';
 
 export const requireJson = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
-  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  const length = c.req.header('content-length');
-  const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+  const type = (requestHeader(c, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const length = requestHeader(c, 'content-length');
+  const hasBody = (length !== undefined && length !== '0') || requestHeader(c, 'transfer-encoding') !== undefined;
   // A declared non-JSON type is refused even when the length is unknown; an undeclared type only with a body.
   if ((type !== '' || hasBody) && type !== 'application/json') {
     throw new AppError(415, 'unsupported_media_type', 'Send the body as JSON with Content-Type: application/json.');

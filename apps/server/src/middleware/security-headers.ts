@@ -2,9 +2,11 @@
  * Security headers on every response, in one place. Hono's secureHeaders() defaults are not enough
  * (HSTS 180 days, no CSP, X-Frame-Options SAMEORIGIN), so the values are spelled out here.
  */
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../lib/context.ts';
 import { randomIdBytes } from '../lib/ids.ts';
+import { responseHeaders, type HeaderEditor } from '../lib/response-headers.ts';
 import { STEAM_COVER_HOST } from '../lib/steam-cdn.ts';
 
 /**
@@ -38,28 +40,34 @@ export function contentSecurityPolicy(nonce: string, connectOrigins: string, htt
 export const SERVICE_WORKER_CSP =
   "default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
+/** The nonce of this response's scripts: made on first use (only HTML pages embed one) and kept for the CSP. */
+export function cspNonceOf(c: Context<AppEnv>): string {
+  let nonce = c.get('cspNonce');
+  if (nonce === undefined) {
+    nonce = randomIdBytes(16).toString('base64');
+    c.set('cspNonce', nonce);
+  }
+  return nonce;
+}
+
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()';
+
+/** Sets the security headers on a finished response (`h`: lib/response-headers.ts). */
+export function applySecurityHeaders(c: Context<AppEnv>, h: HeaderEditor): void {
   const { config } = c.get('services');
-  const nonce = randomIdBytes(16).toString('base64');
-  c.set('cspNonce', nonce);
-  await next();
-  const wsOrigin = config.appOrigin.replace(/^http/, 'ws');
-  const h = c.res.headers;
   const isHtml = (h.get('content-type') ?? '').includes('text/html');
-  h.set(
-    'Content-Security-Policy',
-    isHtml
-      ? contentSecurityPolicy(nonce, wsOrigin, config.isHttps)
-      : c.req.path === '/sw.js' && c.res.ok
-        ? SERVICE_WORKER_CSP
-        : "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-  );
+  let csp = API_CSP;
+  if (isHtml) {
+    csp = contentSecurityPolicy(cspNonceOf(c), config.appOrigin.replace(/^http/, 'ws'), config.isHttps);
+  } else if (c.req.path === '/sw.js' && c.res.ok) csp = SERVICE_WORKER_CSP;
+  h.set('Content-Security-Policy', csp);
   h.set('X-Frame-Options', 'DENY');
   h.set('X-Content-Type-Options', 'nosniff');
   // A response may only make this stricter: the calendar feed (whose URL is a secret) sends no-referrer.
   if (h.get('Referrer-Policy') !== 'no-referrer') h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
   // No powerful features are used; `interest-cohort` (FLoC) is gone from browsers and only made Chrome log errors.
-  h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()');
+  h.set('Permissions-Policy', PERMISSIONS_POLICY);
   h.set('Cross-Origin-Opener-Policy', 'same-origin');
   h.set('Cross-Origin-Resource-Policy', 'same-origin');
   h.set('X-DNS-Prefetch-Control', 'off');
@@ -69,4 +77,10 @@ export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   h.delete('X-Powered-By');
   if (config.isHttps) h.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
   if (c.req.path.startsWith('/api/') && !h.has('Cache-Control')) h.set('Cache-Control', 'no-store');
+}
+
+/** Security headers on every response, error responses included (set after the route has answered). */
+export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  applySecurityHeaders(c, responseHeaders(c.res));
 });

@@ -8,6 +8,7 @@ import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { AppEnv } from '../lib/context.ts';
 import { notFound } from '../lib/errors.ts';
+import { cspNonceOf } from './security-headers.ts';
 import type { Services } from '../services.ts';
 
 const PLACEHOLDER = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>QueueCrew</title></head><body><main><h1>QueueCrew</h1><p>The web app has not been built yet. Run <code>npm run build</code>, or use the API at <a href="/api/docs">/api/docs</a>.</p></main></body></html>`;
@@ -70,7 +71,7 @@ export function webApp(services: Services) {
     if (c.req.path.startsWith('/api/')) return next();
     const html = loadIndex();
     if (!html) return c.html(PLACEHOLDER);
-    const nonce = c.get('cspNonce');
+    const nonce = cspNonceOf(c);
     c.header('Cache-Control', 'no-cache');
     return c.html(html.replaceAll('<script ', `<script nonce="${nonce}" `).replaceAll('<link ', `<link nonce="${nonce}" `));
   });
