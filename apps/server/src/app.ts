@@ -36,6 +36,20 @@ import { webApp } from './middleware/web-app.ts';
 import type { Services } from './services.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+/** How long a request for /api/docs waits for the first rendering of the reference. */
+const DOCS_WAIT_MS = 20_000;
+
+/** Resolves when `promise` settles or after `ms`, whichever is first; never rejects. */
+function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+  ]).finally(() => clearTimeout(timer));
+}
 
 export function createApp(services: Services, options: { realtime?: Realtime } = {}) {
   const app = new OpenAPIHono<AppEnv>({ strict: false });
@@ -115,8 +129,8 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
       { appUrl: services.config.appUrl, environment: services.config.env },
     ));
   app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
-  // The reference page, rendered from that document once per process (started by the first request,
-  // or by warmUpApiReference at start-up); until it is ready /api/docs says so and reloads itself.
+  // The reference page, rendered from that document once per process, started by the first request,
+  // which waits for it up to DOCS_WAIT_MS; after that /api/docs says it is being prepared.
   let reference: ApiReference | undefined;
   let rendering: Promise<ApiReference> | undefined;
   const apiReference = () =>
@@ -128,8 +142,8 @@ export function createApp(services: Services, options: { realtime?: Realtime } =
         throw err;
       },
     ));
-  app.get('/api/docs', (c) => {
-    if (!reference) apiReference().catch(() => undefined);
+  app.get('/api/docs', async (c) => {
+    if (!reference) await waitAtMost(apiReference(), DOCS_WAIT_MS);
     return c.html(docsPage(reference));
   });
   app.get(DOCS_CSS_PATH, async (c) => {

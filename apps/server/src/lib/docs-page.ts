@@ -3,7 +3,8 @@
  * OpenAPI document on the server, in a worker thread, once per process. Its styles are served from our
  * origin as /api/docs/redoc.css, so the page needs no script and no inline style: it runs under the same
  * strict CSP as every other HTML page (style-src 'self') and works offline and without JavaScript.
- * Until the first rendering is done the page says so and reloads itself.
+ * The first request waits for the first rendering (a few seconds); if it takes longer, the page says so
+ * and offers a link to load it again (no timed refresh: WCAG 2.2.1).
  * docs/decisions/111-api-reference-renderer.md says why.
  */
 import { Worker } from 'node:worker_threads';
@@ -46,8 +47,8 @@ const CONTRACT_LINK = '<p>The machine-readable contract is at <a href="/api/open
 export function docsPage(reference: ApiReference | undefined): string {
   if (!reference) {
     return page(
-      '<meta http-equiv="refresh" content="3">',
-      `<main><h1>QueueCrew API reference</h1><p role="status">The reference is being prepared; this page reloads in a moment.</p>${CONTRACT_LINK}</main>`,
+      '',
+      `<main><h1>QueueCrew API reference</h1><p role="status">The reference is being prepared. <a href="/api/docs">Load it again</a> in a few seconds.</p>${CONTRACT_LINK}</main>`,
     );
   }
   return page(`<link rel="stylesheet" href="${DOCS_CSS_PATH}">`, `${CONTRACT_LINK}<main id="redoc">${reference.body}</main>`);
