@@ -6,11 +6,13 @@
  * bundle size). Register cases in bench/cases/index.ts; see bench/README.md.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon, { type Request } from 'autocannon';
+import { generateVapidKeys } from '../apps/server/src/env.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 
@@ -26,6 +28,34 @@ export function appServerArgs(): Promise<string[]> {
       return m.SERVER_NODE_ARGS;
     },
   ));
+}
+
+/**
+ * The environment of a benchmarked app server: production mode with fresh secrets and VAPID keys,
+ * open registration, rate limits off (the cases would measure the limiter's 429s). `extra` adds or
+ * overrides variables (log level, Redis).
+ */
+export function appServerEnv(options: { port: number; url: string; dataDir: string }, extra: Record<string, string> = {}) {
+  const secret = () => randomBytes(32).toString('base64url');
+  const vapid = generateVapidKeys();
+  return {
+    NODE_ENV: 'production',
+    PORT: String(options.port),
+    HOST: '127.0.0.1',
+    APP_URL: options.url,
+    DATA_DIR: options.dataDir,
+    DATABASE_ENCRYPTION_KEY: secret(),
+    SESSION_SECRET: secret(),
+    FIELD_ENCRYPTION_KEY: secret(),
+    BACKUP_KEY: secret(),
+    METRICS_TOKEN: secret(),
+    VAPID_PUBLIC_KEY: vapid.publicKey,
+    VAPID_PRIVATE_KEY: vapid.privateKey,
+    VAPID_SUBJECT: 'mailto:bench@queuecrew.test',
+    REGISTRATION: 'open',
+    RATE_LIMITS: 'off',
+    ...extra,
+  };
 }
 
 export interface LoadOptions {

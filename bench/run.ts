@@ -11,7 +11,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { generateVapidKeys } from '../apps/server/src/env.ts';
 import { freePort } from '../apps/server/src/test/processes.ts';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { createInterface } from 'node:readline';
 import './cases/index.ts';
 import {
   appServerArgs,
+  appServerEnv,
   ROOT,
   registeredCases,
   registerServerPid,
@@ -72,31 +72,11 @@ async function startApp(): Promise<string> {
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const secret = () => randomBytes(32).toString('base64url');
-  const vapid = generateVapidKeys();
-  // Production mode and the compiled server, as operators run it (npm start); rate limits off, or the
-  // bench would measure the limiter's 429s.
+  // Production mode and the compiled server, as operators run it (npm start).
   const profileArgs = profile ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/results/profiles')] : [];
   const child = nodeChild(
     [...profileArgs, ...(await appServerArgs())],
-    {
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      APP_URL: url,
-      DATA_DIR: dir,
-      DATABASE_ENCRYPTION_KEY: secret(),
-      SESSION_SECRET: secret(),
-      FIELD_ENCRYPTION_KEY: secret(),
-      BACKUP_KEY: secret(),
-      METRICS_TOKEN: secret(),
-      VAPID_PUBLIC_KEY: vapid.publicKey,
-      VAPID_PRIVATE_KEY: vapid.privateKey,
-      VAPID_SUBJECT: 'mailto:bench@queuecrew.test',
-      REGISTRATION: 'open',
-      RATE_LIMITS: 'off',
-      LOG_LEVEL: 'info',
-    },
+    appServerEnv({ port, url, dataDir: dir }, { LOG_LEVEL: 'info' }),
     'ignore',
   );
   if (child.pid !== undefined) registerServerPid(url, child.pid);

@@ -16,10 +16,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { generateVapidKeys } from '../apps/server/src/env.ts';
 import { freePort } from '../apps/server/src/test/processes.ts';
-import { appServerArgs } from './registry.ts';
+import { appServerArgs, appServerEnv } from './registry.ts';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -184,31 +182,10 @@ async function main(): Promise<FanoutResult> {
   const sockets: WebSocket[] = [];
   try {
     // As operators run it (npm start): the compiled server, production mode, its own secrets.
-    const secret = () => randomBytes(32).toString('base64url');
-    const vapid = generateVapidKeys();
     const server = spawn(process.execPath, await appServerArgs(), {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        DATABASE_ENCRYPTION_KEY: secret(),
-        SESSION_SECRET: secret(),
-        FIELD_ENCRYPTION_KEY: secret(),
-        BACKUP_KEY: secret(),
-        METRICS_TOKEN: secret(),
-        VAPID_PUBLIC_KEY: vapid.publicKey,
-        VAPID_PRIVATE_KEY: vapid.privateKey,
-        VAPID_SUBJECT: 'mailto:bench@queuecrew.test',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        APP_URL: origin,
-        DATA_DIR: dir,
-        LOG_LEVEL: 'warn',
-        REGISTRATION: 'open',
-        RATE_LIMITS: 'off',
-        REDIS_URL: '',
-      },
+      env: { ...process.env, ...appServerEnv({ port, url: origin, dataDir: dir }, { LOG_LEVEL: 'warn', REDIS_URL: '' }) },
     });
     children.push(server);
     await waitFor(async () => (await fetch(`${origin}/healthz`)).ok, 'the QueueCrew server');
