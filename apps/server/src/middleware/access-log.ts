@@ -1,12 +1,10 @@
 /** One structured log line per request: method, route, status, duration. Never headers or bodies. */
 import type { Context } from 'hono';
-import { createMiddleware } from 'hono/factory';
-import { routePath } from 'hono/route';
 import type { AppEnv } from '../lib/context.ts';
 import { accessLoggerFor, loggablePath } from '../lib/logger.ts';
 
 /** Writes the access line of a finished request that took `elapsedMs`. */
-export function writeAccessLine(c: Context<AppEnv>, elapsedMs: number, route: string = routePath(c)): void {
+export function writeAccessLine(c: Context<AppEnv>, elapsedMs: number, route: string): void {
   const ms = Math.round(elapsedMs * 10) / 10;
   const status = c.res.status;
   // The request id in the line itself (no child logger per request); the fixed shape needs no redaction pass.
@@ -15,9 +13,3 @@ export function writeAccessLine(c: Context<AppEnv>, elapsedMs: number, route: st
   if (status >= 500) logger.error(line, 'request failed');
   else logger.info(line, 'request');
 }
-
-export const accessLog = createMiddleware<AppEnv>(async (c, next) => {
-  const start = performance.now();
-  await next();
-  writeAccessLine(c, performance.now() - start);
-});

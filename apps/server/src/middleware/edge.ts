@@ -32,6 +32,6 @@ export function edge(services: Services): MiddlewareHandler<AppEnv> {
     const route = routePath(c);
     recordHttpMetrics(c, elapsedMs / 1000, route);
     writeAccessLine(c, elapsedMs, route);
-    endRequest(c, id, headers);
+    endRequest(id, headers);
   };
 }

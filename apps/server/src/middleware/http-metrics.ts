@@ -5,8 +5,6 @@
  * cardinality). Unmatched paths fall into the catch-all patterns ('/api/*', '*').
  */
 import type { Context } from 'hono';
-import { createMiddleware } from 'hono/factory';
-import { routePath } from 'hono/route';
 import type { AppEnv } from '../lib/context.ts';
 
 type Labels = { method: string; route: string; status: string };
@@ -21,15 +19,9 @@ function labelsFor(method: string, route: string, status: number): Labels {
 }
 
 /** Counts a finished request and observes its latency (`seconds`) under its route pattern. */
-export function recordHttpMetrics(c: Context<AppEnv>, seconds: number, route: string = routePath(c)): void {
+export function recordHttpMetrics(c: Context<AppEnv>, seconds: number, route: string): void {
   const { metrics } = c.get('services');
   const labels = labelsFor(c.req.method, route || 'unmatched', c.res.status);
   metrics.httpDuration.observe(labels, seconds);
   metrics.httpRequests.inc(labels);
 }
-
-export const httpMetrics = createMiddleware<AppEnv>(async (c, next) => {
-  const start = performance.now();
-  await next();
-  recordHttpMetrics(c, (performance.now() - start) / 1000);
-});

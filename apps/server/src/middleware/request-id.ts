@@ -1,13 +1,12 @@
 /** Gives every request an id (X-Request-Id), a child logger carrying it, and the client IP. */
 import { isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { createMiddleware } from 'hono/factory';
 import type { Context } from 'hono';
 import { newId } from '../lib/ids.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { lazyChild } from '../lib/logger.ts';
 import { requestHeader } from '../lib/request-headers.ts';
-import { responseHeaders, type HeaderEditor } from '../lib/response-headers.ts';
+import type { HeaderEditor } from '../lib/response-headers.ts';
 import type { Services } from '../services.ts';
 
 const INCOMING_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -53,12 +52,6 @@ export function beginRequest(c: Context<AppEnv>, services: Services): string {
  * `bodyUsed`, which turns @hono/node-server's lightweight response into a full WHATWG Response with a
  * stream body (docs/decisions/096-response-fast-path.md).
  */
-export function endRequest(c: Context<AppEnv>, id: string, headers: HeaderEditor = responseHeaders(c.res)): void {
+export function endRequest(id: string, headers: HeaderEditor): void {
   headers.set('X-Request-Id', id);
 }
-
-export const requestId = createMiddleware<AppEnv>(async (c, next) => {
-  const id = beginRequest(c, c.get('services'));
-  await next();
-  endRequest(c, id);
-});

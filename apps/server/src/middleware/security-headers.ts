@@ -3,10 +3,9 @@
  * (HSTS 180 days, no CSP, X-Frame-Options SAMEORIGIN), so the values are spelled out here.
  */
 import type { Context } from 'hono';
-import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../lib/context.ts';
 import { randomIdBytes } from '../lib/ids.ts';
-import { responseHeaders, type HeaderEditor } from '../lib/response-headers.ts';
+import type { HeaderEditor } from '../lib/response-headers.ts';
 import { STEAM_COVER_HOST } from '../lib/steam-cdn.ts';
 
 /**
@@ -78,9 +77,3 @@ export function applySecurityHeaders(c: Context<AppEnv>, h: HeaderEditor): void 
   if (config.isHttps) h.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
   if (c.req.path.startsWith('/api/') && !h.has('Cache-Control')) h.set('Cache-Control', 'no-store');
 }
-
-/** Security headers on every response, error responses included (set after the route has answered). */
-export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
-  await next();
-  applySecurityHeaders(c, responseHeaders(c.res));
-});
