@@ -1,6 +1,7 @@
 /** /api/docs: Redoc's rendering of the served document, under the strict CSP, with nothing from elsewhere. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/create-test-app.ts';
+import { docsPage } from './docs-page.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -26,6 +27,14 @@ function loadedUrls(html: string, css: string): string[] {
 }
 
 describe('GET /api/docs', () => {
+  it('before the first rendering is ready: says so and links to itself, with no timed refresh (WCAG 2.2.1)', () => {
+    const html = docsPage(undefined);
+    expect(html).toContain('role="status"');
+    expect(html).toContain('<a href="/api/docs">Load it again</a>');
+    expect(html).toContain('<a href="/api/openapi.json">/api/openapi.json</a>');
+    expect(html).not.toMatch(/http-equiv="refresh"|<script\b/i);
+  });
+
   it('renders every operation of the served document with Redoc, with no script, under the strict CSP', async () => {
     const res = await t.request('/api/docs');
     expect(res.status).toBe(200);
