@@ -10,6 +10,7 @@ import { preparedFor, schema, type Db, type Tx } from '../../db/client.ts';
 import type { Config } from '../../env.ts';
 import { sha256 } from '../../lib/crypto.ts';
 import { newId, newToken } from '../../lib/ids.ts';
+import { requestHeader } from '../../lib/request-headers.ts';
 import type { AppEnv, AuthInfo } from '../../lib/context.ts';
 import type { Services } from '../../services.ts';
 
@@ -137,7 +138,7 @@ export function readRefreshCookie(c: Context<AppEnv>): string | undefined {
 
 /** The access token of a request: `Authorization: Bearer`, else the access cookie. */
 export function readAccessToken(c: Context<AppEnv>): string | undefined {
-  const header = c.req.header('authorization');
+  const header = requestHeader(c, 'authorization');
   if (header) {
     const m = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/.exec(header);
     return m?.[1];
