@@ -6,10 +6,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createClient, LibsqlError, type Client, type ResultSet } from '@libsql/client';
-import { sql } from 'drizzle-orm';
+import { createClient, LibsqlError, type Client, type InValue, type ResultSet, type Row, type Transaction } from '@libsql/client';
+import { getTableColumns } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
-import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import type { BaseSQLiteDatabase, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { Logger } from 'pino';
 import type { Config } from '../env.ts';
@@ -59,9 +59,6 @@ export interface WriteQueueHooks {
   afterTransaction?: () => void;
 }
 
-const SAVEPOINT = sql.raw('SAVEPOINT qc_write');
-const RELEASE = sql.raw('RELEASE qc_write');
-const ROLLBACK_TO = sql.raw('ROLLBACK TO qc_write');
 
 /**
  * The single writer of this process, with grouped commits (docs/decisions/118-grouped-commits.md).
@@ -134,7 +131,7 @@ export class WriteQueue {
 
   /** One write of a group inside its savepoint: its own error is its outcome, the transaction's is thrown. */
   async #inSavepoint(tx: Tx, job: WriteJob): Promise<Outcome> {
-    await tx.run(SAVEPOINT);
+    await txExecute(tx, 'SAVEPOINT qc_write');
     let value: unknown;
     try {
       value = await job.fn(tx);
@@ -142,12 +139,12 @@ export class WriteQueue {
       // Busy is the connection's problem, not this write's: the whole group fails and reconnects.
       if (isBusyError(error)) throw error;
       // Throws (TRANSACTION_CLOSED, no such savepoint) when SQLite rolled the transaction back itself.
-      await tx.run(ROLLBACK_TO);
-      await tx.run(RELEASE);
+      await txExecute(tx, 'ROLLBACK TO qc_write');
+      await txExecute(tx, 'RELEASE qc_write');
       if (!isApplicationError(error)) this.hooks.onJobError(error);
       return { ok: false, error };
     }
-    await tx.run(RELEASE);
+    await txExecute(tx, 'RELEASE qc_write');
     return { ok: true, value };
   }
 
@@ -198,15 +195,56 @@ export function constraintCode(e: unknown): string | undefined {
 }
 
 /**
- * A drizzle prepared statement built once per database handle: hot-path queries (session lookup,
- * membership check, suggestion, group, voters) skip rebuilding their SQL on every request — drizzle's
- * query building was ≈ 18 % of a vote's CPU (docs/operations.md, Performance). Use
- * `sql.placeholder('name')` for values. Called with a write transaction, it is built once for that
- * transaction (and collected with it), which costs what building the query inline costs.
+ * The libSQL transaction a drizzle write transaction runs on (drizzle keeps it as `session.tx`), or
+ * undefined for the read handle. drizzle-orm is pinned to an exact version; db/client.test.ts proves
+ * this still finds the transaction and that statements run through it see its uncommitted writes.
  */
-export function preparedFor<T>(build: (db: Queryable) => T): (db: Queryable) => T {
+export function libsqlTransactionOf(db: Queryable | Tx): Transaction | undefined {
+  const inner = (db as unknown as { session?: { tx?: Transaction } }).session?.tx;
+  return inner && typeof inner.execute === 'function' ? inner : undefined;
+}
+
+/**
+ * One statement of plain SQL text with positional arguments, run in the write transaction `tx` past
+ * drizzle's query building (which on the vote path cost more than running the statement). The
+ * embedded client keeps each distinct text prepared (db/sqlite-client.ts).
+ */
+export async function txExecute(tx: Tx, sqlText: string, args: InValue[] = []): Promise<ResultSet> {
+  const inner = libsqlTransactionOf(tx);
+  if (!inner) throw new TypeError('txExecute needs a write transaction');
+  return inner.execute({ sql: sqlText, args });
+}
+
+/** Maps a row of `SELECT * FROM <table>` to the table's row type, as drizzle maps its own selects. */
+export function rowMapper<T extends SQLiteTable>(table: T): (row: Row) => T['$inferSelect'] {
+  const columns = Object.entries(getTableColumns(table)).map(([key, column]) => [key, column] as const);
+  return (row) => {
+    const out: Record<string, unknown> = {};
+    for (const [key, column] of columns) {
+      const value = (row as Record<string, unknown>)[column.name];
+      out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+    }
+    return out as T['$inferSelect'];
+  };
+}
+
+/**
+ * A drizzle prepared statement built once: hot-path queries (session lookup, membership check,
+ * suggestion, group, night, voters) skip rebuilding their SQL on every request — drizzle's query
+ * building was ≈ 18 % of a vote's CPU (docs/operations.md, Performance). Use `sql.placeholder('name')`
+ * for values. On the read handle it is built once per handle; in a write transaction it is built once
+ * for all transactions and each call runs it on that call's own libSQL transaction (a prepared query
+ * runs on its `tx` when it has one: the per-transaction copy only sets that field).
+ */
+export function preparedFor<T extends object>(build: (db: Queryable) => T): (db: Queryable) => T {
   const cache = new WeakMap<Queryable, T>();
+  let forWrites: T | undefined;
   return (db) => {
+    const inner = libsqlTransactionOf(db);
+    if (inner) {
+      forWrites ??= build(db);
+      return (forWrites as { tx?: Transaction }).tx === inner ? forWrites : (Object.create(forWrites, { tx: { value: inner } }) as T);
+    }
     let statement = cache.get(db);
     if (!statement) {
       statement = build(db);

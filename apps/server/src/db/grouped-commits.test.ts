@@ -16,7 +16,19 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../lib/errors.ts';
 import { createTestApp, type TestApp } from '../test/create-test-app.ts';
-import { constraintCode, errorKind, MAX_WRITE_GROUP, schema, WriteGroupError, WriteQueue, type Database, type Tx } from './client.ts';
+import {
+  constraintCode,
+  errorKind,
+  libsqlTransactionOf,
+  MAX_WRITE_GROUP,
+  preparedFor,
+  schema,
+  txExecute,
+  WriteGroupError,
+  WriteQueue,
+  type Database,
+  type Tx,
+} from './client.ts';
 import { DatabaseBusyError } from './errors.ts';
 
 type Mode = 'statement-caching writer' | '@libsql/client over a file: URL';
@@ -180,4 +192,36 @@ describe.each<Mode>(['statement-caching writer', '@libsql/client over a file: UR
       other.close();
     }
   }, 30_000);
+
+  it('runs statements prepared once, and plain SQL text, on each transaction of its own (uncommitted rows seen, rolled back with it)', async () => {
+    const count = preparedFor((db) =>
+      db
+        .select({ n: sql<number>`count(*)` })
+        .from(sql`gc_rows`)
+        .where(sql`id LIKE ${sql.placeholder('prefix')}`)
+        .prepare(),
+    );
+    const seen = await Promise.all(
+      [1, 2, 3].map((i) =>
+        database.write(async (tx) => {
+          await txExecute(tx, 'INSERT INTO gc_rows (id) VALUES (?)', [`g${i}`]);
+          return (await count(tx).get({ prefix: 'g%' }))!.n;
+        }),
+      ),
+    );
+    // One group: each write sees the rows of the writes before it in the same transaction.
+    expect(seen).toEqual([1, 2, 3]);
+    // A later transaction runs the same prepared statement on its own transaction; a rolled-back write leaves nothing.
+    await expect(
+      database.write(async (tx) => {
+        await txExecute(tx, 'INSERT INTO gc_rows (id) VALUES (?)', ['g4']);
+        expect((await count(tx).get({ prefix: 'g%' }))!.n).toBe(4);
+        throw new AppError(409, 'conflict', 'rolled back on purpose');
+      }),
+    ).rejects.toBeInstanceOf(AppError);
+    expect(await storedRows('g')).toEqual(['g1', 'g2', 'g3']);
+    expect((await count(database.db).get({ prefix: 'g%' }))!.n).toBe(3);
+    expect(libsqlTransactionOf(database.db)).toBeUndefined();
+    await expect(txExecute(database.db as unknown as Tx, 'SELECT 1')).rejects.toThrow(/write transaction/);
+  });
 });

@@ -425,12 +425,18 @@ export class CachedSqliteClient implements Client {
    * caller can tell when `reconnect()` replaced it.
    */
   dataVersion(): { connection: number; version: number } {
+    const connection = this.connectionNumber();
+    return { connection, version: this.#conn!.dataVersion() };
+  }
+
+  /** Counts the connections this client opened: a new number after `reconnect()` replaced it (opens one if needed). */
+  connectionNumber(): number {
     const conn = this.#connection();
     if (conn !== this.#versioned) {
       this.#versioned = conn;
       this.#connections++;
     }
-    return { connection: this.#connections, version: conn.dataVersion() };
+    return this.#connections;
   }
   #versioned: Connection | null = null;
   #connections = 0;

@@ -1,20 +1,23 @@
 /**
  * In-process caches of the hot read paths (docs/decisions/117-read-caches.md): sessions, the group row
- * with its members' roles, and per group and day the stored night and the results answer.
+ * with its members' roles, its suggestions, per day its stored night, and the results answers.
  *
- * Correctness does not depend on anyone remembering to invalidate. Triggers (migration 0007) stamp, in
- * the same transaction as the change, the scope of every change to what these caches hold in
- * `cache_versions`: `u:<user>` (account, sessions) and `g:<group>` (group, memberships, suggestions,
- * votes, ballots, vetoes, nights), each stamp the new value of a database-wide sequence `*`. Before a
+ * Correctness does not depend on anyone remembering to invalidate. Triggers (migrations 0007, 0008)
+ * stamp, in the same transaction as the change, the scope of every change to what these caches hold in
+ * `cache_versions`: `u:<user>` (account, sessions), `g:<group>` (group, memberships, suggestions,
+ * nights) and `t:<group>` (the group's tallies: votes, ballots, vetoes), each stamp the new value of a
+ * database-wide sequence `*`. A `g:` drop forgets everything of the group; a `t:` drop only its results
+ * answers, so that a vote does not cost the next vote its membership, suggestion and night. Before a
  * request uses a cache, `sync()` asks the database what changed since it last looked and drops those
  * scopes. So a change made anywhere — this process, a second instance on the same file, a CLI such
  * as `rotate-keys`, a `libsql://` server shared by several instances — is seen by the next request.
  *
  * - Embedded file: `PRAGMA data_version` on the read connection tells whether any other connection
- *   committed since the last look (about a microsecond); only then is `cache_versions` read. This
- *   process's own writes also mark the caches for a recheck right after their COMMIT (`markDirty()`,
- *   called by `database.write()`), which holds even if reads and writes share one connection (whose
- *   data_version does not move for its own commits).
+ *   committed since the last look (one statement, ≈ 10 µs in the server); only then is
+ *   `cache_versions` read, together with the data_version it goes with (one snapshot). This process's
+ *   own writes also mark the caches for a recheck right after their COMMIT (`markDirty()`, called by
+ *   `database.write()`), which holds even if reads and writes share one connection (whose data_version
+ *   does not move for its own commits).
  * - Anything else (`libsql://`, or @libsql/client over a `file:` URL, whose connection can change under
  *   it): data_version means nothing across connections, so every request reads
  *   `cache_versions WHERE version > ?` — one indexed statement instead of the four it saves.
@@ -29,6 +32,7 @@ import { CachedSqliteClient } from '../db/sqlite-client.ts';
 
 type GroupRow = typeof schema.groups.$inferSelect;
 type NightRow = typeof schema.nights.$inferSelect;
+type SuggestionRow = typeof schema.suggestions.$inferSelect;
 type Role = 'owner' | 'admin' | 'member';
 
 /** A Map that forgets its least recently used entry beyond `max`. */
@@ -113,31 +117,36 @@ export class ChangeFeed {
     const { db } = this.database();
     const client = db.$client as Client;
     if (client instanceof CachedSqliteClient) {
-      const { connection, version } = client.dataVersion();
-      if (!this.#dirty && version === this.#dataVersion && connection === this.#connection && this.#seq >= 0) {
+      const connection = client.connectionNumber();
+      if (!this.#dirty && this.#seq >= 0 && connection === this.#connection && client.dataVersion().version === this.#dataVersion) {
         if (request) this.#synced.add(request);
         return;
       }
       this.#dirty = false;
-      await this.#read(client);
-      this.#dataVersion = version;
+      // The changes and the data_version they go with, read in one snapshot.
+      this.#dataVersion = await this.#read(client, true);
       this.#connection = connection;
     } else {
       this.#dirty = false;
-      await this.#read(client);
+      await this.#read(client, false);
     }
     if (request) this.#synced.add(request);
   }
 
-  async #read(client: Client): Promise<void> {
+  /** Applies what changed since the last read; returns the connection's data_version when asked for it. */
+  async #read(client: Client, withDataVersion: boolean): Promise<number> {
+    const dataVersion = withDataVersion ? ', (SELECT data_version FROM pragma_data_version)' : ', 0';
     if (this.#seq < 0) {
-      const rs = await client.execute("SELECT version FROM cache_versions WHERE scope = '*'");
+      const rs = await client.execute(`SELECT version${dataVersion} FROM cache_versions WHERE scope = '*'`);
       this.#seq = Number(rs.rows[0]?.[0] ?? 0);
       this.#dropAll();
-      return;
+      return Number(rs.rows[0]?.[1] ?? -1);
     }
     const since = this.#seq;
-    const rs = await client.execute({ sql: "SELECT scope, version FROM cache_versions WHERE version > ? OR scope = '*'", args: [since] });
+    const rs = await client.execute({
+      sql: `SELECT scope, version${dataVersion} FROM cache_versions WHERE version > ? OR scope = '*'`,
+      args: [since],
+    });
     let star = since;
     const changed: string[] = [];
     for (const row of rs.rows) {
@@ -145,13 +154,15 @@ export class ChangeFeed {
       if (scope === '*') star = Number(row[1]);
       else changed.push(scope);
     }
+    // The '*' row is always there, so every answer carries the data_version.
+    const version = Number(rs.rows[0]?.[2] ?? -1);
     if (star < since) {
       // The sequence went back (the file was replaced): nothing cached can be trusted.
       this.#seq = star;
       this.#dropAll();
-      return;
+      return version;
     }
-    if (changed.length === 0) return;
+    if (changed.length === 0) return version;
     this.#tick++;
     if (this.#dropped.size + changed.length > DROPPED_MAX) {
       this.#dropped.clear();
@@ -162,6 +173,7 @@ export class ChangeFeed {
       for (const fn of this.#listeners) fn(scope);
     }
     if (star > this.#seq) this.#seq = star;
+    return version;
   }
 
   #dropAll(): void {
@@ -180,17 +192,23 @@ export interface CachedSession {
   disabledAt: Date | null;
 }
 
-/** What is kept per group: its row, its members' roles, and per day its stored night. */
+/** What is kept per group: its row, its members' roles, its suggestions, and per day its stored night. */
 interface GroupEntry {
   row: GroupRow | undefined;
   roles: Lru<string, Role>;
+  suggestions: Lru<string, SuggestionRow>;
   /** null: no stored night (the virtual one is computed per request, it depends on the clock). */
   nights: Lru<string, NightRow | null>;
+  /** Replaced when the group's tallies change (`t:`): answers stored under an older one are misses. */
+  tallies: object;
 }
 
-/** An answer belongs to the group entry it was stored in: once that entry is dropped, the answer is a miss. */
+/**
+ * An answer belongs to the tallies of the group entry it was stored in: once that entry is dropped
+ * (`g:`) or its tallies change (`t:`), the answer is a miss.
+ */
 interface Answer {
-  owner: GroupEntry;
+  owner: object;
   value: unknown;
 }
 
@@ -199,6 +217,10 @@ const MAX_SESSIONS_PER_USER = 16;
 const MAX_GROUPS = 2_000;
 const MAX_MEMBERS_PER_GROUP = 1_000;
 const MAX_NIGHTS_PER_GROUP = 32;
+/** Suggestions kept per group (a day has at most a few dozen; older days fall out first). */
+const MAX_SUGGESTIONS_PER_GROUP = 500;
+/** The suggestion → group index, over all groups. */
+const MAX_SUGGESTIONS = 50_000;
 /** Results answers of all groups together (≈ 10–20 KB each for a day of 50 suggestions). */
 const MAX_ANSWERS = 1_000;
 
@@ -215,6 +237,8 @@ export class ReadCaches {
   readonly #sessions = new Lru<string, Lru<string, CachedSession>>(MAX_USERS);
   readonly #groups = new Lru<string, GroupEntry>(MAX_GROUPS);
   readonly #answers = new Lru<string, Answer>(MAX_ANSWERS);
+  /** Which group a cached suggestion belongs to (the row itself is kept in that group's entry). */
+  readonly #suggestionGroups = new Lru<string, string>(MAX_SUGGESTIONS);
 
   constructor(database: () => Database) {
     this.feed = new ChangeFeed(database);
@@ -223,8 +247,13 @@ export class ReadCaches {
         this.#sessions.clear();
         this.#groups.clear();
         this.#answers.clear();
+        this.#suggestionGroups.clear();
       } else if (scope.startsWith('u:')) this.#sessions.delete(scope.slice(2));
       else if (scope.startsWith('g:')) this.#groups.delete(scope.slice(2));
+      else if (scope.startsWith('t:')) {
+        const e = this.#groups.peek(scope.slice(2));
+        if (e) e.tallies = {};
+      }
     });
   }
 
@@ -250,7 +279,13 @@ export class ReadCaches {
     if (!this.feed.isFresh(`g:${groupId}`, tick)) return undefined;
     let e = this.#groups.get(groupId);
     if (!e) {
-      e = { row: undefined, roles: new Lru(MAX_MEMBERS_PER_GROUP), nights: new Lru(MAX_NIGHTS_PER_GROUP) };
+      e = {
+        row: undefined,
+        roles: new Lru(MAX_MEMBERS_PER_GROUP),
+        suggestions: new Lru(MAX_SUGGESTIONS_PER_GROUP),
+        nights: new Lru(MAX_NIGHTS_PER_GROUP),
+        tallies: {},
+      };
       this.#groups.set(groupId, e);
     }
     return e;
@@ -287,14 +322,29 @@ export class ReadCaches {
     this.#entry(groupId, tick)?.nights.set(day, frozen(night));
   }
 
+  /** A cached suggestion, by id (whatever its group). */
+  suggestion(suggestionId: string): SuggestionRow | undefined {
+    const groupId = this.#suggestionGroups.peek(suggestionId);
+    return groupId === undefined ? undefined : this.#groups.peek(groupId)?.suggestions.get(suggestionId);
+  }
+
+  storeSuggestion(row: SuggestionRow, tick: number): void {
+    const e = this.#entry(row.groupId, tick);
+    if (!e) return;
+    e.suggestions.set(row.id, frozen(row));
+    this.#suggestionGroups.set(row.id, row.groupId);
+  }
+
   /** A cached answer for `key` within the group (e.g. results of a day, in a given night state). */
   answer<T>(groupId: string, key: string): T | undefined {
     const a = this.#answers.get(`${groupId}|${key}`);
-    return a && a.owner === this.#groups.peek(groupId) ? (a.value as T) : undefined;
+    return a && a.owner === this.#groups.peek(groupId)?.tallies ? (a.value as T) : undefined;
   }
 
+  /** Stores an answer that depends on the group and its tallies: only if neither changed since `tick`. */
   storeAnswer(groupId: string, key: string, value: unknown, tick: number): void {
-    const owner = this.#entry(groupId, tick);
-    if (owner) this.#answers.set(`${groupId}|${key}`, { owner, value: frozen(value) });
+    if (!this.feed.isFresh(`t:${groupId}`, tick)) return;
+    const e = this.#entry(groupId, tick);
+    if (e) this.#answers.set(`${groupId}|${key}`, { owner: e.tallies, value: frozen(value) });
   }
 }

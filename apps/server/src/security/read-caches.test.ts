@@ -14,6 +14,7 @@ import { createApp } from '../app.ts';
 import { openDatabase, schema, type Database } from '../db/client.ts';
 import type { CachedSqliteClient } from '../db/sqlite-client.ts';
 import { loadConfig } from '../env.ts';
+import { addDays } from '../lib/time.ts';
 import { createLogger } from '../lib/logger.ts';
 import { createServices } from '../services.ts';
 import { createTestApp, LogCapture, TEST_ORIGIN, testEnv, type TestApp } from '../test/create-test-app.ts';
@@ -176,6 +177,56 @@ describe.each(['embedded file', '@libsql/client over a file: URL'])('read caches
       expect((await invites()).status).toBe(200);
       await foreign.execute({ sql: "UPDATE memberships SET role = 'member' WHERE group_id = ? AND user_id = ?", args: [group.id, u.id] });
       expect((await invites()).status).toBe(403);
+    });
+  });
+
+  describe('the vote path (suggestion, membership, group and night from the caches)', () => {
+    /** Votes and withdrawals until the vote path's rows are cached (a vote changes only the tallies). */
+    async function warmVotes(id: string, u: TestUser) {
+      for (let i = 0; i < 2; i++) {
+        expect((await vote(id, u)).status).toBe(201);
+        expect((await vote(id, u, 'DELETE')).status).toBe(204);
+      }
+    }
+
+    it('removal from the group after cached votes: the next vote and withdrawal answer 404', async () => {
+      const u = await member();
+      const id = await suggest(`Vote removal ${mode}`);
+      await warmVotes(id, u);
+      expect((await vote(id, u)).status).toBe(201);
+      expect((await t.request(`/api/groups/${group.id}/members/${u.id}`, { method: 'DELETE', cookie: owner.cookie })).status).toBe(204);
+      expect((await vote(id, u, 'DELETE')).status).toBe(404);
+      expect((await vote(id, u)).status).toBe(404);
+    });
+
+    it('a night closed by another connection: the next vote and withdrawal answer 409 voting_closed', async () => {
+      const u = await member();
+      const d = addDays(day, 2);
+      const res = await t.request(`/api/groups/${group.id}/suggestions`, {
+        json: { gameName: `Closing ${mode}`, date: d },
+        cookie: owner.cookie,
+      });
+      expect(res.status).toBe(201);
+      const id = ((await res.json()) as { id: string }).id;
+      await warmVotes(id, u);
+      expect((await vote(id, u)).status).toBe(201);
+      await foreign.execute({
+        sql: "UPDATE nights SET status = 'closed', closed_at = ? WHERE group_id = ? AND day = ?",
+        args: [Date.now(), group.id, d],
+      });
+      for (const method of ['DELETE', 'POST'] as const) {
+        const refused = await vote(id, u, method);
+        expect(refused.status).toBe(409);
+        expect(await refused.json()).toMatchObject({ code: 'voting_closed' });
+      }
+    });
+
+    it('a suggestion deleted by another connection: the next vote answers 404', async () => {
+      const u = await member();
+      const id = await suggest(`Vanishing ${mode}`);
+      await warmVotes(id, u);
+      await foreign.execute({ sql: 'DELETE FROM suggestions WHERE id = ?', args: [id] });
+      expect((await vote(id, u)).status).toBe(404);
     });
   });
 

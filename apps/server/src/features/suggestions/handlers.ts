@@ -24,9 +24,11 @@ import {
   deleteSuggestionRow,
   deleteVeto,
   deleteVote,
+  deleteVoteIfOpen,
   insertSuggestion,
   insertVeto,
   insertVote,
+  insertVoteIfOpen,
   isDuplicate,
   isMissingParent,
   vetoOf,
@@ -141,10 +143,15 @@ export const addVote: RouteHandler<typeof routes.addVote, AppEnv> = async (c) =>
   try {
     voters = await database.write(async (tx) => {
       const now = clock.now();
-      const night = await openNightForVotes(tx, group, suggestion.day, now);
-      requireMethod(group, night, 'approval');
-      await insertVote(tx, suggestionId, membership.userId, now);
-      return resultsHidden(group, night) ? null : votersInTx(tx, suggestionId);
+      // The common case in one statement; anything else (closed, cancelled, ranked, not yet fixed) the full path answers.
+      let open: Pick<NightRow, 'status'> = { status: 'open' };
+      if (!(await insertVoteIfOpen(tx, suggestion, membership.userId, now))) {
+        const night = await openNightForVotes(tx, group, suggestion.day, now);
+        requireMethod(group, night, 'approval');
+        await insertVote(tx, suggestionId, membership.userId, now);
+        open = night;
+      }
+      return resultsHidden(group, open) ? null : votersInTx(tx, suggestionId);
     });
   } catch (e) {
     // The primary key (suggestion, user) is the judge: a double click or a race cannot count twice.
@@ -162,10 +169,17 @@ export const removeVote: RouteHandler<typeof routes.removeVote, AppEnv> = async 
   const { suggestion, membership, group } = await requireVoteAccess(c, suggestionId);
   const { database, clock } = c.get('services');
   const { removed, voters } = await database.write(async (tx) => {
-    const night = await openNightForVotes(tx, group, suggestion.day, clock.now());
-    requireMethod(group, night, 'approval');
-    const removed = await deleteVote(tx, suggestionId, membership.userId);
-    return { removed, voters: removed && !resultsHidden(group, night) ? await votersInTx(tx, suggestionId) : null };
+    const now = clock.now();
+    let open: Pick<NightRow, 'status'> = { status: 'open' };
+    let removed = await deleteVoteIfOpen(tx, suggestion, membership.userId, now);
+    if (!removed) {
+      // No vote, or a night that does not take approvals now: the full path tells which.
+      const night = await openNightForVotes(tx, group, suggestion.day, now);
+      requireMethod(group, night, 'approval');
+      removed = await deleteVote(tx, suggestionId, membership.userId);
+      open = night;
+    }
+    return { removed, voters: removed && !resultsHidden(group, open) ? await votersInTx(tx, suggestionId) : null };
   });
   if (!removed) throw new AppError(404, 'vote_not_found', 'You have not approved this suggestion, so there is nothing to take back.');
   await publishTally(c, group, suggestionId, voters);

@@ -1,7 +1,7 @@
 /** Writes for suggestions and votes; each runs inside the caller's `database.write()` transaction. */
 import { gameKey, libraryKey } from '@queuecrew/shared';
-import { and, eq, sql } from 'drizzle-orm';
-import { constraintCode, schema, type Tx } from '../../db/client.ts';
+import { and, eq } from 'drizzle-orm';
+import { constraintCode, schema, txExecute, type Tx } from '../../db/client.ts';
 import { notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { findGame, findGameIdByKey, insertGame, type GameRow } from '../games/index.ts';
@@ -82,17 +82,54 @@ export async function deleteSuggestionRow(tx: Tx, suggestionId: string): Promise
 }
 
 /**
- * The vote path's two writes in plain SQL: a drizzle insert or delete on a transaction handle is built
- * again for every vote (entity checks, column mapping), which costs more than running it.
- * `created_at` is milliseconds, as the column's timestamp_ms mode stores it.
+ * The vote path's two writes in plain SQL text, run past drizzle (`txExecute`): a drizzle insert or
+ * delete on a transaction handle is built again for every vote (entity checks, column mapping), which
+ * costs more than running it. `created_at` is milliseconds, as the column's timestamp_ms mode stores it.
  */
 export async function insertVote(tx: Tx, suggestionId: string, userId: string, now: Date): Promise<void> {
-  await tx.run(sql`INSERT INTO votes (suggestion_id, user_id, created_at) VALUES (${suggestionId}, ${userId}, ${now.getTime()})`);
+  await txExecute(tx, 'INSERT INTO votes (suggestion_id, user_id, created_at) VALUES (?, ?, ?)', [suggestionId, userId, now.getTime()]);
 }
 
 /** True when there was a vote to take back. */
 export async function deleteVote(tx: Tx, suggestionId: string, userId: string): Promise<boolean> {
-  const result = await tx.run(sql`DELETE FROM votes WHERE suggestion_id = ${suggestionId} AND user_id = ${userId}`);
+  const result = await txExecute(tx, 'DELETE FROM votes WHERE suggestion_id = ? AND user_id = ?', [suggestionId, userId]);
+  return result.rowsAffected === 1;
+}
+
+/**
+ * The night of a vote takes approvals now, as `openNightForVotes` + `requireMethod(…, 'approval')` find
+ * it on the common path: a stored, open night before its deadline whose method is fixed as approval.
+ */
+const NIGHT_TAKES_APPROVALS = `EXISTS (SELECT 1 FROM nights WHERE group_id = ? AND day = ? AND status = 'open'
+  AND closes_at > ? AND method = 'approval' AND vetoes IS NOT NULL)`;
+
+type VoteTarget = Pick<SuggestionRow, 'id' | 'groupId' | 'day'>;
+
+/**
+ * The vote of the common case in one statement: inserted only if its night takes approvals now
+ * (`NIGHT_TAKES_APPROVALS`). False when it does not, or not yet (no fixed method): the caller then takes
+ * the full path (`openNightForVotes`, `requireMethod`, `insertVote`), which answers every other case as
+ * before. A duplicate or a vanished suggestion throws, as `insertVote` does.
+ */
+export async function insertVoteIfOpen(tx: Tx, s: VoteTarget, userId: string, now: Date): Promise<boolean> {
+  const at = now.getTime();
+  const result = await txExecute(
+    tx,
+    `INSERT INTO votes (suggestion_id, user_id, created_at) SELECT ?, ?, ? WHERE ${NIGHT_TAKES_APPROVALS}`,
+    [s.id, userId, at, s.groupId, s.day, at],
+  );
+  return result.rowsAffected === 1;
+}
+
+/** Takes the vote back in one statement if its night takes approvals now; false otherwise (or no vote): take the full path. */
+export async function deleteVoteIfOpen(tx: Tx, s: VoteTarget, userId: string, now: Date): Promise<boolean> {
+  const result = await txExecute(tx, `DELETE FROM votes WHERE suggestion_id = ? AND user_id = ? AND ${NIGHT_TAKES_APPROVALS}`, [
+    s.id,
+    userId,
+    s.groupId,
+    s.day,
+    now.getTime(),
+  ]);
   return result.rowsAffected === 1;
 }
 
