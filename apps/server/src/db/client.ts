@@ -59,7 +59,6 @@ export interface WriteQueueHooks {
   afterTransaction?: () => void;
 }
 
-
 /**
  * The single writer of this process, with grouped commits (docs/decisions/118-grouped-commits.md).
  * Writes run one at a time, in the order they were asked for. The writes queued when the writer
