@@ -12,12 +12,11 @@
  * scopes. So a change made anywhere — this process, a second instance on the same file, a CLI such
  * as `rotate-keys`, a `libsql://` server shared by several instances — is seen by the next request.
  *
- * - Embedded file: `PRAGMA data_version` on the read connection tells whether any other connection
- *   committed since the last look (one statement, ≈ 10 µs in the server); only then is
- *   `cache_versions` read, together with the data_version it goes with (one snapshot). This process's
- *   own writes also mark the caches for a recheck right after their COMMIT (`markDirty()`, called by
- *   `database.write()`), which holds even if reads and writes share one connection (whose data_version
- *   does not move for its own commits).
+ * - Embedded file: the read client's change count (`CachedSqliteClient.changeCount()`: the WAL-index
+ *   header of the `-shm` file, one pread, or `PRAGMA data_version` without WAL) tells whether anyone
+ *   committed since the last look; only then is `cache_versions` read. This process's own writes also
+ *   mark the caches for a recheck right after their COMMIT (`markDirty()`, called by
+ *   `database.write()`), so the caches never depend on the change count for them.
  * - Anything else (`libsql://`, or @libsql/client over a `file:` URL, whose connection can change under
  *   it): data_version means nothing across connections, so every request reads
  *   `cache_versions WHERE version > ?` — one indexed statement instead of the four it saves.
@@ -74,9 +73,8 @@ const DROPPED_MAX = 10_000;
 export class ChangeFeed {
   /** The last `*` sequence value read; -1 before the first read. */
   #seq = -1;
-  #dataVersion = -1;
-  /** Which connection of the read client `#dataVersion` was read on (values of two connections do not compare). */
-  #connection = -1;
+  /** The read client's change count (CachedSqliteClient.changeCount) when the feed last read the changes. */
+  #changeCount = -1;
   #dirty = true;
   /** Requests (Hono contexts) already synced since the last commit of this process. */
   #synced = new WeakSet<object>();
@@ -117,36 +115,30 @@ export class ChangeFeed {
     const { db } = this.database();
     const client = db.$client as Client;
     if (client instanceof CachedSqliteClient) {
-      const connection = client.connectionNumber();
-      if (!this.#dirty && this.#seq >= 0 && connection === this.#connection && client.dataVersion().version === this.#dataVersion) {
+      const changes = client.changeCount();
+      if (!this.#dirty && this.#seq >= 0 && changes === this.#changeCount) {
         if (request) this.#synced.add(request);
         return;
       }
       this.#dirty = false;
-      // The changes and the data_version they go with, read in one snapshot.
-      this.#dataVersion = await this.#read(client, true);
-      this.#connection = connection;
+      await this.#read(client);
+      this.#changeCount = changes;
     } else {
       this.#dirty = false;
-      await this.#read(client, false);
+      await this.#read(client);
     }
     if (request) this.#synced.add(request);
   }
 
-  /** Applies what changed since the last read; returns the connection's data_version when asked for it. */
-  async #read(client: Client, withDataVersion: boolean): Promise<number> {
-    const dataVersion = withDataVersion ? ', (SELECT data_version FROM pragma_data_version)' : ', 0';
+  async #read(client: Client): Promise<void> {
     if (this.#seq < 0) {
-      const rs = await client.execute(`SELECT version${dataVersion} FROM cache_versions WHERE scope = '*'`);
+      const rs = await client.execute("SELECT version FROM cache_versions WHERE scope = '*'");
       this.#seq = Number(rs.rows[0]?.[0] ?? 0);
       this.#dropAll();
-      return Number(rs.rows[0]?.[1] ?? -1);
+      return;
     }
     const since = this.#seq;
-    const rs = await client.execute({
-      sql: `SELECT scope, version${dataVersion} FROM cache_versions WHERE version > ? OR scope = '*'`,
-      args: [since],
-    });
+    const rs = await client.execute({ sql: "SELECT scope, version FROM cache_versions WHERE version > ? OR scope = '*'", args: [since] });
     let star = since;
     const changed: string[] = [];
     for (const row of rs.rows) {
@@ -154,15 +146,13 @@ export class ChangeFeed {
       if (scope === '*') star = Number(row[1]);
       else changed.push(scope);
     }
-    // The '*' row is always there, so every answer carries the data_version.
-    const version = Number(rs.rows[0]?.[2] ?? -1);
     if (star < since) {
       // The sequence went back (the file was replaced): nothing cached can be trusted.
       this.#seq = star;
       this.#dropAll();
-      return version;
+      return;
     }
-    if (changed.length === 0) return version;
+    if (changed.length === 0) return;
     this.#tick++;
     if (this.#dropped.size + changed.length > DROPPED_MAX) {
       this.#dropped.clear();
@@ -173,7 +163,6 @@ export class ChangeFeed {
       for (const fn of this.#listeners) fn(scope);
     }
     if (star > this.#seq) this.#seq = star;
-    return version;
   }
 
   #dropAll(): void {

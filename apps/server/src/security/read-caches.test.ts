@@ -7,6 +7,7 @@
  * cache_versions) and @libsql/client over a `file:` URL, the client a `libsql://` URL uses, where
  * cache_versions is read on every request.
  */
+import { spawnSync } from 'node:child_process';
 import { createClient, type Client } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -347,6 +348,45 @@ describe('data_version of the read connection', () => {
       expect(after.connection).toBe(first.connection);
       expect(after.version).not.toBe(first.version);
       expect(reader.dataVersion()).toEqual(after);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('the change count of the read client (WAL-index header)', () => {
+  it('moves for every commit, of this process or of another one, and stays put otherwise', async () => {
+    const t = await createTestApp();
+    try {
+      const reader = t.services.database.db.$client as unknown as CachedSqliteClient;
+      const first = reader.changeCount();
+      expect(reader.changeCount()).toBe(first);
+      // Reads change nothing.
+      expect((await t.request('/healthz', {})).status).toBe(200);
+      expect(reader.changeCount()).toBe(first);
+      // A commit of this process's writer.
+      await createUser(t);
+      const afterOwn = reader.changeCount();
+      expect(afterOwn).not.toBe(first);
+      expect(reader.changeCount()).toBe(afterOwn);
+      // A commit of another process: a child with its own libsql connection to the same encrypted file.
+      const { database } = t.services.config;
+      const child = spawnSync(
+        process.execPath,
+        [
+          '-e',
+          `const D = require('libsql'); const db = new D(process.argv[1], { encryptionKey: process.argv[2], timeout: 5000 });
+           db.prepare("UPDATE app_settings SET updated_at = updated_at + 1 WHERE key = 'audit_retention_days'").run(); db.close();`,
+          database.url.replace(/^file:/, ''),
+          database.encryptionKey ?? '',
+        ],
+        { cwd: import.meta.dirname, encoding: 'utf8' },
+      );
+      expect(child.stderr).toBe('');
+      expect(child.status).toBe(0);
+      const afterForeign = reader.changeCount();
+      expect(afterForeign).not.toBe(afterOwn);
+      expect(reader.changeCount()).toBe(afterForeign);
     } finally {
       await t.close();
     }
