@@ -32,7 +32,7 @@ import {
   vetoOf,
 } from './mutations.ts';
 import { requireCanDeleteSuggestion, requireOpenNight, requireSuggestionAccess, suggestionNotFound, todayOf } from './policy.ts';
-import { cachedResults, JSON_CONTENT_TYPE, type ResultsJsonResponse } from './results-cache.ts';
+import { cachedResults, type ResultsJsonResponse } from './results-cache.ts';
 import { requireVoteAccess, votersInTx } from './vote-access.ts';
 import type * as routes from './routes.ts';
 
@@ -181,8 +181,9 @@ export const getResults: RouteHandler<typeof routes.getResults, AppEnv> = async 
   const day = date ?? todayOf(c, group);
   const json = await cachedResults(services, group, day, tick);
   // The cached answer is already the JSON body (results-cache.ts): sent as `c.json()` would send it —
-  // status 200, `Content-Type: application/json`, the same text — without serialising it again.
-  return c.body(json, 200, JSON_CONTENT_TYPE) as unknown as ResultsJsonResponse;
+  // status 200, `Content-Type: application/json`, the same text — without serialising it again. A fresh
+  // headers object per response, as c.json() makes: @hono/node-server may add Content-Length to it.
+  return c.body(json, 200, { 'Content-Type': 'application/json' }) as unknown as ResultsJsonResponse;
 };
 
 function daysBetween(from: string, to: string): number {

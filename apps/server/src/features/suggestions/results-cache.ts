@@ -19,8 +19,6 @@ import { findNight, resultsHidden, virtualNight, type NightRow } from '../nights
 import type { GroupRow } from '../groups/index.ts';
 import { resultsFor, type ResultsDto } from './data.ts';
 
-/** The header `c.json()` sets (hono's own spelling), for the answer sent from its cached JSON text. */
-export const JSON_CONTENT_TYPE = { 'Content-Type': 'application/json' } as const;
 /** What the route declares (its OpenAPI schema is unchanged): the cached text is that JSON. */
 export type ResultsJsonResponse = TypedResponse<ResultsDto, 200, 'json'>;
 
