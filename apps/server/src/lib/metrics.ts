@@ -4,11 +4,22 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** The labels of one HTTP series; one object per series, reused for every request of it (middleware/http-metrics.ts). */
+export type HttpLabels = Readonly<{ method: string; route: string; status: string }>;
+
 export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'queuecrew_' });
+  // Requests counted since the counter was last read, per series: adding 1 to a number here instead of
+  // prom-client's inc() per request (label validation and a label-string hash each time); the counter
+  // takes them in whenever it is read (its collect() runs first), so every read sees every request.
+  const uncounted = new Map<HttpLabels, number>();
   return {
     registry,
+    /** Counts one finished request in `queuecrew_http_requests_total` (read: collect() below). */
+    countHttpRequest(labels: HttpLabels): void {
+      uncounted.set(labels, (uncounted.get(labels) ?? 0) + 1);
+    },
     httpDuration: new Histogram({
       name: 'queuecrew_http_request_duration_seconds',
       help: 'HTTP request latency by method, route and status',
@@ -21,6 +32,10 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       help: 'HTTP requests by method, route and status',
       labelNames: ['method', 'route', 'status'] as const,
       registers: [registry],
+      collect() {
+        for (const [labels, n] of uncounted) this.inc(labels, n);
+        uncounted.clear();
+      },
     }),
     activeSockets: new Gauge({ name: 'queuecrew_ws_active_sockets', help: 'Open WebSocket connections', registers: [registry] }),
     votes: new Counter({ name: 'queuecrew_votes_total', help: 'Votes cast (approvals added)', registers: [registry] }),

@@ -8,13 +8,18 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { responseHeaders, type HeaderEditor } from './response-headers.ts';
+import { responseHeaders, setHeaders, type HeaderEditor } from './response-headers.ts';
 
 /** What the security-header and request-id middleware do to a finished response. */
 function edit(h: HeaderEditor): void {
   const type = h.get('content-type') ?? '';
   h.set('Content-Security-Policy', type.includes('text/html') ? "script-src 'self'" : "default-src 'none'");
   h.set('X-Frame-Options', 'DENY');
+  // A list made once, lower-case names, set in order (security-headers.ts).
+  setHeaders(h, [
+    ['x-dns-prefetch-control', 'off'],
+    ['cross-origin-opener-policy', 'same-origin'],
+  ]);
   if (h.get('Referrer-Policy') !== 'no-referrer') h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
   h.delete('X-Powered-By');
   if (!h.has('Cache-Control')) h.set('Cache-Control', 'no-store');

@@ -20,6 +20,9 @@ export interface HeaderEditor {
   delete(name: string): void;
 }
 
+/** Header names in lower case (as they go on the wire) with their values: a list made once, set in order. */
+export type HeaderList = ReadonlyArray<readonly [name: string, value: string]>;
+
 type HeaderRecord = Record<string, string | string[]>;
 type Cached = [status: number, body: unknown, headers: unknown];
 
@@ -65,6 +68,21 @@ class RecordEditor implements HeaderEditor {
   delete(name: string): void {
     delete this.record[name.toLowerCase()];
   }
+  setAll(list: HeaderList): void {
+    for (let i = 0; i < list.length; i++) {
+      const [name, value] = list[i]!;
+      this.record[name] = value;
+    }
+  }
+}
+
+/**
+ * Sets every header of `list` (lower-case names) on `h`, as `h.set()` one by one would. On the plain
+ * record the names are used as they are: no lower-casing and no fresh property-name strings per response.
+ */
+export function setHeaders(h: HeaderEditor, list: HeaderList): void {
+  if (h instanceof RecordEditor) h.setAll(list);
+  else for (const [name, value] of list) h.set(name, value);
 }
 
 /** An editor for `res`'s headers; changes reach the wire exactly as `res.headers.set()` would make them. */

@@ -18,7 +18,8 @@ import { bodyLimit as streamBodyLimit } from 'hono/body-limit';
 
 export function headerBodyLimit(options: { maxSize: number; onError: (c: Context) => never }): MiddlewareHandler {
   const counted = streamBodyLimit(options);
-  return async (c, next) => {
+  // Not async: the bodiless case (every GET) passes straight to `next()`; the 413 is thrown into the caller.
+  return (c, next) => {
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
     if (!incoming || incoming.httpVersionMajor !== 1) return counted(c, next);
     const { headers } = incoming;

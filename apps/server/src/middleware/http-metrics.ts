@@ -6,15 +6,21 @@
  */
 import type { Context } from 'hono';
 import type { AppEnv } from '../lib/context.ts';
+import type { HttpLabels } from '../lib/metrics.ts';
 
-type Labels = { method: string; route: string; status: string };
-/** One labels object per series, reused: prom-client only reads it. Bounded by methods × route patterns × statuses. */
-const seriesLabels = new Map<string, Labels>();
+/**
+ * One labels object per series, reused: prom-client only reads it. Bounded by methods × route patterns ×
+ * statuses. Found by route, method and status in turn (no key string built per request).
+ */
+const seriesLabels = new Map<string, Map<string, Map<number, HttpLabels>>>();
 
-function labelsFor(method: string, route: string, status: number): Labels {
-  const key = `${method} ${status} ${route}`;
-  let labels = seriesLabels.get(key);
-  if (!labels) seriesLabels.set(key, (labels = { method, route, status: String(status) }));
+function labelsFor(method: string, route: string, status: number): HttpLabels {
+  let byMethod = seriesLabels.get(route);
+  if (!byMethod) seriesLabels.set(route, (byMethod = new Map()));
+  let byStatus = byMethod.get(method);
+  if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+  let labels = byStatus.get(status);
+  if (!labels) byStatus.set(status, (labels = { method, route, status: String(status) }));
   return labels;
 }
 
@@ -23,5 +29,5 @@ export function recordHttpMetrics(c: Context<AppEnv>, seconds: number, route: st
   const { metrics } = c.get('services');
   const labels = labelsFor(c.req.method, route || 'unmatched', c.res.status);
   metrics.httpDuration.observe(labels, seconds);
-  metrics.httpRequests.inc(labels);
+  metrics.countHttpRequest(labels);
 }

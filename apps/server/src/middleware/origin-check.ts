@@ -9,6 +9,7 @@
  * header or send an Origin. A request with an Authorization header needs no proof: a cross-site page
  * cannot add that header without a CORS preflight we never grant. (docs/decisions/080-red-team-review.md)
  */
+import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { AppError } from '../lib/errors.ts';
 import type { AppEnv } from '../lib/context.ts';
@@ -33,8 +34,10 @@ function originOf(url: string): string {
   }
 }
 
-export const originCheck = createMiddleware<AppEnv>(async (c, next) => {
-  if (SAFE.has(c.req.method)) return next();
+/** Safe methods pass without an async step of their own (the common case: every read). */
+export const originCheck: MiddlewareHandler<AppEnv> = (c, next) => (SAFE.has(c.req.method) ? next() : checkOrigin(c, next));
+
+const checkOrigin = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.path === SIGNED_BY_DISCORD) return next();
   const { config } = c.get('services');
   const origin = requestHeader(c, 'origin');

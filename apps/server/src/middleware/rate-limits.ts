@@ -3,9 +3,8 @@
  * Per-account limits that need the request body (login and register by email) are applied in the auth
  * handlers, after validation. The rules themselves are in lib/rate-limit.ts.
  */
-import type { Context, Next } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../lib/context.ts';
 import { sha256 } from '../lib/crypto.ts';
 import { limit, rateLimitHeaders, RULES } from '../lib/rate-limit.ts';
@@ -14,18 +13,25 @@ import { responseHeaders } from '../lib/response-headers.ts';
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const INVITE_ACCEPT = /^\/api\/invites\/[^/]+\/accept\/?$/;
 
-export const rateLimits = createMiddleware<AppEnv>(async (c, next) => {
-  await applyLimits(c, next);
-  // Limits applied here or later by a handler (sign-in per account, calendar feed, refusals): the
-  // response says where the caller stands. A 429 thrown here carries them on the error itself.
+export const rateLimits: MiddlewareHandler<AppEnv> = (c, next) => {
+  // Safe methods are not counted here (a handler may still apply a limit, e.g. the calendar feed), and
+  // pass without an async step of their own.
+  const done = SAFE.has(c.req.method) ? next() : applyLimits(c, next);
+  return done.then(() => stateHeaders(c));
+};
+
+/**
+ * Limits applied here or later by a handler (sign-in per account, calendar feed, refusals): the
+ * response says where the caller stands. A 429 thrown here carries them on the error itself.
+ */
+function stateHeaders(c: Context<AppEnv>): void {
   const states = c.get('rateLimits');
   if (!states?.length || c.res.status === 101) return;
   const headers = responseHeaders(c.res);
   for (const [k, v] of Object.entries(rateLimitHeaders(states))) headers.set(k, v);
-});
+}
 
 async function applyLimits(c: Context<AppEnv>, next: Next): Promise<void> {
-  if (SAFE.has(c.req.method)) return next();
   const ip = c.get('ip');
   const auth = c.get('auth');
   const path = c.req.path;

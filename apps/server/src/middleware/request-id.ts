@@ -53,5 +53,5 @@ export function beginRequest(c: Context<AppEnv>, services: Services): string {
  * stream body (docs/decisions/096-response-fast-path.md).
  */
 export function endRequest(id: string, headers: HeaderEditor): void {
-  headers.set('X-Request-Id', id);
+  headers.set('x-request-id', id);
 }

@@ -1,11 +1,17 @@
 /** Unsafe methods with a body must send JSON (415 otherwise); a JSON body must parse (400 otherwise). */
+import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { AppError } from '../lib/errors.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { requestHeader } from '../lib/request-headers.ts';
 
-export const requireJson = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
+/** Bodiless methods pass without an async step of their own (the common case: every read). */
+export const requireJson: MiddlewareHandler<AppEnv> = (c, next) => {
+  const method = c.req.method;
+  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? next() : checkJson(c, next);
+};
+
+const checkJson = createMiddleware<AppEnv>(async (c, next) => {
   const type = (requestHeader(c, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   const length = requestHeader(c, 'content-length');
   const hasBody = (length !== undefined && length !== '0') || requestHeader(c, 'transfer-encoding') !== undefined;

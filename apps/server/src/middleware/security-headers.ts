@@ -5,7 +5,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../lib/context.ts';
 import { randomIdBytes } from '../lib/ids.ts';
-import type { HeaderEditor } from '../lib/response-headers.ts';
+import { setHeaders, type HeaderEditor, type HeaderList } from '../lib/response-headers.ts';
 import { STEAM_COVER_HOST } from '../lib/steam-cdn.ts';
 
 /**
@@ -52,7 +52,35 @@ export function cspNonceOf(c: Context<AppEnv>): string {
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()';
 
-/** Sets the security headers on a finished response (`h`: lib/response-headers.ts). */
+/** The fixed headers, in the order they are set, with and without the Referrer-Policy, per scheme. */
+function fixedHeaders(https: boolean, referrer: boolean): HeaderList {
+  return [
+    ['x-frame-options', 'DENY'],
+    ['x-content-type-options', 'nosniff'],
+    // A response may only make this stricter: the calendar feed (whose URL is a secret) sends no-referrer.
+    ...(referrer ? [['referrer-policy', 'strict-origin-when-cross-origin'] as const] : []),
+    // No powerful features are used; `interest-cohort` (FLoC) is gone from browsers and only made Chrome log errors.
+    ['permissions-policy', PERMISSIONS_POLICY],
+    ['cross-origin-opener-policy', 'same-origin'],
+    ['cross-origin-resource-policy', 'same-origin'],
+    ['x-dns-prefetch-control', 'off'],
+    ['x-permitted-cross-domain-policies', 'none'],
+    // Own process (agent cluster) for this origin: a compromised same-site page cannot share memory with it.
+    ['origin-agent-cluster', '?1'],
+    ...(https ? [['strict-transport-security', 'max-age=63072000; includeSubDomains'] as const] : []),
+  ];
+}
+
+/** Made once: [https][keeps the response's own no-referrer]. */
+const FIXED = {
+  http: { referrer: fixedHeaders(false, true), noReferrer: fixedHeaders(false, false) },
+  https: { referrer: fixedHeaders(true, true), noReferrer: fixedHeaders(true, false) },
+};
+
+/**
+ * Sets the security headers on a finished response (`h`: lib/response-headers.ts). Everything but the
+ * CSP and Cache-Control is the same for every response of the process and is set from a list made once.
+ */
 export function applySecurityHeaders(c: Context<AppEnv>, h: HeaderEditor): void {
   const { config } = c.get('services');
   const isHtml = (h.get('content-type') ?? '').includes('text/html');
@@ -60,20 +88,9 @@ export function applySecurityHeaders(c: Context<AppEnv>, h: HeaderEditor): void 
   if (isHtml) {
     csp = contentSecurityPolicy(cspNonceOf(c), config.appOrigin.replace(/^http/, 'ws'), config.isHttps);
   } else if (c.req.path === '/sw.js' && c.res.ok) csp = SERVICE_WORKER_CSP;
-  h.set('Content-Security-Policy', csp);
-  h.set('X-Frame-Options', 'DENY');
-  h.set('X-Content-Type-Options', 'nosniff');
-  // A response may only make this stricter: the calendar feed (whose URL is a secret) sends no-referrer.
-  if (h.get('Referrer-Policy') !== 'no-referrer') h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-  // No powerful features are used; `interest-cohort` (FLoC) is gone from browsers and only made Chrome log errors.
-  h.set('Permissions-Policy', PERMISSIONS_POLICY);
-  h.set('Cross-Origin-Opener-Policy', 'same-origin');
-  h.set('Cross-Origin-Resource-Policy', 'same-origin');
-  h.set('X-DNS-Prefetch-Control', 'off');
-  h.set('X-Permitted-Cross-Domain-Policies', 'none');
-  // Own process (agent cluster) for this origin: a compromised same-site page cannot share memory with it.
-  h.set('Origin-Agent-Cluster', '?1');
-  h.delete('X-Powered-By');
-  if (config.isHttps) h.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
-  if (c.req.path.startsWith('/api/') && !h.has('Cache-Control')) h.set('Cache-Control', 'no-store');
+  h.set('content-security-policy', csp);
+  const fixed = config.isHttps ? FIXED.https : FIXED.http;
+  setHeaders(h, h.get('referrer-policy') === 'no-referrer' ? fixed.noReferrer : fixed.referrer);
+  h.delete('x-powered-by');
+  if (c.req.path.startsWith('/api/') && !h.has('cache-control')) h.set('cache-control', 'no-store');
 }

@@ -34,7 +34,7 @@ import {
   vetoOf,
 } from './mutations.ts';
 import { requireCanDeleteSuggestion, requireOpenNight, requireSuggestionAccess, suggestionNotFound, todayOf } from './policy.ts';
-import { cachedResults } from './results-cache.ts';
+import { cachedResults, type ResultsJsonResponse } from './results-cache.ts';
 import { requireVoteAccess, votersInTx } from './vote-access.ts';
 import type * as routes from './routes.ts';
 
@@ -193,7 +193,11 @@ export const getResults: RouteHandler<typeof routes.getResults, AppEnv> = async 
   const tick = services.caches.feed.tick;
   const { group } = await memberAndGroup(c, groupId);
   const day = date ?? todayOf(c, group);
-  return c.json(await cachedResults(services, group, day, tick), 200);
+  const json = await cachedResults(services, group, day, tick);
+  // The cached answer is already the JSON body (results-cache.ts): sent as `c.json()` would send it —
+  // status 200, `Content-Type: application/json`, the same text — without serialising it again. A fresh
+  // headers object per response, as c.json() makes: @hono/node-server may add Content-Length to it.
+  return c.body(json, 200, { 'Content-Type': 'application/json' }) as unknown as ResultsJsonResponse;
 };
 
 function daysBetween(from: string, to: string): number {
