@@ -21,6 +21,7 @@ export default tseslint.config(
       'data/**',
       'e2e/artifacts/**',
       'apps/server/drizzle/**',
+      'apps/server/build/**',
       'bench/results/**',
       '**/*.gen.ts',
       '**/routeTree.gen.ts',
