@@ -6,7 +6,7 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { serve, type ServerType } from '@hono/node-server';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { errorResponse } from './errors.ts';
@@ -36,6 +36,13 @@ const create = createRoute({
   responses: { 200: { description: 'ok' } },
 });
 
+const hooked = createRoute({
+  method: 'get',
+  path: '/groups/{groupId}/hooked',
+  request: { params: GroupParams, query: z.object({ n: z.coerce.number().int().optional() }) },
+  responses: { 200: { description: 'ok' } },
+});
+
 /** Whether @hono/node-server's request wrapper has built its `Headers` (its `headersKey` slot). */
 function headersBuilt(raw: Request): boolean {
   const key = Object.getOwnPropertySymbols(raw).find((s) => s.description === 'headersKey');
@@ -49,7 +56,16 @@ function appWith(router: OpenAPIHono<never>) {
       built.push(headersBuilt(c.req.raw));
       return c.json({ param: c.req.valid('param'), query: c.req.valid('query') } as never, 200);
     })
-    .openapi(create, (c) => c.json({ param: c.req.valid('param'), body: c.req.valid('json') } as never, 200));
+    .openapi(create, (c) => c.json({ param: c.req.valid('param'), body: c.req.valid('json') } as never, 200))
+    // A route's own hook, async: a Response for a bad query, { response } for bad params, nothing otherwise.
+    .openapi(hooked, (c) => c.json({ param: c.req.valid('param'), query: c.req.valid('query') } as never, 200), (async (
+      result: { success: boolean; target: string },
+      c: Context,
+    ) => {
+      await Promise.resolve();
+      if (result.success) return undefined;
+      return result.target === 'query' ? c.json({ hooked: result.target }, 422) : { response: c.text('bad param', 409) };
+    }) as never);
   const app = new Hono();
   app.onError((err, c) => errorResponse(c as never, err));
   app.route('/api', router as never);
@@ -116,6 +132,13 @@ it('answers every param and query case as @hono/zod-openapi does', async () => {
   expect(answers.at(-1)!.body).not.toContain('"groupId"');
   expect(JSON.parse(answers[1]!.body)).toEqual({ param: { groupId: 'g1' }, query: { date: '2026-11-26', limit: 3 } });
   expect(JSON.parse(answers[2]!.body)).toEqual({ param: { groupId: 'g1' }, query: { tag: ['a', 'b', 'c'] } });
+});
+
+it("answers with a route's own (async) hook as @hono/zod-openapi does", async () => {
+  expect((await both('/api/groups/g1/hooked?n=2')).status).toBe(200);
+  expect(await both('/api/groups/g1/hooked?n=x')).toMatchObject({ status: 422, body: '{"hooked":"query"}' });
+  expect(await both(`/api/groups/${long}/hooked`)).toMatchObject({ status: 409, body: 'bad param' });
+  expect((await both(`/api/groups/${long}/hooked?n=x`)).status).toBe(422);
 });
 
 it('still validates JSON bodies after the params, with the same answers', async () => {

@@ -43,32 +43,40 @@ function validatePathAndQueryWithoutHeaders(router: OpenAPIHono<AppEnv>): void {
     if (!hide) router.openAPIRegistry.registerPath(config);
     const effectiveHook = hook ?? (router.defaultHook as AnyHook | undefined);
     const own: MiddlewareHandler[] = middleware ? (Array.isArray(middleware) ? [...middleware] : [middleware]) : [];
-    if (request.query) own.push(targetValidator('query', request.query, effectiveHook));
-    if (request.params) own.push(targetValidator('param', request.params, effectiveHook));
+    const targets: Array<[Target, z.ZodType]> = [];
+    if (request.query) targets.push(['query', request.query]);
+    if (request.params) targets.push(['param', request.params]);
+    own.push(pathAndQueryValidator(targets, effectiveHook));
     const { params: _params, query: _query, ...rest } = request;
     return base({ ...config, request: rest, middleware: own, hide: true } as RouteConfig, handler as never, hook as never);
   };
   router.openapi = patched as unknown as typeof base;
 }
 
-function targetValidator(target: 'param' | 'query', schema: z.ZodType, hook: AnyHook | undefined): MiddlewareHandler {
+type Target = 'param' | 'query';
+
+/** zod-validator's middleware for each target in turn (one middleware step for both). */
+function pathAndQueryValidator(targets: ReadonlyArray<[Target, z.ZodType]>, hook: AnyHook | undefined): MiddlewareHandler {
   return async (c, next) => {
-    // hono's validator(): the route's params, or every query key with its one value or its list.
-    const value =
-      target === 'param'
-        ? c.req.param()
-        : Object.fromEntries(Object.entries(c.req.queries()).map(([k, v]) => (v.length === 1 ? [k, v[0]] : [k, v])));
-    // zod-validator: the hook sees every outcome; a Response (or { response }) from it is the answer.
-    const result = await schema.safeParseAsync(value);
-    if (hook) {
-      const hookResult = (await hook({ data: value, ...result, target }, c)) as Response | { response?: Response } | undefined;
-      if (hookResult) {
-        if (hookResult instanceof Response) return hookResult;
-        if ('response' in hookResult) return hookResult.response;
+    for (const [target, schema] of targets) {
+      // hono's validator(): the route's params, or every query key with its one value or its list.
+      const value =
+        target === 'param'
+          ? c.req.param()
+          : Object.fromEntries(Object.entries(c.req.queries()).map(([k, v]) => (v.length === 1 ? [k, v[0]] : [k, v])));
+      // zod-validator: the hook sees every outcome; a Response (or { response }) from it is the answer.
+      const result = await schema.safeParseAsync(value);
+      if (hook) {
+        let hookResult = hook({ data: value, ...result, target }, c) as Response | { response?: Response } | undefined;
+        if (hookResult instanceof Promise) hookResult = (await hookResult) as typeof hookResult;
+        if (hookResult) {
+          if (hookResult instanceof Response) return hookResult;
+          if ('response' in hookResult) return hookResult.response;
+        }
       }
+      if (!result.success) return c.json(result, 400);
+      c.req.addValidatedData(target, result.data as object);
     }
-    if (!result.success) return c.json(result, 400);
-    c.req.addValidatedData(target, result.data as object);
     await next();
   };
 }
