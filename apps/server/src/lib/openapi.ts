@@ -1,23 +1,84 @@
 /** Router factory: every feature router validates with zod and reports errors in the one error format. */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Hook, RouteConfig } from '@hono/zod-openapi';
 import { ErrorSchema } from '@queuecrew/shared';
+import type { Context, MiddlewareHandler } from 'hono';
 import { AppError, fieldDetails } from './errors.ts';
 import type { AppEnv } from './context.ts';
 
+const invalidInput: Hook<unknown, AppEnv, string, unknown> = (result) => {
+  if (!result.success) {
+    throw new AppError(
+      400,
+      'invalid_input',
+      'Some fields are not valid. Check the details and try again.',
+      fieldDetails(result.error.issues),
+    );
+  }
+};
+
 export function createRouter() {
-  return new OpenAPIHono<AppEnv>({
-    strict: false,
-    defaultHook: (result) => {
-      if (!result.success) {
-        throw new AppError(
-          400,
-          'invalid_input',
-          'Some fields are not valid. Check the details and try again.',
-          fieldDetails(result.error.issues),
-        );
+  const router = new OpenAPIHono<AppEnv>({ strict: false, defaultHook: invalidInput });
+  validatePathAndQueryWithoutHeaders(router);
+  return router;
+}
+
+type AnyHook = (result: { success: boolean; data: unknown; target: string } & object, c: Context) => unknown;
+
+/**
+ * The `param` and `query` validation of a route, as @hono/zod-openapi's own (zod-validator over hono's
+ * `validator()`) does it — the same value, schema, hook, 400 answer and validated data, in the same
+ * order (query, then param, after the route's middleware and before the header, cookie and body
+ * validators) — without reading `Content-Type`. hono's `validator()` reads it for every target, and
+ * on @hono/node-server that builds the request's whole WHATWG `Headers` (every raw header validated
+ * and copied) for a GET that never looks at it. The route is registered for the OpenAPI document
+ * exactly as `openapi()` registers it; `openapi()` then adds the rest of the route's validators.
+ */
+function validatePathAndQueryWithoutHeaders(router: OpenAPIHono<AppEnv>): void {
+  const base = router.openapi;
+  const patched = (route: RouteConfig, handler: unknown, hook?: AnyHook) => {
+    const { middleware, hide, ...config } = route;
+    const request = config.request;
+    if (!request?.params && !request?.query) return base(route, handler as never, hook as never);
+    if (!hide) router.openAPIRegistry.registerPath(config);
+    const effectiveHook = hook ?? (router.defaultHook as AnyHook | undefined);
+    const own: MiddlewareHandler[] = middleware ? (Array.isArray(middleware) ? [...middleware] : [middleware]) : [];
+    const targets: Array<[Target, z.ZodType]> = [];
+    if (request.query) targets.push(['query', request.query]);
+    if (request.params) targets.push(['param', request.params]);
+    own.push(pathAndQueryValidator(targets, effectiveHook));
+    const { params: _params, query: _query, ...rest } = request;
+    return base({ ...config, request: rest, middleware: own, hide: true } as RouteConfig, handler as never, hook as never);
+  };
+  router.openapi = patched as unknown as typeof base;
+}
+
+type Target = 'param' | 'query';
+
+/** zod-validator's middleware for each target in turn (one middleware step for both). */
+function pathAndQueryValidator(targets: ReadonlyArray<[Target, z.ZodType]>, hook: AnyHook | undefined): MiddlewareHandler {
+  return async (c, next) => {
+    for (const [target, schema] of targets) {
+      // hono's validator(): the route's params, or every query key with its one value or its list.
+      const value =
+        target === 'param'
+          ? c.req.param()
+          : Object.fromEntries(Object.entries(c.req.queries()).map(([k, v]) => (v.length === 1 ? [k, v[0]] : [k, v])));
+      // zod-validator: the hook sees every outcome; a Response (or { response }) from it is the answer.
+      const result = await schema.safeParseAsync(value);
+      if (hook) {
+        let hookResult = hook({ data: value, ...result, target }, c) as Response | { response?: Response } | undefined;
+        if (hookResult instanceof Promise) hookResult = (await hookResult) as typeof hookResult;
+        if (hookResult) {
+          if (hookResult instanceof Response) return hookResult;
+          if ('response' in hookResult) return hookResult.response;
+        }
       }
-    },
-  });
+      if (!result.success) return c.json(result, 400);
+      c.req.addValidatedData(target, result.data as object);
+    }
+    await next();
+  };
 }
 
 export { ErrorSchema };

@@ -34,28 +34,43 @@ type NightRow = typeof schema.nights.$inferSelect;
 type SuggestionRow = typeof schema.suggestions.$inferSelect;
 type Role = 'owner' | 'admin' | 'member';
 
-/** A Map that forgets its least recently used entry beyond `max`. */
+/**
+ * A Map that forgets its least recently used entry beyond `max` — with the recency kept coarsely: a
+ * hit moves its entry to the newest end only when at least half of `max` entries were stored or moved
+ * after it (each entry carries the sequence number of its last move). Moving an entry (a Map delete
+ * and insert, which leaves a hole the Map later compacts) on every hit cost more than the lookup, and
+ * most hits are on entries that were just used. So an entry is dropped only after at least
+ * `max - (max / 2 - 1)` other keys were stored or read since its own last use (an exact LRU: `max`),
+ * and the size never exceeds `max`: every store drops the oldest entry beyond it.
+ */
 export class Lru<K, V> {
-  readonly #map = new Map<K, V>();
-  constructor(readonly max: number) {}
+  readonly #map = new Map<K, { value: V; seq: number }>();
+  /** How many stores and moves the map has seen: the sequence number of the newest entry. */
+  #seq = 0;
+  readonly #fresh: number;
+  constructor(readonly max: number) {
+    this.#fresh = Math.floor(max / 2);
+  }
   get size(): number {
     return this.#map.size;
   }
   get(key: K): V | undefined {
-    const v = this.#map.get(key);
-    if (v !== undefined) {
+    const entry = this.#map.get(key);
+    if (entry === undefined) return undefined;
+    if (this.#seq - entry.seq >= this.#fresh) {
       this.#map.delete(key);
-      this.#map.set(key, v);
+      entry.seq = ++this.#seq;
+      this.#map.set(key, entry);
     }
-    return v;
+    return entry.value;
   }
   /** Reads without refreshing the entry's place. */
   peek(key: K): V | undefined {
-    return this.#map.get(key);
+    return this.#map.get(key)?.value;
   }
   set(key: K, value: V): void {
     this.#map.delete(key);
-    this.#map.set(key, value);
+    this.#map.set(key, { value, seq: ++this.#seq });
     if (this.#map.size > this.max) this.#map.delete(this.#map.keys().next().value as K);
   }
   delete(key: K): void {

@@ -33,4 +33,26 @@ describe('TokenService.verify with its verified-token cache', () => {
       expect(await tokens.verify(await other.sign({ userId: 'u1', sessionId: 's1' }))).toBeUndefined();
     }
   });
+
+  it('verifiedClaims answers only a token that verified before, whole and unexpired', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-26T10:00:00Z'));
+    const tokens = new TokenService(SECRET, [], 'http://localhost:3000', 600);
+    const token = await tokens.sign({ userId: 'u1', sessionId: 's1' });
+    expect(tokens.verifiedClaims(token)).toBeUndefined();
+    expect(await tokens.verify(token)).toEqual({ userId: 'u1', sessionId: 's1' });
+    expect(tokens.verifiedClaims(token)).toEqual({ userId: 'u1', sessionId: 's1' });
+    // The cache is keyed by the signature: the same signature under another header or payload is a miss,
+    // and verify() refuses it.
+    const [h, p, sig] = token.split('.');
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: 'u2' })).toString('base64url')}.${sig}`;
+    for (const other of [forged, `${h}x.${p}.${sig}`, `${p}.${h}.${sig}`, sig!, `.${sig}`]) {
+      expect(tokens.verifiedClaims(other)).toBeUndefined();
+      expect(await tokens.verify(other)).toBeUndefined();
+    }
+    expect(tokens.verifiedClaims(token)).toEqual({ userId: 'u1', sessionId: 's1' });
+    vi.setSystemTime(new Date('2026-11-26T10:10:01Z'));
+    expect(tokens.verifiedClaims(token)).toBeUndefined();
+    expect(await tokens.verify(token)).toBeUndefined();
+  });
 });

@@ -24,8 +24,11 @@ export class TokenService {
    * the session is still checked on every request (authenticate(), through the read caches that
    * recheck the database before each answer), so logout and revocation take effect at once, and a
    * process restart (e.g. a key rotation) starts with an empty cache.
+   *
+   * Keyed by the token's signature segment (43 characters, not the whole ≈ 300: hashing the key is
+   * most of a lookup), and a hit counts only if the whole token is the one that verified.
    */
-  readonly #verified = new Map<string, { claims: AccessClaims; expMs: number }>();
+  readonly #verified = new Map<string, { token: string; claims: AccessClaims; expMs: number }>();
   constructor(
     current: string,
     previous: readonly string[],
@@ -51,13 +54,23 @@ export class TokenService {
       .sign(key);
   }
 
+  /**
+   * The claims of a token that verified before and has not expired since, without a promise; undefined
+   * when it is not remembered (or expired), and then only verify() can tell.
+   */
+  verifiedClaims(token: string): AccessClaims | undefined {
+    const signature = token.slice(token.lastIndexOf('.') + 1);
+    const hit = this.#verified.get(signature);
+    if (hit === undefined || hit.token !== token) return undefined;
+    if (hit.expMs > Date.now()) return hit.claims;
+    this.#verified.delete(signature);
+    return undefined;
+  }
+
   /** Returns the claims, or undefined for any invalid, expired, tampered or foreign token. */
   async verify(token: string): Promise<AccessClaims | undefined> {
-    const hit = this.#verified.get(token);
-    if (hit) {
-      if (hit.expMs > Date.now()) return hit.claims;
-      this.#verified.delete(token);
-    }
+    const hit = this.verifiedClaims(token);
+    if (hit) return hit;
     try {
       const { payload } = await jwtVerify(
         token,
@@ -71,7 +84,7 @@ export class TokenService {
       if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return undefined;
       const claims = { userId: payload.sub, sessionId: payload.sid };
       if (this.#verified.size >= VERIFIED_CACHE_MAX) this.#verified.delete(this.#verified.keys().next().value!);
-      this.#verified.set(token, { claims, expMs: payload.exp! * 1000 });
+      this.#verified.set(token.slice(token.lastIndexOf('.') + 1), { token, claims, expMs: payload.exp! * 1000 });
       return claims;
     } catch {
       return undefined;
