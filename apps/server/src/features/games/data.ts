@@ -156,7 +156,7 @@ export async function listGames(db: Db | Tx, f: Filter, viewerId: string, day?: 
  * `missingOwners` those who do not.
  */
 async function playableOf(db: Db | Tx, f: Filter, day: string): Promise<Map<string, PlayableDto>> {
-  const counts = await db.all<{ id: string; n_in: number; owners_in: number; fits: number | null }>(sql`
+  const counts = await db.all<CountRow>(sql`
     WITH ins AS (SELECT user_id FROM rsvps WHERE group_id = ${f.groupId} AND day = ${day} AND status = 'in'),
     n AS (SELECT count(*) AS n_in FROM ins)
     SELECT g.id, n.n_in,
@@ -165,13 +165,20 @@ async function playableOf(db: Db | Tx, f: Filter, day: string): Promise<Map<stri
                 ELSE (n.n_in >= coalesce(g.min_players, 0) AND n.n_in <= coalesce(g.max_players, n.n_in)) END AS fits
     FROM games g, n
     WHERE ${whereOf(f)}`);
-  const missing = await db.all<{ game_id: string; id: string; username: string; avatar_url: string | null }>(sql`
+  const missing = await db.all<MissingRow>(sql`
     SELECT g.id AS game_id, u.id, u.username, u.avatar_url
     FROM games g
     JOIN rsvps r ON r.group_id = g.group_id AND r.day = ${day} AND r.status = 'in'
     JOIN users u ON u.id = r.user_id
     WHERE ${whereOf(f)} AND NOT EXISTS (SELECT 1 FROM game_owners o WHERE o.game_id = g.id AND o.user_id = r.user_id)
     ORDER BY u.username COLLATE NOCASE, u.id`);
+  return playableMap(counts, missing);
+}
+
+type CountRow = { id: string; n_in: number; owners_in: number; fits: number | null };
+type MissingRow = { game_id: string; id: string; username: string; avatar_url: string | null };
+
+function playableMap(counts: readonly CountRow[], missing: readonly MissingRow[]): Map<string, PlayableDto> {
   const missingOf = new Map<string, GameUser[]>();
   for (const m of missing) {
     missingOf.set(m.game_id, [...(missingOf.get(m.game_id) ?? []), { id: m.id, username: m.username, avatarUrl: m.avatar_url }]);
@@ -187,6 +194,42 @@ async function playableOf(db: Db | Tx, f: Filter, day: string): Promise<Map<stri
       },
     ]),
   );
+}
+
+/**
+ * The games suggested for a night: the same games `playableFor` gets from a suggestions list (`+` keeps
+ * SQLite on the id lookups, not a scan of the group's whole library, as `whereOf` does for an id list).
+ */
+const SUGGESTED_GAMES = `+g.group_id = ? AND g.id IN (SELECT game_id FROM suggestions WHERE group_id = ? AND day = ? AND game_id IS NOT NULL)`;
+const DAY_COUNTS_SQL = `
+    WITH ins AS (SELECT user_id FROM rsvps WHERE group_id = ? AND day = ? AND status = 'in'),
+    n AS (SELECT count(*) AS n_in FROM ins)
+    SELECT g.id, n.n_in,
+           (SELECT count(*) FROM game_owners o JOIN ins ON ins.user_id = o.user_id WHERE o.game_id = g.id) AS owners_in,
+           CASE WHEN g.min_players IS NULL AND g.max_players IS NULL THEN NULL
+                ELSE (n.n_in >= coalesce(g.min_players, 0) AND n.n_in <= coalesce(g.max_players, n.n_in)) END AS fits
+    FROM games g, n
+    WHERE ${SUGGESTED_GAMES}`;
+const DAY_MISSING_SQL = `
+    SELECT g.id AS game_id, u.id, u.username, u.avatar_url
+    FROM games g
+    JOIN rsvps r ON r.group_id = g.group_id AND r.day = ? AND r.status = 'in'
+    JOIN users u ON u.id = r.user_id
+    WHERE ${SUGGESTED_GAMES} AND NOT EXISTS (SELECT 1 FROM game_owners o WHERE o.game_id = g.id AND o.user_id = r.user_id)
+    ORDER BY u.username COLLATE NOCASE, u.id`;
+
+/**
+ * `playable` for every game suggested on `day` (the suggestions list): the queries of `playableFor`
+ * with the day's suggestions as the filter instead of an id list, so their SQL text is fixed and the
+ * read client keeps them prepared (no query building per request).
+ */
+export async function playableOfDay(db: Db, groupId: string, day: string): Promise<Map<string, PlayableDto>> {
+  const client = db.$client;
+  const [counts, missing] = await Promise.all([
+    client.execute({ sql: DAY_COUNTS_SQL, args: [groupId, day, groupId, groupId, day] }),
+    client.execute({ sql: DAY_MISSING_SQL, args: [day, groupId, groupId, day] }),
+  ]);
+  return playableMap(counts.rows as unknown as CountRow[], missing.rows as unknown as MissingRow[]);
 }
 
 /** One game as `viewerId` sees it (after a write: pass the transaction to read what it wrote). */

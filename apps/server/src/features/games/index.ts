@@ -10,6 +10,7 @@ export {
   gameDto,
   listGames,
   playableFor,
+  playableOfDay,
   type GameDto,
   type GameRow,
   type PlayableDto,

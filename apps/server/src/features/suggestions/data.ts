@@ -14,7 +14,7 @@ import {
 } from '@queuecrew/shared';
 import { and, asc, between, count, desc, eq, sql } from 'drizzle-orm';
 import { preparedFor, schema, type Db, type Tx } from '../../db/client.ts';
-import { playableFor, type PlayableDto } from '../games/index.ts';
+import { playableFor, playableOfDay, type PlayableDto } from '../games/index.ts';
 
 export { HistoryDaySchema, ResultsSchema, RoundSchema, SuggestionSchema, VetoResultSchema, VoteResultSchema, VoterSchema };
 export type Voter = z.infer<typeof VoterSchema>;
@@ -127,14 +127,19 @@ const dayVotersQuery = preparedFor((db) =>
     .prepare(),
 );
 
-/** Everyone who vetoed one of the day's suggestions, in the order they vetoed. */
-async function dayVetoers(db: Db | Tx, groupId: string, day: string): Promise<Map<string, Voter[]>> {
-  const rows = await db
+/** Everyone who vetoed one of the day's suggestions, in the order they vetoed; prepared once (hot path). */
+const dayVetoersQuery = preparedFor((db) =>
+  db
     .select({ suggestionId: schema.vetoes.suggestionId, ...voterColumns })
     .from(schema.vetoes)
     .innerJoin(schema.users, eq(schema.users.id, schema.vetoes.userId))
-    .where(and(eq(schema.vetoes.groupId, groupId), eq(schema.vetoes.day, day)))
-    .orderBy(asc(schema.vetoes.createdAt), asc(schema.users.username));
+    .where(and(eq(schema.vetoes.groupId, sql.placeholder('groupId')), eq(schema.vetoes.day, sql.placeholder('day'))))
+    .orderBy(asc(schema.vetoes.createdAt), asc(schema.users.username))
+    .prepare(),
+);
+
+async function dayVetoers(db: Db, groupId: string, day: string): Promise<Map<string, Voter[]>> {
+  const rows = await dayVetoersQuery(db).all({ groupId, day });
   const by = new Map<string, Voter[]>();
   for (const { suggestionId, ...user } of rows) by.set(suggestionId, [...(by.get(suggestionId) ?? []), user]);
   return by;
@@ -161,12 +166,7 @@ export async function listSuggestions(db: Db, groupId: string, day: string, view
   const [voterRows, vetoers, playable] = await Promise.all([
     dayVotersQuery(db).all({ groupId, day }),
     dayVetoers(db, groupId, day),
-    playableFor(
-      db,
-      groupId,
-      rows.flatMap((r) => (r.gameId ? [r.gameId] : [])),
-      day,
-    ),
+    rows.some((r) => r.gameId) ? playableOfDay(db, groupId, day) : new Map<string, PlayableDto>(),
   ]);
   const votersBySuggestion = new Map<string, Voter[]>();
   for (const { suggestionId, ...voter } of voterRows) {
