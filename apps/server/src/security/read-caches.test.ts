@@ -255,6 +255,29 @@ describe.each(['embedded file', '@libsql/client over a file: URL'])('read caches
       expect((await resultsOf(u)).suggestions.map((s) => s.id)).not.toContain(b);
     });
 
+    it('the suggestions list follows an RSVP and a vote, with its playable counts', async () => {
+      const u = await member();
+      const id = await suggest(`Listed ${mode}`);
+      type Listed = { id: string; votes: number | null; votedByMe: boolean; playable: { in: number } | null };
+      const list = async (by: TestUser) => {
+        const res = await t.request(`/api/groups/${group.id}/suggestions?date=${day}`, { cookie: by.cookie });
+        expect(res.status).toBe(200);
+        return ((await res.json()) as Listed[]).find((s) => s.id === id)!;
+      };
+      const before = await list(u);
+      expect(before).toMatchObject({ votes: 1, votedByMe: false });
+      const rsvp = await t.request(`/api/groups/${group.id}/nights/${day}/rsvp`, {
+        method: 'PUT',
+        json: { status: 'in' },
+        cookie: u.cookie,
+      });
+      expect(rsvp.status).toBe(200);
+      expect((await vote(id, u)).status).toBe(201);
+      const after = await list(u);
+      expect(after).toMatchObject({ votes: 2, votedByMe: true });
+      expect(after.playable!.in).toBe(before.playable!.in + 1);
+    });
+
     it('sees votes written by another connection on the next read', async () => {
       const u = await member();
       const id = await suggest(`Foreign vote ${mode}`);
