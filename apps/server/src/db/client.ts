@@ -214,6 +214,16 @@ export async function txExecute(tx: Tx, sqlText: string, args: InValue[] = []): 
   return inner.execute({ sql: sqlText, args });
 }
 
+/**
+ * Plain SQL text with positional arguments on the read handle or inside a write transaction, past
+ * drizzle's query building: for hot queries whose text is fixed (the statement client keeps it prepared).
+ */
+export async function executeText(db: Queryable | Tx, sqlText: string, args: InValue[] = []): Promise<ResultSet> {
+  const inner = libsqlTransactionOf(db);
+  if (inner) return inner.execute({ sql: sqlText, args });
+  return (db as Db).$client.execute({ sql: sqlText, args });
+}
+
 /** Maps a row of `SELECT * FROM <table>` to the table's row type, as drizzle maps its own selects. */
 export function rowMapper<T extends SQLiteTable>(table: T): (row: Row) => T['$inferSelect'] {
   const columns = Object.entries(getTableColumns(table)).map(([key, column]) => [key, column] as const);

@@ -6,7 +6,7 @@
 import type { z } from '@hono/zod-openapi';
 import { GameSchema, GameUserSchema, libraryKey, PlayableSchema } from '@queuecrew/shared';
 import { sql } from 'drizzle-orm';
-import { schema, type Db, type Tx } from '../../db/client.ts';
+import { executeText, schema, type Db, type Tx } from '../../db/client.ts';
 
 export { GameUserSchema, PlayableSchema, GameSchema };
 
@@ -124,7 +124,13 @@ export async function listGames(db: Db | Tx, f: Filter, viewerId: string, day?: 
   }
 
   let playable: Map<string, PlayableDto> | undefined;
-  if (day !== undefined) playable = await playableOf(db, f, day);
+  if (day !== undefined)
+    playable = await playableOf(
+      db,
+      f.groupId,
+      rows.map((r) => r.id),
+      day,
+    );
 
   return rows.map((r) => {
     const gameOwners = ownersOf.get(r.id) ?? [];
@@ -150,41 +156,47 @@ export async function listGames(db: Db | Tx, f: Filter, viewerId: string, day?: 
   });
 }
 
+/** The games `playableOf` answers for: the group's games of an id list (a JSON array, so the SQL text is fixed). */
+const PLAYABLE_GAMES = `+g.group_id = ? AND g.id IN (SELECT value FROM json_each(?))`;
+
 /**
  * `playable` for a night, in SQL: `in` counts RSVPs "in", `fits` whether that lies within the game's
  * min–max players (null without counts; a missing bound is open), `ownersIn` the "in" members who own it,
- * `missingOwners` those who do not.
+ * `missingOwners` those who do not. `+` keeps SQLite on the id lookups, not a scan of the library.
  */
-async function playableOf(db: Db | Tx, f: Filter, day: string): Promise<Map<string, PlayableDto>> {
-  const counts = await db.all<CountRow>(sql`
-    WITH ins AS (SELECT user_id FROM rsvps WHERE group_id = ${f.groupId} AND day = ${day} AND status = 'in'),
-    n AS (SELECT count(*) AS n_in FROM ins)
-    SELECT g.id, n.n_in,
-           (SELECT count(*) FROM game_owners o JOIN ins ON ins.user_id = o.user_id WHERE o.game_id = g.id) AS owners_in,
-           CASE WHEN g.min_players IS NULL AND g.max_players IS NULL THEN NULL
-                ELSE (n.n_in >= coalesce(g.min_players, 0) AND n.n_in <= coalesce(g.max_players, n.n_in)) END AS fits
-    FROM games g, n
-    WHERE ${whereOf(f)}`);
-  const missing = await db.all<MissingRow>(sql`
-    SELECT g.id AS game_id, u.id, u.username, u.avatar_url
-    FROM games g
-    JOIN rsvps r ON r.group_id = g.group_id AND r.day = ${day} AND r.status = 'in'
-    JOIN users u ON u.id = r.user_id
-    WHERE ${whereOf(f)} AND NOT EXISTS (SELECT 1 FROM game_owners o WHERE o.game_id = g.id AND o.user_id = r.user_id)
-    ORDER BY u.username COLLATE NOCASE, u.id`);
-  return playableMap(counts, missing);
-}
+const PLAYABLE_COUNTS_SQL = `
+  WITH ins AS (SELECT user_id FROM rsvps WHERE group_id = ? AND day = ? AND status = 'in'),
+  n AS (SELECT count(*) AS n_in FROM ins)
+  SELECT g.id, n.n_in,
+         (SELECT count(*) FROM game_owners o JOIN ins ON ins.user_id = o.user_id WHERE o.game_id = g.id) AS owners_in,
+         CASE WHEN g.min_players IS NULL AND g.max_players IS NULL THEN NULL
+              ELSE (n.n_in >= coalesce(g.min_players, 0) AND n.n_in <= coalesce(g.max_players, n.n_in)) END AS fits
+  FROM games g, n
+  WHERE ${PLAYABLE_GAMES}`;
+const PLAYABLE_MISSING_SQL = `
+  SELECT g.id AS game_id, u.id, u.username, u.avatar_url
+  FROM games g
+  JOIN rsvps r ON r.group_id = g.group_id AND r.day = ? AND r.status = 'in'
+  JOIN users u ON u.id = r.user_id
+  WHERE ${PLAYABLE_GAMES} AND NOT EXISTS (SELECT 1 FROM game_owners o WHERE o.game_id = g.id AND o.user_id = r.user_id)
+  ORDER BY u.username COLLATE NOCASE, u.id`;
 
 type CountRow = { id: string; n_in: number; owners_in: number; fits: number | null };
 type MissingRow = { game_id: string; id: string; username: string; avatar_url: string | null };
 
-function playableMap(counts: readonly CountRow[], missing: readonly MissingRow[]): Map<string, PlayableDto> {
+/** Plain SQL text with fixed text and positional arguments: prepared once by the statement client, no query building. */
+async function playableOf(db: Db | Tx, groupId: string, ids: readonly string[], day: string): Promise<Map<string, PlayableDto>> {
+  const games = JSON.stringify(ids);
+  const [counts, missing] = await Promise.all([
+    executeText(db, PLAYABLE_COUNTS_SQL, [groupId, day, groupId, games]),
+    executeText(db, PLAYABLE_MISSING_SQL, [day, groupId, games]),
+  ]);
   const missingOf = new Map<string, GameUser[]>();
-  for (const m of missing) {
+  for (const m of missing.rows as unknown as MissingRow[]) {
     missingOf.set(m.game_id, [...(missingOf.get(m.game_id) ?? []), { id: m.id, username: m.username, avatarUrl: m.avatar_url }]);
   }
   return new Map(
-    counts.map((r) => [
+    (counts.rows as unknown as CountRow[]).map((r) => [
       r.id,
       {
         in: Number(r.n_in),
@@ -196,42 +208,6 @@ function playableMap(counts: readonly CountRow[], missing: readonly MissingRow[]
   );
 }
 
-/**
- * The games suggested for a night: the same games `playableFor` gets from a suggestions list (`+` keeps
- * SQLite on the id lookups, not a scan of the group's whole library, as `whereOf` does for an id list).
- */
-const SUGGESTED_GAMES = `+g.group_id = ? AND g.id IN (SELECT game_id FROM suggestions WHERE group_id = ? AND day = ? AND game_id IS NOT NULL)`;
-const DAY_COUNTS_SQL = `
-    WITH ins AS (SELECT user_id FROM rsvps WHERE group_id = ? AND day = ? AND status = 'in'),
-    n AS (SELECT count(*) AS n_in FROM ins)
-    SELECT g.id, n.n_in,
-           (SELECT count(*) FROM game_owners o JOIN ins ON ins.user_id = o.user_id WHERE o.game_id = g.id) AS owners_in,
-           CASE WHEN g.min_players IS NULL AND g.max_players IS NULL THEN NULL
-                ELSE (n.n_in >= coalesce(g.min_players, 0) AND n.n_in <= coalesce(g.max_players, n.n_in)) END AS fits
-    FROM games g, n
-    WHERE ${SUGGESTED_GAMES}`;
-const DAY_MISSING_SQL = `
-    SELECT g.id AS game_id, u.id, u.username, u.avatar_url
-    FROM games g
-    JOIN rsvps r ON r.group_id = g.group_id AND r.day = ? AND r.status = 'in'
-    JOIN users u ON u.id = r.user_id
-    WHERE ${SUGGESTED_GAMES} AND NOT EXISTS (SELECT 1 FROM game_owners o WHERE o.game_id = g.id AND o.user_id = r.user_id)
-    ORDER BY u.username COLLATE NOCASE, u.id`;
-
-/**
- * `playable` for every game suggested on `day` (the suggestions list): the queries of `playableFor`
- * with the day's suggestions as the filter instead of an id list, so their SQL text is fixed and the
- * read client keeps them prepared (no query building per request).
- */
-export async function playableOfDay(db: Db, groupId: string, day: string): Promise<Map<string, PlayableDto>> {
-  const client = db.$client;
-  const [counts, missing] = await Promise.all([
-    client.execute({ sql: DAY_COUNTS_SQL, args: [groupId, day, groupId, groupId, day] }),
-    client.execute({ sql: DAY_MISSING_SQL, args: [day, groupId, groupId, day] }),
-  ]);
-  return playableMap(counts.rows as unknown as CountRow[], missing.rows as unknown as MissingRow[]);
-}
-
 /** One game as `viewerId` sees it (after a write: pass the transaction to read what it wrote). */
 export async function gameDto(db: Db | Tx, groupId: string, gameId: string, viewerId: string): Promise<GameDto | undefined> {
   const [dto] = await listGames(db, { groupId, ids: [gameId] }, viewerId);
@@ -241,7 +217,7 @@ export async function gameDto(db: Db | Tx, groupId: string, gameId: string, view
 /** `playable` for the given games on one night (the suggestions list uses it). */
 export async function playableFor(db: Db | Tx, groupId: string, gameIds: string[], day: string): Promise<Map<string, PlayableDto>> {
   if (gameIds.length === 0) return new Map();
-  return playableOf(db, { groupId, ids: [...new Set(gameIds)] }, day);
+  return playableOf(db, groupId, [...new Set(gameIds)], day);
 }
 
 /** The `game_updated` event: it goes to every member, so `ownedByMe` is false (derive it from `owners`). */

@@ -10,7 +10,6 @@ export {
   gameDto,
   listGames,
   playableFor,
-  playableOfDay,
   type GameDto,
   type GameRow,
   type PlayableDto,

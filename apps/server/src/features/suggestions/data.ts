@@ -14,7 +14,7 @@ import {
 } from '@queuecrew/shared';
 import { and, asc, between, count, desc, eq, sql } from 'drizzle-orm';
 import { preparedFor, schema, type Db, type Tx } from '../../db/client.ts';
-import { playableFor, playableOfDay, type PlayableDto } from '../games/index.ts';
+import { playableFor, type PlayableDto } from '../games/index.ts';
 
 export { HistoryDaySchema, ResultsSchema, RoundSchema, SuggestionSchema, VetoResultSchema, VoteResultSchema, VoterSchema };
 export type Voter = z.infer<typeof VoterSchema>;
@@ -166,7 +166,12 @@ export async function listSuggestions(db: Db, groupId: string, day: string, view
   const [voterRows, vetoers, playable] = await Promise.all([
     dayVotersQuery(db).all({ groupId, day }),
     dayVetoers(db, groupId, day),
-    rows.some((r) => r.gameId) ? playableOfDay(db, groupId, day) : new Map<string, PlayableDto>(),
+    playableFor(
+      db,
+      groupId,
+      rows.flatMap((r) => (r.gameId ? [r.gameId] : [])),
+      day,
+    ),
   ]);
   const votersBySuggestion = new Map<string, Voter[]>();
   for (const { suggestionId, ...voter } of voterRows) {
