@@ -6,10 +6,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createClient, LibsqlError, type Client, type InValue, type ResultSet, type Row, type Transaction } from '@libsql/client';
-import { getTableColumns } from 'drizzle-orm';
+import { createClient, LibsqlError, type Client, type InValue, type ResultSet, type Transaction } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
-import type { BaseSQLiteDatabase, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { Logger } from 'pino';
 import type { Config } from '../env.ts';
@@ -195,7 +194,7 @@ export function constraintCode(e: unknown): string | undefined {
 
 /**
  * The libSQL transaction a drizzle write transaction runs on (drizzle keeps it as `session.tx`), or
- * undefined for the read handle. drizzle-orm is pinned to an exact version; db/client.test.ts proves
+ * undefined for the read handle. drizzle-orm is pinned to an exact version; db/grouped-commits.test.ts proves
  * this still finds the transaction and that statements run through it see its uncommitted writes.
  */
 export function libsqlTransactionOf(db: Queryable | Tx): Transaction | undefined {
@@ -209,9 +208,9 @@ export function libsqlTransactionOf(db: Queryable | Tx): Transaction | undefined
  * embedded client keeps each distinct text prepared (db/sqlite-client.ts).
  */
 export async function txExecute(tx: Tx, sqlText: string, args: InValue[] = []): Promise<ResultSet> {
-  const inner = libsqlTransactionOf(tx);
-  if (!inner) throw new TypeError('txExecute needs a write transaction');
-  return inner.execute({ sql: sqlText, args });
+  // A write on the read handle would commit on its own: refuse it rather than run it there.
+  if (!libsqlTransactionOf(tx)) throw new TypeError('txExecute needs a write transaction');
+  return executeText(tx, sqlText, args);
 }
 
 /**
@@ -222,19 +221,6 @@ export async function executeText(db: Queryable | Tx, sqlText: string, args: InV
   const inner = libsqlTransactionOf(db);
   if (inner) return inner.execute({ sql: sqlText, args });
   return (db as Db).$client.execute({ sql: sqlText, args });
-}
-
-/** Maps a row of `SELECT * FROM <table>` to the table's row type, as drizzle maps its own selects. */
-export function rowMapper<T extends SQLiteTable>(table: T): (row: Row) => T['$inferSelect'] {
-  const columns = Object.entries(getTableColumns(table)).map(([key, column]) => [key, column] as const);
-  return (row) => {
-    const out: Record<string, unknown> = {};
-    for (const [key, column] of columns) {
-      const value = (row as Record<string, unknown>)[column.name];
-      out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-    }
-    return out as T['$inferSelect'];
-  };
 }
 
 /**

@@ -222,7 +222,7 @@ class Connection {
     }
   }
 
-  /** `PRAGMA data_version` of this connection, without building a result set (read per request by lib/read-caches.ts). */
+  /** `PRAGMA data_version` of this connection, without building a result set (`changeCount()` without a WAL index). */
   dataVersion(): number {
     this.#dataVersion ??= this.db.prepare('PRAGMA data_version').raw(true);
     const version = Number((this.#dataVersion.get() as unknown[])[0]);
@@ -424,16 +424,6 @@ export class CachedSqliteClient implements Client {
   }
 
   /**
-   * Changes when another connection commits to the file (SQLite's `PRAGMA data_version`). Comparable
-   * only between calls on the same connection: `connection` counts the connections opened, so a
-   * caller can tell when `reconnect()` replaced it.
-   */
-  dataVersion(): { connection: number; version: number } {
-    const connection = this.connectionNumber();
-    return { connection, version: this.#conn!.dataVersion() };
-  }
-
-  /**
    * A number that moves whenever a commit to the file may have happened since the last call, by any
    * connection of any process (this client's own commits included): the read caches ask it before
    * every answer (lib/read-caches.ts). In WAL mode it compares the WAL-index header, the first 48 bytes
@@ -478,18 +468,6 @@ export class CachedSqliteClient implements Client {
       return null;
     }
   }
-
-  /** Counts the connections this client opened: a new number after `reconnect()` replaced it (opens one if needed). */
-  connectionNumber(): number {
-    const conn = this.#connection();
-    if (conn !== this.#versioned) {
-      this.#versioned = conn;
-      this.#connections++;
-    }
-    return this.#connections;
-  }
-  #versioned: Connection | null = null;
-  #connections = 0;
 
   /** Drops the connection (and its statements); the next call opens a fresh one. */
   reconnect(): void {

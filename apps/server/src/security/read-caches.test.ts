@@ -8,12 +8,16 @@
  * cache_versions is read on every request.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import LibsqlDatabase from 'libsql';
 import { createClient, type Client } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { openDatabase, schema, type Database } from '../db/client.ts';
-import type { CachedSqliteClient } from '../db/sqlite-client.ts';
+import { CachedSqliteClient } from '../db/sqlite-client.ts';
 import { loadConfig } from '../env.ts';
 import { addDays } from '../lib/time.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -358,21 +362,27 @@ describe('a value read before a change is not stored after the change was seen',
   });
 });
 
-describe('data_version of the read connection', () => {
-  it('moves when another connection commits, and only then', async () => {
-    const t = await createTestApp();
+describe('the change count without a WAL index (PRAGMA data_version)', () => {
+  it('moves when another connection commits, and only then', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qc-change-count-'));
+    const path = join(dir, 'rollback-journal.db');
+    const other = new LibsqlDatabase(path);
+    let reader: CachedSqliteClient | undefined;
     try {
-      const reader = t.services.database.db.$client as unknown as CachedSqliteClient;
-      const first = reader.dataVersion();
-      expect(Number.isSafeInteger(first.version)).toBe(true);
-      expect(reader.dataVersion()).toEqual(first);
-      await createUser(t);
-      const after = reader.dataVersion();
-      expect(after.connection).toBe(first.connection);
-      expect(after.version).not.toBe(first.version);
-      expect(reader.dataVersion()).toEqual(after);
+      other.exec('PRAGMA journal_mode = DELETE; CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);');
+      reader = new CachedSqliteClient(path, { timeout: 1000 });
+      const first = reader.changeCount();
+      expect(reader.changeCount()).toBe(first);
+      other.prepare('INSERT INTO t VALUES (2)').run();
+      const after = reader.changeCount();
+      expect(after).not.toBe(first);
+      expect(reader.changeCount()).toBe(after);
+      // No WAL, so no -shm to read: this was PRAGMA data_version's answer.
+      expect(existsSync(`${path}-shm`)).toBe(false);
     } finally {
-      await t.close();
+      reader?.close();
+      other.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
