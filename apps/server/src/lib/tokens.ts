@@ -59,7 +59,7 @@ export class TokenService {
    * when it is not remembered (or expired), and then only verify() can tell.
    */
   verifiedClaims(token: string): AccessClaims | undefined {
-    const signature = token.slice(token.lastIndexOf('.') + 1);
+    const signature = signatureOf(token);
     const hit = this.#verified.get(signature);
     if (hit === undefined || hit.token !== token) return undefined;
     if (hit.expMs > Date.now()) return hit.claims;
@@ -84,10 +84,15 @@ export class TokenService {
       if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return undefined;
       const claims = { userId: payload.sub, sessionId: payload.sid };
       if (this.#verified.size >= VERIFIED_CACHE_MAX) this.#verified.delete(this.#verified.keys().next().value!);
-      this.#verified.set(token.slice(token.lastIndexOf('.') + 1), { token, claims, expMs: payload.exp! * 1000 });
+      this.#verified.set(signatureOf(token), { token, claims, expMs: payload.exp! * 1000 });
       return claims;
     } catch {
       return undefined;
     }
   }
+}
+
+/** The last segment of a JWT (its signature): the key under which a verified token is remembered. */
+function signatureOf(token: string): string {
+  return token.slice(token.lastIndexOf('.') + 1);
 }
